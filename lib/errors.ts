@@ -1,0 +1,46 @@
+/**
+ * Errors thrown by this package. Every class is exported so callers can `instanceof` them.
+ * Messages name what is wrong and what to do; they never carry secrets.
+ */
+
+/** Base class of every error this package throws itself. */
+export class AwsSigV4Error extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'AwsSigV4Error'
+  }
+}
+
+/** Invalid configuration, thrown at construction time (the `Client` constructor). */
+export class AwsSigV4ConfigurationError extends AwsSigV4Error {
+  /** The option (or environment variable) at fault, e.g. `region`. */
+  readonly option: string
+
+  constructor(option: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'AwsSigV4ConfigurationError'
+    this.option = option
+  }
+}
+
+/**
+ * A request body that cannot be signed: a stream over the configured cap, a stream that
+ * failed while it was read, or a header value of an unsupported type. Nothing was sent.
+ */
+export class AwsSigV4RequestError extends AwsSigV4Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'AwsSigV4RequestError'
+  }
+}
+
+/**
+ * The request was aborted (its `signal` fired) before it was sent. Named `RequestAbortedError`
+ * so the client's transport recognises it and rethrows its own `RequestAbortedError`.
+ */
+export class AwsSigV4AbortError extends AwsSigV4Error {
+  constructor(message = 'Request aborted before it was signed and sent') {
+    super(message)
+    this.name = 'RequestAbortedError'
+  }
+}
