@@ -1,6 +1,27 @@
+import { createAwsSigV4Connection } from './connection'
+
+export { createAwsSigV4Connection }
+export type { AwsSigV4ConnectionOptions, ConnectionConstructor } from './options'
+export type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  CredentialsOption,
+} from './credentials'
+export type { Checksum, ChecksumConstructor } from './sha256'
+export { NodeSha256 } from './sha256'
+export { DEFAULT_MAX_BODY_BYTES } from './payload'
 export {
   AwsSigV4Error,
   AwsSigV4ConfigurationError,
   AwsSigV4RequestError,
   AwsSigV4AbortError,
 } from './errors'
+export { AwsCredentialsError } from './credentials'
+
+/**
+ * Zero-configuration connection class: region from `AWS_REGION` / `AWS_DEFAULT_REGION` (or the
+ * endpoint host), service `es`, credentials from the AWS SDK's default Node credential chain,
+ * on the installed client's `UndiciConnection`.
+ */
+export const AwsSigV4Connection = createAwsSigV4Connection()
+export type AwsSigV4Connection = InstanceType<typeof AwsSigV4Connection>

@@ -1,0 +1,107 @@
+import type { Readable } from 'node:stream'
+import type { ChecksumConstructor } from './sha256'
+import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD, sha256Hex } from './sha256'
+import { AwsSigV4AbortError, AwsSigV4RequestError } from './errors'
+
+/** The request bodies the transport hands a connection. */
+export type RequestBody = string | Buffer | Uint8Array | Readable | null | undefined
+
+/** Default cap for buffering a stream body so it can be hashed: 100 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024
+
+export interface PayloadOptions {
+  /** Largest stream body that is buffered and hashed. */
+  maxBodyBytes: number
+  /** `true`: never hash bodies; `'streams'`: do not hash stream bodies; `false`: hash all. */
+  unsignedPayload: boolean | 'streams'
+  sha256?: ChecksumConstructor
+  signal?: AbortSignal
+}
+
+export interface PreparedPayload {
+  /** What to send: the original body, or the bytes a stream was buffered into. */
+  body: string | Buffer | Uint8Array | Readable | null | undefined
+  /** The value of `x-amz-content-sha256`. */
+  hash: string
+  /** Set when a stream was buffered, so the sent length is known. */
+  contentLength?: number
+}
+
+/** Hashes the body (buffering a stream first) or marks it unsigned, as configured. */
+export async function preparePayload(
+  body: RequestBody,
+  options: PayloadOptions,
+): Promise<PreparedPayload> {
+  if (body === undefined || body === null || body === '') {
+    return { body, hash: EMPTY_PAYLOAD_SHA256 }
+  }
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const hash =
+      options.unsignedPayload === true ? UNSIGNED_PAYLOAD : await sha256Hex(body, options.sha256)
+    return { body, hash }
+  }
+  if (isReadable(body)) {
+    if (options.unsignedPayload !== false) return { body, hash: UNSIGNED_PAYLOAD }
+    const bytes = await bufferStream(body, options.maxBodyBytes, options.signal)
+    return {
+      body: bytes,
+      hash: await sha256Hex(bytes, options.sha256),
+      contentLength: bytes.length,
+    }
+  }
+  throw new AwsSigV4RequestError(
+    `Cannot sign a request body of type ${typeof body}: expected a string, Buffer or Readable stream. Nothing was sent.`,
+  )
+}
+
+function isReadable(value: unknown): value is Readable {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Readable).pipe === 'function' &&
+    typeof (value as Readable)[Symbol.asyncIterator] === 'function'
+  )
+}
+
+/**
+ * Reads a stream into one Buffer, failing as soon as it grows past `cap` (the stream is then
+ * destroyed, so no half-read body is left behind) or the signal fires.
+ */
+export async function bufferStream(
+  stream: Readable,
+  cap: number,
+  signal?: AbortSignal,
+): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let total = 0
+  const onAbort = (): void => {
+    stream.destroy(new AwsSigV4AbortError())
+  }
+  if (signal?.aborted) onAbort()
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    for await (const chunk of stream) {
+      const buf: Buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string | Uint8Array)
+      total += buf.length
+      if (total > cap) {
+        stream.destroy()
+        throw new AwsSigV4RequestError(
+          `The request body stream is larger than maxBodyBytes (${cap} bytes), so it cannot be buffered ` +
+            "and hashed for signing. Raise maxBodyBytes, or set unsignedPayload: 'streams' if the " +
+            'service accepts unsigned payloads. Nothing was sent.',
+        )
+      }
+      chunks.push(buf)
+    }
+  } catch (err) {
+    if (err instanceof AwsSigV4RequestError || err instanceof AwsSigV4AbortError) throw err
+    if (signal?.aborted) throw new AwsSigV4AbortError()
+    throw new AwsSigV4RequestError(
+      `The request body stream failed while it was read for signing: ${(err as Error).message}. Nothing was sent.`,
+      { cause: err },
+    )
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)
+}

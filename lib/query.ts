@@ -1,0 +1,49 @@
+import { getCanonicalQuery } from '@smithy/signature-v4'
+import type { HttpRequest, QueryParameterBag } from '@smithy/types'
+
+/** A query string decoded into the parameter bag the smithy signer takes, and its canonical form. */
+export interface CanonicalQuery {
+  /** Decoded parameters; a key that repeats maps to an array. */
+  parameters: QueryParameterBag
+  /**
+   * The canonical SigV4 query string: RFC 3986 encoding (space as `%20`, `* ! ' ( )` encoded),
+   * sorted by key then value. This exact string is what goes on the wire.
+   */
+  canonical: string
+}
+
+/**
+ * Parses the query string the client built (Node's `querystring.stringify`, which leaves
+ * `! ' ( ) *` raw) or one a user passed, and re-encodes it canonically. Sending the canonical
+ * string itself means the server rebuilds exactly what was signed.
+ */
+export function canonicalizeQuery(querystring: string | undefined): CanonicalQuery {
+  const parameters: QueryParameterBag = {}
+  if (querystring) {
+    for (const pair of querystring.split('&')) {
+      if (pair === '') continue
+      const eq = pair.indexOf('=')
+      const key = decodeComponent(eq === -1 ? pair : pair.slice(0, eq))
+      const value = eq === -1 ? '' : decodeComponent(pair.slice(eq + 1))
+      const existing = parameters[key]
+      if (existing === undefined || existing === null) parameters[key] = value
+      else if (Array.isArray(existing)) existing.push(value)
+      else parameters[key] = [existing, value]
+    }
+  }
+  return { parameters, canonical: getCanonicalQuery({ query: parameters } as HttpRequest) }
+}
+
+/**
+ * Form-style decoding, as Elasticsearch itself decodes query parameters (`+` is a space). A
+ * malformed escape is kept literally, so its `%` is re-encoded rather than guessed at.
+ */
+function decodeComponent(raw: string): string {
+  const spaced = raw.includes('+') ? raw.replace(/\+/g, ' ') : raw
+  if (!spaced.includes('%')) return spaced
+  try {
+    return decodeURIComponent(spaced)
+  } catch {
+    return spaced
+  }
+}

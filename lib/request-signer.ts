@@ -1,0 +1,141 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { ChecksumConstructor } from './sha256'
+import type { CredentialCache } from './credentials'
+import type { SigningTarget } from './endpoint'
+import type { RequestBody } from './payload'
+import type { RequestToSign, SignatureDescription, SigningContext } from './sign-request'
+import { NodeSha256 } from './sha256'
+import { mergeHeaders, headerString } from './headers'
+import { preparePayload } from './payload'
+import { canonicalizeQuery } from './query'
+import { describeSignature, signRequest } from './sign-request'
+import { AwsSigV4AbortError } from './errors'
+
+/** The request as the transport hands it to a connection (see `ConnectionRequestParams`). */
+export interface TransportRequest {
+  method: string
+  path: string
+  headers?: IncomingHttpHeaders | null
+  body?: RequestBody
+  querystring?: string
+}
+
+/** A signed copy of a request, ready for the base connection, and a way to explain its signature. */
+export interface SignedTransportRequest {
+  params: {
+    method: string
+    path: string
+    querystring: string
+    headers: Record<string, string | string[]>
+    body: RequestBody
+  }
+  /** Canonical request and string to sign, for a signature mismatch. Secrets are redacted. */
+  describe(): Promise<SignatureDescription>
+}
+
+export interface RequestSignerOptions {
+  credentials: CredentialCache
+  sha256?: ChecksumConstructor
+  maxBodyBytes: number
+  unsignedPayload: boolean | 'streams'
+  /** Current time for `x-amz-date`, corrected for a known clock offset. */
+  now: () => Date
+}
+
+/** The connection this request goes through: its base URL and its own default headers. */
+export interface ConnectionContext {
+  url: URL
+  headers?: IncomingHttpHeaders | null
+  target: SigningTarget
+}
+
+/**
+ * Signs one request attempt, start to finish. The transport's `params` object is never
+ * modified: it is shown in diagnostic events and error `meta`, so the signed headers go into a
+ * copy.
+ */
+export class RequestSigner {
+  readonly #options: RequestSignerOptions
+
+  constructor(options: RequestSignerOptions) {
+    this.#options = options
+  }
+
+  async sign(
+    params: TransportRequest,
+    connection: ConnectionContext,
+    signal?: AbortSignal,
+  ): Promise<SignedTransportRequest> {
+    const { credentials, sha256, maxBodyBytes, unsignedPayload, now } = this.#options
+    throwIfAborted(signal)
+
+    // 1. The headers as they will be sent (connection defaults, then the request's own).
+    const headers = mergeHeaders(connection.headers, params.headers)
+
+    // 2. The body: hashed, or a stream buffered (up to the cap) and hashed, or marked unsigned.
+    const payload = await preparePayload(params.body, {
+      maxBodyBytes,
+      unsignedPayload,
+      sha256,
+      signal,
+    })
+    if (payload.contentLength !== undefined)
+      headers['content-length'] = String(payload.contentLength)
+    throwIfAborted(signal)
+
+    // 3. Path and query exactly as they go on the wire; the query is re-encoded canonically.
+    const path = params.path.startsWith('/') ? params.path : `/${params.path}`
+    const query = canonicalizeQuery(params.querystring)
+    const toSign: RequestToSign = {
+      method: params.method,
+      host: connection.target.host,
+      path: joinPath(connection.url.pathname, path),
+      query,
+      headers: signedHeaderSubset(headers),
+      payloadHash: payload.hash,
+    }
+
+    // 4. Credentials (cached, refreshed ahead of expiry), then the signature.
+    const ctx: SigningContext = {
+      credentials: await credentials.get(signal),
+      region: connection.target.region,
+      service: connection.target.service,
+      signingDate: now(),
+      sha256: sha256 ?? NodeSha256,
+    }
+    throwIfAborted(signal)
+    const sigv4 = await signRequest(toSign, ctx)
+    throwIfAborted(signal)
+
+    return {
+      params: {
+        method: params.method,
+        path,
+        querystring: query.canonical,
+        headers: { ...headers, ...sigv4 },
+        body: payload.body,
+      },
+      describe: () => describeSignature(toSign, ctx),
+    }
+  }
+}
+
+/**
+ * The path the base connection puts on the wire: the node URL's path prefix (without its
+ * trailing slash) followed by the request path. UndiciConnection and HttpConnection agree on
+ * this for every path that starts with `/`, which is why `sign` makes sure it does.
+ */
+export function joinPath(prefix: string, path: string): string {
+  const base = prefix === '/' ? '' : prefix.replace(/\/$/, '')
+  return base + path
+}
+
+/** Of the headers to send, the ones that are signed besides SigV4's own: `content-type`. */
+function signedHeaderSubset(headers: Record<string, string | string[]>): Record<string, string> {
+  const contentType = headerString(headers['content-type'])
+  return contentType === undefined ? {} : { 'content-type': contentType }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AwsSigV4AbortError()
+}

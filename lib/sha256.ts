@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto'
+import { Hash } from '@smithy/core/serde'
+import type { Checksum, ChecksumConstructor, SourceData } from '@smithy/types'
+
+export type { Checksum, ChecksumConstructor }
+
+/** SHA-256 of the empty string: the payload hash of a request without a body. */
+export const EMPTY_PAYLOAD_SHA256 =
+  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+
+/** Sent as `x-amz-content-sha256` when the user opts out of payload signing. */
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
+
+/**
+ * Node's native SHA-256 / HMAC-SHA256 in the shape the smithy signer expects. Native hashing
+ * runs at about 20x the speed of the pure-JavaScript `@aws-crypto/sha256-js`.
+ */
+export class NodeSha256 extends Hash implements Checksum {
+  constructor(secret?: SourceData) {
+    super('sha256', secret)
+  }
+}
+
+/**
+ * Hex SHA-256 of a payload. Without a custom constructor this is one native call with no copy of
+ * the bytes; with one (e.g. `@aws-crypto/sha256-js`) it goes through that implementation.
+ */
+export async function sha256Hex(
+  data: string | Uint8Array,
+  sha256?: ChecksumConstructor,
+): Promise<string> {
+  if (sha256 === undefined) return createHash('sha256').update(data).digest('hex')
+  const hash = new sha256()
+  hash.update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
+  return Buffer.from(await hash.digest()).toString('hex')
+}

@@ -1,0 +1,149 @@
+import { SignatureV4, getCanonicalHeaders } from '@smithy/signature-v4'
+import type { AwsCredentialIdentity, ChecksumConstructor, HttpRequest } from '@smithy/types'
+import type { CanonicalQuery } from './query'
+
+/**
+ * The parts of a request that are signed, as they will go on the wire. Only these headers are
+ * signed; anything a proxy or the HTTP stack may add or rewrite (user-agent, connection,
+ * accept-encoding, x-elastic-client-meta, …) stays out of the signature.
+ */
+export interface RequestToSign {
+  method: string
+  /** `Host` header value: host name, plus the port when it is not the scheme's default. */
+  host: string
+  /** The path exactly as sent (already percent-encoded by the client, path prefix included). */
+  path: string
+  query: CanonicalQuery
+  /** Further headers to sign (lower-case names): `content-type`, and any the user opted into. */
+  headers: Record<string, string>
+  /** Hex SHA-256 of the body, or `UNSIGNED-PAYLOAD`. */
+  payloadHash: string
+  /**
+   * Send and sign `x-amz-content-sha256` (default). Only AWS's generic test vectors turn this
+   * off; OpenSearch Serverless rejects requests without it.
+   */
+  signPayloadHashHeader?: boolean
+}
+
+export interface SigningContext {
+  credentials: AwsCredentialIdentity
+  region: string
+  service: string
+  signingDate: Date
+  sha256: ChecksumConstructor
+}
+
+/** The headers SigV4 adds to the request. */
+export interface SigV4Headers {
+  host: string
+  authorization: string
+  'x-amz-date': string
+  'x-amz-content-sha256'?: string
+  'x-amz-security-token'?: string
+}
+
+/**
+ * Signs with `@smithy/signature-v4`, AWS's own signer: it canonicalises the path (normalised,
+ * encoded once more, as for every service but S3), the query and the headers, derives the
+ * signing key (cached per day, region and service) and computes the signature.
+ */
+export async function signRequest(req: RequestToSign, ctx: SigningContext): Promise<SigV4Headers> {
+  const signed = await signerFor(ctx).sign(toSmithyRequest(req), {
+    signingDate: ctx.signingDate,
+    unsignableHeaders: unsignable(req),
+  })
+  const h = signed.headers
+  const out: SigV4Headers = {
+    host: req.host,
+    authorization: h.authorization,
+    'x-amz-date': h['x-amz-date'],
+  }
+  if (req.signPayloadHashHeader !== false) out['x-amz-content-sha256'] = req.payloadHash
+  if (h['x-amz-security-token'] !== undefined)
+    out['x-amz-security-token'] = h['x-amz-security-token']
+  return out
+}
+
+/** What was signed, for comparing with what AWS says it expected. Never includes secrets. */
+export interface SignatureDescription {
+  canonicalRequest: string
+  stringToSign: string
+}
+
+/** Rebuilds the canonical request and string to sign through the same signer, for debugging. */
+export async function describeSignature(
+  req: RequestToSign,
+  ctx: SigningContext,
+): Promise<SignatureDescription> {
+  return signerFor(ctx).describe(toSmithyRequest(req), req.payloadHash, ctx, unsignable(req))
+}
+
+/** The smithy signer, plus read access to the intermediate strings it signs. */
+class SignerWithDescription extends SignatureV4 {
+  async describe(
+    request: HttpRequest,
+    payloadHash: string,
+    ctx: SigningContext,
+    unsignable?: Set<string>,
+  ): Promise<SignatureDescription> {
+    const { longDate, shortDate } = this.formatDate(ctx.signingDate)
+    request.headers['x-amz-date'] = longDate
+    if (ctx.credentials.sessionToken) {
+      request.headers['x-amz-security-token'] = ctx.credentials.sessionToken
+    }
+    const canonicalRequest = this.createCanonicalRequest(
+      request,
+      getCanonicalHeaders(request, unsignable),
+      payloadHash,
+    )
+    const scope = `${shortDate}/${ctx.region}/${ctx.service}/aws4_request`
+    const stringToSign = await this.createStringToSign(
+      longDate,
+      scope,
+      canonicalRequest,
+      'AWS4-HMAC-SHA256',
+    )
+    return { canonicalRequest: redactToken(canonicalRequest, ctx.credentials), stringToSign }
+  }
+}
+
+/** The session token is a credential: show that it was signed, never its value. */
+function redactToken(text: string, credentials: AwsCredentialIdentity): string {
+  const token = credentials.sessionToken
+  return token ? text.split(token).join('<redacted session token>') : text
+}
+
+function signerFor(ctx: SigningContext): SignerWithDescription {
+  return new SignerWithDescription({
+    credentials: ctx.credentials,
+    region: ctx.region,
+    service: ctx.service,
+    sha256: ctx.sha256,
+    uriEscapePath: true,
+    applyChecksum: false,
+  })
+}
+
+const PAYLOAD_HASH_UNSIGNED = new Set(['x-amz-content-sha256'])
+
+function unsignable(req: RequestToSign): Set<string> | undefined {
+  return req.signPayloadHashHeader === false ? PAYLOAD_HASH_UNSIGNED : undefined
+}
+
+function toSmithyRequest(req: RequestToSign): HttpRequest {
+  // The hash header is always given, since the signer takes the payload hash from it; whether
+  // it is also signed (and sent) is up to `unsignable`.
+  const headers: Record<string, string> = {
+    ...req.headers,
+    host: req.host,
+    'x-amz-content-sha256': req.payloadHash,
+  }
+  return {
+    method: req.method,
+    protocol: 'https:',
+    hostname: req.host,
+    path: req.path,
+    query: req.query.parameters,
+    headers,
+  }
+}
