@@ -2,11 +2,14 @@ import { UndiciConnection } from '@elastic/elasticsearch'
 import type { ConnectionOptions, ConnectionRequestParams } from '@elastic/elasticsearch'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { AwsSigV4ConnectionOptions, ConnectionConstructor } from './options'
-import type { SigningTarget } from './endpoint'
+import type { ConnectionContext, SignedTransportRequest } from './request-signer'
 import { resolveOptions } from './options'
 import { resolveSigningTarget } from './endpoint'
 import { CredentialCache } from './credentials'
 import { RequestSigner } from './request-signer'
+import { SkewCorrectedClock } from './clock'
+import { classifyAwsRejection } from './aws-rejection'
+import { AMAZON_ENGINE_SERVICES, ELASTIC_PRODUCT } from './compat'
 import { AwsSigV4ConfigurationError } from './errors'
 
 /** What the mixin needs of a base connection instance. */
@@ -18,7 +21,14 @@ interface BaseConnectionInstance {
 
 interface RequestOptions {
   signal?: AbortSignal
+  asStream?: boolean
   [option: string]: unknown
+}
+
+interface ConnectionResponse {
+  statusCode: number
+  headers: IncomingHttpHeaders
+  body: unknown
 }
 
 // A mixin base must take `any[]`; the public types stay `any`-free.
@@ -32,6 +42,7 @@ type MixinBase = new (...args: any[]) => BaseConnectionInstance
  *
  * Options are validated here; the region is resolved per node when the client creates its
  * connections, so configuration mistakes throw from `new Client(...)`, before any request.
+ * Connections of one class share one credential cache and one clock offset.
  */
 export function createAwsSigV4Connection(
   options?: AwsSigV4ConnectionOptions<typeof UndiciConnection> & { baseConnection?: undefined },
@@ -49,23 +60,24 @@ export function createAwsSigV4Connection(
     maxAgeMs: config.credentialsMaxAgeMs,
     providerTimeoutMs: config.credentialsTimeoutMs,
   })
+  const clock = new SkewCorrectedClock()
   const signer = new RequestSigner({
     credentials,
     sha256: config.sha256,
     maxBodyBytes: config.maxBodyBytes,
     unsignedPayload: config.unsignedPayload,
-    now: () => new Date(),
+    now: () => clock.now(),
   })
 
   class AwsSigV4Connection extends Base {
     // Private, so `util.inspect`, `JSON.stringify` and the client's copies of the connection
-    // in error metadata never reach anything credential-related.
-    readonly #target: SigningTarget
+    // in error metadata never reach anything signing-related.
+    readonly #context: Omit<ConnectionContext, 'url' | 'headers'>
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
       super(...args)
-      const opts = args[0] as ConnectionOptions
+      const opts = args[0] as ConnectionOptions | undefined
       if (opts?.auth != null) {
         throw new AwsSigV4ConfigurationError(
           'auth',
@@ -73,24 +85,51 @@ export function createAwsSigV4Connection(
             'signing, which sets the Authorization header itself. Remove "auth" from the client options.',
         )
       }
-      this.#target = resolveSigningTarget({
+      const target = resolveSigningTarget({
         url: this.url,
         region: config.region,
         service: config.service,
         signingHost: config.signingHost,
       })
+      const adapt = config.adaptToAmazonEngine ?? AMAZON_ENGINE_SERVICES.has(target.service)
+      this.#context = { target, plainMediaTypes: adapt }
     }
 
     override async request(
       params: ConnectionRequestParams,
       options: RequestOptions,
     ): Promise<unknown> {
-      const signed = await signer.sign(
-        params,
-        { url: this.url, headers: this.headers, target: this.#target },
-        options?.signal,
-      )
-      return super.request(signed.params as ConnectionRequestParams, options)
+      const context: ConnectionContext = { ...this.#context, url: this.url, headers: this.headers }
+      let signed = await signer.sign(params, context, options?.signal)
+      let response = (await super.request(
+        signed.params as ConnectionRequestParams,
+        options,
+      )) as ConnectionResponse
+
+      const rejection = options?.asStream ? undefined : classifyAwsRejection(response)
+      if (rejection !== undefined && config.retryOnAwsRejection && signed.replayable) {
+        // Retry once, re-signed: with fresh credentials, or with the server's time.
+        let recoverable = false
+        if (rejection.kind === 'credentials-rejected') {
+          credentials.invalidate(signed.credentials)
+          recoverable = true
+        } else if (rejection.kind === 'clock-skew') {
+          recoverable = clock.learnFrom(response.headers.date)
+        }
+        if (recoverable) {
+          const again = { ...params, body: signed.params.body } as ConnectionRequestParams
+          signed = await signer.sign(again, context, options?.signal)
+          response = (await super.request(
+            signed.params as ConnectionRequestParams,
+            options,
+          )) as ConnectionResponse
+        }
+      }
+
+      if (config.debugSignatureMismatch && !options?.asStream) {
+        response = await withSignatureDebug(response, signed)
+      }
+      return this.#context.plainMediaTypes ? withProductHeader(response) : response
     }
   }
 
@@ -98,4 +137,29 @@ export function createAwsSigV4Connection(
     value: `AwsSigV4${Base.name || 'Connection'}`,
   })
   return AwsSigV4Connection as unknown as ConnectionConstructor
+}
+
+/** Adds `x-elastic-product` to a response from an Amazon-managed engine (see compat.ts). */
+function withProductHeader(response: ConnectionResponse): ConnectionResponse {
+  if (response.headers['x-elastic-product'] !== undefined) return response
+  return { ...response, headers: { ...response.headers, 'x-elastic-product': ELASTIC_PRODUCT } }
+}
+
+/** For a signature mismatch, puts what we signed beside AWS's message in the response body. */
+async function withSignatureDebug(
+  response: ConnectionResponse,
+  signed: SignedTransportRequest,
+): Promise<ConnectionResponse> {
+  if (classifyAwsRejection(response)?.kind !== 'signature-mismatch') return response
+  const text = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : response.body
+  let body: Record<string, unknown>
+  try {
+    const parsed: unknown = JSON.parse(text as string)
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return response
+    body = parsed as Record<string, unknown>
+  } catch {
+    return response
+  }
+  body.sigv4_debug = await signed.describe()
+  return { ...response, body: JSON.stringify(body) }
 }

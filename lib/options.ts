@@ -40,6 +40,24 @@ export interface AwsSigV4ConnectionOptions<
   credentialsMaxAgeMs?: number
   /** Fail a request whose credential provider has not answered after this long, in ms. Default 10 s. */
   credentialsTimeoutMs?: number
+  /**
+   * Adapt the 8.x/9.x client to the Amazon-managed engine (OpenSearch, Elasticsearch 7.10):
+   * plain JSON media types and the client's product check satisfied. Default: `true` for the
+   * services `es` and `aoss`, `false` for any other (e.g. a real Elastic cluster behind API
+   * Gateway or VPC Lattice).
+   */
+  adaptToAmazonEngine?: boolean
+  /**
+   * Retry once, re-signed, when AWS rejects a request for rejected credentials (refetched) or
+   * clock skew (corrected from the response's `Date`). Default `true`.
+   */
+  retryOnAwsRejection?: boolean
+  /**
+   * On a signature mismatch, add what was signed (canonical request and string to sign, with the
+   * session token redacted) to the 403 response body as `sigv4_debug`, so the client's
+   * `ResponseError` shows it. Default `true`.
+   */
+  debugSignatureMismatch?: boolean
 }
 
 /** Options after validation, with defaults filled in. */
@@ -55,6 +73,9 @@ export interface ResolvedOptions {
   credentialsRefreshMarginMs?: number
   credentialsMaxAgeMs?: number
   credentialsTimeoutMs?: number
+  adaptToAmazonEngine?: boolean
+  retryOnAwsRejection: boolean
+  debugSignatureMismatch: boolean
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -69,6 +90,9 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'credentialsRefreshMarginMs',
   'credentialsMaxAgeMs',
   'credentialsTimeoutMs',
+  'adaptToAmazonEngine',
+  'retryOnAwsRejection',
+  'debugSignatureMismatch',
 ])
 
 /** Validates options once, when the connection class is created, so mistakes surface early. */
@@ -102,7 +126,19 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     credentialsRefreshMarginMs: optionalMs(o, 'credentialsRefreshMarginMs'),
     credentialsMaxAgeMs: optionalMs(o, 'credentialsMaxAgeMs'),
     credentialsTimeoutMs: optionalMs(o, 'credentialsTimeoutMs'),
+    adaptToAmazonEngine: optionalBoolean(o, 'adaptToAmazonEngine'),
+    retryOnAwsRejection: optionalBoolean(o, 'retryOnAwsRejection') ?? true,
+    debugSignatureMismatch: optionalBoolean(o, 'debugSignatureMismatch') ?? true,
   }
+}
+
+function optionalBoolean(o: Record<string, unknown>, option: string): boolean | undefined {
+  const value = o[option]
+  if (value === undefined || typeof value === 'boolean') return value
+  throw new AwsSigV4ConfigurationError(
+    option,
+    `${option} must be true or false, got ${describe(value)}.`,
+  )
 }
 
 function describe(value: unknown): string {

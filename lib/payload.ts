@@ -54,7 +54,7 @@ export async function preparePayload(
   )
 }
 
-function isReadable(value: unknown): value is Readable {
+export function isReadable(value: unknown): value is Readable {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import type { AwsCredentialIdentity } from '@smithy/types'
 import type { ChecksumConstructor } from './sha256'
 import type { CredentialCache } from './credentials'
 import type { SigningTarget } from './endpoint'
@@ -6,10 +7,11 @@ import type { RequestBody } from './payload'
 import type { RequestToSign, SignatureDescription, SigningContext } from './sign-request'
 import { NodeSha256 } from './sha256'
 import { mergeHeaders, headerString } from './headers'
-import { preparePayload } from './payload'
+import { isReadable, preparePayload } from './payload'
 import { canonicalizeQuery } from './query'
 import { describeSignature, signRequest } from './sign-request'
 import { AwsSigV4AbortError } from './errors'
+import { withPlainMediaTypes } from './compat'
 
 /** The request as the transport hands it to a connection (see `ConnectionRequestParams`). */
 export interface TransportRequest {
@@ -31,6 +33,10 @@ export interface SignedTransportRequest {
   }
   /** Canonical request and string to sign, for a signature mismatch. Secrets are redacted. */
   describe(): Promise<SignatureDescription>
+  /** The credentials used, so a rejection can invalidate exactly these. */
+  credentials: AwsCredentialIdentity
+  /** Whether the body can be sent again (not a stream passed through unsigned). */
+  replayable: boolean
 }
 
 export interface RequestSignerOptions {
@@ -47,6 +53,8 @@ export interface ConnectionContext {
   url: URL
   headers?: IncomingHttpHeaders | null
   target: SigningTarget
+  /** Send plain JSON media types instead of Elastic's vendor types (Amazon-managed engines). */
+  plainMediaTypes: boolean
 }
 
 /**
@@ -70,7 +78,8 @@ export class RequestSigner {
     throwIfAborted(signal)
 
     // 1. The headers as they will be sent (connection defaults, then the request's own).
-    const headers = mergeHeaders(connection.headers, params.headers)
+    let headers = mergeHeaders(connection.headers, params.headers)
+    if (connection.plainMediaTypes) headers = withPlainMediaTypes(headers)
 
     // 2. The body: hashed, or a stream buffered (up to the cap) and hashed, or marked unsigned.
     const payload = await preparePayload(params.body, {
@@ -116,6 +125,8 @@ export class RequestSigner {
         body: payload.body,
       },
       describe: () => describeSignature(toSign, ctx),
+      credentials: ctx.credentials,
+      replayable: !isReadable(payload.body),
     }
   }
 }

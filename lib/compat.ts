@@ -1,0 +1,48 @@
+/**
+ * Compatibility between the 8.x/9.x client and the Amazon-managed engines behind the `es` and
+ * `aoss` services (OpenSearch, and Elasticsearch up to 7.10).
+ *
+ * 1. The client sends Elastic's vendor media types (`application/vnd.elasticsearch+json;
+ *    compatible-with=N`), which those engines answer with 406. We send the plain types they
+ *    accept; the JSON is the same.
+ * 2. The client throws `ProductNotSupportedError` for every 2xx response without
+ *    `x-elastic-product: Elasticsearch`, which those engines never send. We add the header to
+ *    their responses, since the engine behind these service names is known.
+ */
+
+const VENDOR_MEDIA_TYPE = /^application\/vnd\.elasticsearch\+(json|x-ndjson)\s*(;.*)?$/i
+
+/** Plain media type for one vendor media type; anything else is returned unchanged. */
+export function plainMediaType(mediaType: string): string {
+  const match = VENDOR_MEDIA_TYPE.exec(mediaType.trim())
+  if (match === null) return mediaType
+  return match[1].toLowerCase() === 'json' ? 'application/json' : 'application/x-ndjson'
+}
+
+/** The same header value with every vendor media type in its comma-separated list made plain. */
+export function plainMediaTypes(value: string): string {
+  if (!value.includes('vnd.elasticsearch')) return value
+  return value
+    .split(',')
+    .map((part) => plainMediaType(part.trim()))
+    .join(',')
+}
+
+/** Copies `headers`, with `content-type` and `accept` using plain media types. */
+export function withPlainMediaTypes(
+  headers: Record<string, string | string[]>,
+): Record<string, string | string[]> {
+  const out = { ...headers }
+  for (const name of ['content-type', 'accept']) {
+    const value = out[name]
+    if (typeof value === 'string') out[name] = plainMediaTypes(value)
+    else if (Array.isArray(value)) out[name] = value.map(plainMediaTypes)
+  }
+  return out
+}
+
+/** The product the client checks for in `x-elastic-product`. */
+export const ELASTIC_PRODUCT = 'Elasticsearch'
+
+/** Service names whose endpoints are known to run an Amazon-managed engine. */
+export const AMAZON_ENGINE_SERVICES: ReadonlySet<string> = new Set(['es', 'aoss'])
