@@ -1,0 +1,47 @@
+import { expect } from 'chai'
+import { stringify } from 'node:querystring'
+import { canonicalizeQuery } from '../lib/query'
+
+describe('query: canonical re-encoding', () => {
+  it("re-encodes what the client serialises per RFC 3986 (space %20, * ! ' ( ) encoded)", () => {
+    // The client serialises with Node's querystring, which leaves ! ' ( ) * raw.
+    const wire = stringify({ q: `msg:(hel* OR "x") !y 'z' + & =` })
+    const { canonical, parameters } = canonicalizeQuery(wire)
+    expect(parameters).to.deep.equal({ q: `msg:(hel* OR "x") !y 'z' + & =` })
+    expect(canonical).to.equal(
+      'q=msg%3A%28hel%2A%20OR%20%22x%22%29%20%21y%20%27z%27%20%2B%20%26%20%3D',
+    )
+    expect(canonical).not.to.include('+')
+  })
+
+  it('sorts by key, then value for repeated keys, and keeps empty values', () => {
+    const { canonical } = canonicalizeQuery('b=2&a=&c=z&c=a&pretty')
+    expect(canonical).to.equal('a=&b=2&c=a&c=z&pretty=')
+  })
+
+  it('treats + as a space, as Elasticsearch decodes query parameters', () => {
+    expect(canonicalizeQuery('q=a+b').canonical).to.equal('q=a%20b')
+  })
+
+  it('encodes unicode as UTF-8 and keeps unreserved characters', () => {
+    expect(canonicalizeQuery(stringify({ q: 'é 日本 🎉', s: 'A-z_0.9~' })).canonical).to.equal(
+      'q=%C3%A9%20%E6%97%A5%E6%9C%AC%20%F0%9F%8E%89&s=A-z_0.9~',
+    )
+  })
+
+  it('keeps a malformed escape literally instead of guessing', () => {
+    expect(canonicalizeQuery('q=100%zz').canonical).to.equal('q=100%25zz')
+  })
+
+  it('leaves scroll ids (base64 with = padding) intact', () => {
+    const id = 'FGluY2x1ZGVfY29udGV4dF91dWlkDXF1ZXJ5QW5kRmV0Y2gBFk5v+/=='
+    const { parameters, canonical } = canonicalizeQuery(stringify({ scroll_id: id }))
+    expect(parameters.scroll_id).to.equal(id)
+    expect(canonical).to.equal(`scroll_id=${encodeURIComponent(id)}`)
+  })
+
+  it('gives an empty string for no query', () => {
+    expect(canonicalizeQuery(undefined).canonical).to.equal('')
+    expect(canonicalizeQuery('').canonical).to.equal('')
+  })
+})
