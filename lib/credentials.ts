@@ -11,6 +11,9 @@
  * - past the stale point callers wait for a fresh fetch (single flight).
  * Credentials that arrive with less than 2×m left use half of their remaining life instead of m,
  * so short-lived credentials are still reused rather than fetched on every request.
+ *
+ * Failures (provider error, invalid or already-expired result, timeout) are never cached: the
+ * next get() asks again. The late answer of a timed-out call is discarded.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import { AwsSigV4AbortError, AwsSigV4ConfigurationError, AwsSigV4Error } from './errors'

@@ -263,6 +263,33 @@ describe('CredentialCache with a provider', () => {
     expect(calls).to.have.length(2)
   })
 
+  it('honours custom refreshMarginMs and maxAgeMs', async () => {
+    const clock = fakeClock()
+    const { provider, calls } = scriptedProvider(
+      () => creds('EXPIRING', new Date(clock.t + 60 * MINUTE)),
+      () => creds('NO-EXPIRY'),
+      () => creds('AGAIN'),
+    )
+    const cache = new CredentialCache(provider, {
+      now: clock.now,
+      refreshMarginMs: MINUTE,
+      maxAgeMs: 3 * MINUTE,
+    })
+    await cache.get()
+    clock.t += 58 * MINUTE - 1
+    await cache.get()
+    expect(calls).to.have.length(1)
+    clock.t += 1 // 2 min (2x margin) before expiration: background refresh
+    expect((await cache.get()).accessKeyId).to.equal('EXPIRING')
+    expect(calls).to.have.length(2)
+    await flush()
+    const fetchedAt = clock.t
+    expect((await cache.get()).accessKeyId).to.equal('NO-EXPIRY')
+    clock.t = fetchedAt + 3 * MINUTE // maxAgeMs reached
+    expect((await cache.get()).accessKeyId).to.equal('AGAIN')
+    expect(calls).to.have.length(3)
+  })
+
   it('reuses short-lived credentials for half their remaining life instead of refetching', async () => {
     const clock = fakeClock()
     const { provider, calls } = scriptedProvider(
