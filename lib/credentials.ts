@@ -187,11 +187,10 @@ export class CredentialCache {
     try {
       value = await withTimeout(this.#callProvider(), this.#providerTimeoutMs)
     } catch (err) {
-      const what =
-        err instanceof ProviderTimeout
-          ? `timed out after ${this.#providerTimeoutMs} ms`
-          : `failed: ${causeMessage(err)}`
-      throw this.#error(what, err)
+      if (err instanceof ProviderTimeout) {
+        throw this.#error(`timed out after ${this.#providerTimeoutMs} ms`)
+      }
+      throw this.#error(`failed: ${causeMessage(err)}`, err)
     }
     const problem = describeInvalidCredentials(value)
     if (problem !== undefined) throw this.#error(`returned invalid credentials: ${problem}`)

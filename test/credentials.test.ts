@@ -378,6 +378,7 @@ describe('CredentialCache with a provider', () => {
     expect(Date.now() - started).to.be.within(40, 1000)
     expect(err).to.be.instanceOf(AwsCredentialsError)
     expect(err.message).to.match(/timed out after 50 ms/)
+    expect(err.cause).to.equal(undefined) // no internal timer error leaks out as the cause
 
     expect((await cache.get()).accessKeyId).to.equal('SECOND')
     hung.resolve(creds('LATE'))
