@@ -1,29 +1,342 @@
-// TEMPORARY minimal version while the full cache is developed on its own branch.
+/**
+ * AWS credentials for signing: validation of the `credentials` option and a cache that asks a
+ * provider (or the default Node credential chain) only when it has to.
+ *
+ * Timing rule, with `m = refreshMarginMs` (default 5 min):
+ * - credentials are served from the cache until `expiration - m` ("stale point");
+ *   without `expiration` the stale point is `fetchedAt + maxAgeMs` (default 15 min);
+ * - from `stale point - m` (i.e. within 2×m of `expiration`) the first `get()` starts a
+ *   background refresh and still returns the cached credentials at once; a failed background
+ *   refresh keeps the cached ones and is retried at most every 10 s;
+ * - past the stale point callers wait for a fresh fetch (single flight).
+ * Credentials that arrive with less than 2×m left use half of their remaining life instead of m,
+ * so short-lived credentials are still reused rather than fetched on every request.
+ *
+ * Failures (provider error, invalid or already-expired result, timeout) are never cached: the
+ * next get() asks again. The late answer of a timed-out call is discarded.
+ */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
-import { AwsSigV4Error } from './errors'
+import { AwsSigV4AbortError, AwsSigV4ConfigurationError, AwsSigV4Error } from './errors'
+
 export type { AwsCredentialIdentity, AwsCredentialIdentityProvider }
+
+/** Static credentials, or a function that resolves them (e.g. `fromTemporaryCredentials()`). */
 export type CredentialsOption = AwsCredentialIdentity | AwsCredentialIdentityProvider
+
 export interface CredentialCacheOptions {
+  /** Stop using credentials this long before their `expiration`. Default 5 minutes. */
   refreshMarginMs?: number
+  /**
+   * Re-ask a provider after this long when its credentials carry no `expiration`.
+   * Default 15 minutes. Static credential objects are never re-asked.
+   */
   maxAgeMs?: number
+  /** A provider call that takes longer than this fails. Default 10 seconds. */
   providerTimeoutMs?: number
+  /** Clock in epoch milliseconds; injectable for tests. Default `Date.now`. */
   now?: () => number
 }
-export class AwsCredentialsError extends AwsSigV4Error {}
-export function validateCredentialsOption(value: unknown): CredentialsOption {
-  return value as CredentialsOption
+
+const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000
+const DEFAULT_MAX_AGE_MS = 15 * 60_000
+const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000
+/** Pause between background refresh attempts, so a failing provider is not hammered. */
+const BACKGROUND_RETRY_MS = 10_000
+/** Longest delay setTimeout honours; above it Node fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+const STATIC_SOURCE = 'static credentials'
+const PROVIDER_SOURCE = 'credentials provider function'
+const DEFAULT_CHAIN_SOURCE = 'default credential chain (@aws-sdk/credential-provider-node)'
+
+const HINTS: Record<string, string> = {
+  [PROVIDER_SOURCE]: 'check the function passed as the `credentials` option',
+  [DEFAULT_CHAIN_SOURCE]:
+    'check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, AWS_PROFILE and the ' +
+    'files ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE), ' +
+    'web identity (AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE), the container or EC2 instance ' +
+    'role (IMDS; AWS_EC2_METADATA_DISABLED), or pass the `credentials` option explicitly',
 }
+
+/**
+ * Credentials could not be obtained. Named `ConnectionError` because @elastic/transport switches
+ * on `error.name` and must treat this like a failed connection, not like a bug.
+ * The message names the source and what to check; it never contains secret values.
+ */
+export class AwsCredentialsError extends AwsSigV4Error {
+  /** Where the credentials were to come from, e.g. `credentials provider function`. */
+  readonly source: string
+
+  constructor(source: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'ConnectionError'
+    this.source = source
+  }
+}
+
+/**
+ * Checks the `credentials` option at construction time. Call it only when the option was given:
+ * leaving it `undefined` selects the default chain, which `CredentialCache` handles.
+ * Throws `AwsSigV4ConfigurationError('credentials', …)` naming the bad field.
+ */
+export function validateCredentialsOption(value: unknown): CredentialsOption {
+  if (typeof value === 'function') return value as AwsCredentialIdentityProvider
+  const problem = describeInvalidCredentials(value)
+  if (problem !== undefined) {
+    throw new AwsSigV4ConfigurationError(
+      'credentials',
+      `Invalid \`credentials\` option: ${problem}. Pass { accessKeyId, secretAccessKey, ` +
+        'sessionToken? }, a provider function, or leave it unset to use the default credential chain.',
+    )
+  }
+  return value as AwsCredentialIdentity
+}
+
+/** Caches the credentials of one source; one instance per connection pool. */
 export class CredentialCache {
-  #source: CredentialsOption | undefined
-  readonly sourceName = 'temporary'
-  constructor(source: CredentialsOption | undefined, _options?: CredentialCacheOptions) {
-    this.#source = source
+  /** Human-readable source, used in error messages. */
+  readonly sourceName: string
+
+  // Credentials live only in #private fields so util.inspect / JSON.stringify cannot show them.
+  readonly #static: AwsCredentialIdentity | undefined
+  #provider: AwsCredentialIdentityProvider | undefined
+  readonly #refreshMarginMs: number
+  readonly #maxAgeMs: number
+  readonly #providerTimeoutMs: number
+  readonly #now: () => number
+  #entry: CacheEntry | undefined
+  #inflight: Promise<CacheEntry> | undefined
+  #nextBackgroundAt = 0
+
+  constructor(source: CredentialsOption | undefined, options: CredentialCacheOptions = {}) {
+    this.#refreshMarginMs = checkDuration(
+      'refreshMarginMs',
+      options.refreshMarginMs,
+      DEFAULT_REFRESH_MARGIN_MS,
+    )
+    this.#maxAgeMs = checkDuration('maxAgeMs', options.maxAgeMs, DEFAULT_MAX_AGE_MS)
+    this.#providerTimeoutMs = checkDuration(
+      'providerTimeoutMs',
+      options.providerTimeoutMs,
+      DEFAULT_PROVIDER_TIMEOUT_MS,
+    )
+    if (this.#providerTimeoutMs === 0) {
+      throw new AwsSigV4ConfigurationError('providerTimeoutMs', '`providerTimeoutMs` must be > 0.')
+    }
+    this.#now = options.now ?? Date.now
+    const checked = source === undefined ? undefined : validateCredentialsOption(source)
+    if (checked === undefined) {
+      this.sourceName = DEFAULT_CHAIN_SOURCE
+    } else if (typeof checked === 'function') {
+      this.sourceName = PROVIDER_SOURCE
+      this.#provider = checked
+    } else {
+      this.sourceName = STATIC_SOURCE
+      this.#static = checked
+    }
   }
-  async get(_signal?: AbortSignal): Promise<AwsCredentialIdentity> {
-    const s = this.#source
-    if (typeof s === 'function') return s()
-    if (s) return s
-    throw new AwsCredentialsError('no credentials')
+
+  /** Resolved credentials; rejects with AwsCredentialsError, or AwsSigV4AbortError on `signal`. */
+  get(signal?: AbortSignal): Promise<AwsCredentialIdentity> {
+    if (signal?.aborted) return Promise.reject(abortError())
+    if (this.#static !== undefined) return Promise.resolve(this.#static)
+
+    const now = this.#now()
+    const entry = this.#entry
+    if (entry !== undefined && now < entry.staleAt) {
+      if (now >= entry.refreshAt && now >= this.#nextBackgroundAt && !this.#inflight) {
+        this.#nextBackgroundAt = now + BACKGROUND_RETRY_MS
+        // Failure is fine here: the cached credentials stay valid and a later get() retries.
+        this.#fetch().catch(() => {})
+      }
+      return Promise.resolve(entry.credentials)
+    }
+    return raceAbort(
+      this.#fetch().then((e) => e.credentials),
+      signal,
+    )
   }
-  invalidate(_stale?: AwsCredentialIdentity): void {}
+
+  /**
+   * Drops the cached credentials (e.g. AWS answered ExpiredToken / InvalidClientTokenId).
+   * With `stale`, only if those are still the cached ones, so many failed requests signed with
+   * the same credentials cause one refetch. A fetch already in flight is kept and reused.
+   */
+  invalidate(stale?: AwsCredentialIdentity): void {
+    if (this.#entry !== undefined && (stale === undefined || stale === this.#entry.credentials)) {
+      this.#entry = undefined
+    }
+  }
+
+  /** Single flight: every caller shares the one fetch in progress. */
+  #fetch(): Promise<CacheEntry> {
+    if (this.#inflight === undefined) {
+      const fetching = this.#load()
+      this.#inflight = fetching
+      const clear = (): void => {
+        if (this.#inflight === fetching) this.#inflight = undefined
+      }
+      fetching.then(clear, clear)
+    }
+    return this.#inflight
+  }
+
+  async #load(): Promise<CacheEntry> {
+    const fetchedAt = this.#now()
+    let value: unknown
+    try {
+      value = await withTimeout(this.#callProvider(), this.#providerTimeoutMs)
+    } catch (err) {
+      if (err instanceof ProviderTimeout) {
+        throw this.#error(`timed out after ${this.#providerTimeoutMs} ms`)
+      }
+      throw this.#error(`failed: ${causeMessage(err)}`, err)
+    }
+    const problem = describeInvalidCredentials(value)
+    if (problem !== undefined) throw this.#error(`returned invalid credentials: ${problem}`)
+    const credentials = value as AwsCredentialIdentity
+    const entry = this.#entryFor(credentials, fetchedAt)
+    this.#entry = entry
+    return entry
+  }
+
+  async #callProvider(): Promise<unknown> {
+    this.#provider ??= await loadDefaultChain()
+    // We decide when to re-ask, so bypass any memoization inside AWS SDK providers.
+    return this.#provider({ forceRefresh: true })
+  }
+
+  #entryFor(credentials: AwsCredentialIdentity, fetchedAt: number): CacheEntry {
+    const expiration = credentials.expiration?.getTime()
+    if (expiration !== undefined && expiration <= this.#now()) {
+      throw this.#error(
+        `returned credentials that already expired at ${credentials.expiration?.toISOString()}` +
+          ' (also check the system clock)',
+      )
+    }
+    const margin = this.#refreshMarginMs
+    const staleAt =
+      expiration === undefined
+        ? fetchedAt + this.#maxAgeMs
+        : expiration - Math.min(margin, (expiration - fetchedAt) / 2)
+    const refreshAt = staleAt - Math.min(margin, (staleAt - fetchedAt) / 2)
+    return { credentials, staleAt, refreshAt }
+  }
+
+  #error(what: string, cause?: unknown): AwsCredentialsError {
+    const hint = HINTS[this.sourceName] ?? 'check the `credentials` option'
+    return new AwsCredentialsError(
+      this.sourceName,
+      `Could not get AWS credentials from the ${this.sourceName}: ${what}. To fix: ${hint}.`,
+      cause === undefined ? undefined : { cause },
+    )
+  }
+}
+
+interface CacheEntry {
+  readonly credentials: AwsCredentialIdentity
+  /** From here get() starts one background refresh and still serves these credentials. */
+  readonly refreshAt: number
+  /** From here get() waits for fresh credentials. */
+  readonly staleAt: number
+}
+
+/** Imported on first use so users who pass credentials never load the AWS SDK chain. */
+async function loadDefaultChain(): Promise<AwsCredentialIdentityProvider> {
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
+  return defaultProvider()
+}
+
+/** Why `value` is not usable credentials, naming the field but never showing its value. */
+function describeInvalidCredentials(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') {
+    return `expected an object with accessKeyId and secretAccessKey, got ${typeName(value)}`
+  }
+  const fields = value as Record<string, unknown>
+  for (const key of ['accessKeyId', 'secretAccessKey'] as const) {
+    if (typeof fields[key] !== 'string') {
+      return `\`${key}\` must be a non-empty string, got ${typeName(fields[key])}`
+    }
+    if (fields[key] === '') return `\`${key}\` must be a non-empty string, got an empty string`
+  }
+  if (fields.sessionToken !== undefined && typeof fields.sessionToken !== 'string') {
+    return `\`sessionToken\` must be a string when present, got ${typeName(fields.sessionToken)}`
+  }
+  const expiration = fields.expiration
+  if (expiration !== undefined) {
+    if (!(expiration instanceof Date)) {
+      return `\`expiration\` must be a Date when present, got ${typeName(expiration)}`
+    }
+    if (Number.isNaN(expiration.getTime())) return '`expiration` is an invalid Date'
+  }
+  return undefined
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value
+}
+
+function checkDuration(option: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new AwsSigV4ConfigurationError(
+      option,
+      `\`${option}\` must be a number of milliseconds >= 0, got ${typeName(value)} ${String(value)}.`,
+    )
+  }
+  return value
+}
+
+function causeMessage(err: unknown): string {
+  const text = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).trim()
+  // Our message continues with ". To fix: …", so drop the cause's own closing period.
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text.replace(/\.+$/, '')
+}
+
+class ProviderTimeout extends Error {}
+
+/**
+ * Rejects with ProviderTimeout after `ms`. A late answer of the timed-out call is discarded
+ * (never cached): the next get() asks the provider again.
+ */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  if (!Number.isFinite(ms) || ms > MAX_TIMER_MS) return promise
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ProviderTimeout()), ms)
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (err: unknown) => {
+        clearTimeout(timer)
+        reject(err)
+      },
+    )
+  })
+}
+
+function abortError(): AwsSigV4AbortError {
+  return new AwsSigV4AbortError('Request aborted while waiting for AWS credentials')
+}
+
+/** Lets one caller give up on a shared fetch without cancelling it for the others. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError())
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(err)
+      },
+    )
+  })
 }
