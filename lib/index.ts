@@ -16,7 +16,16 @@ export {
   AwsSigV4RequestError,
   AwsSigV4AbortError,
 } from './errors'
-export { AwsCredentialsError } from './credentials'
+export { AwsCredentialsError, CredentialCache } from './credentials'
+export type { CredentialCacheOptions } from './credentials'
+export { parseAwsEndpoint, resolveSigningTarget } from './endpoint'
+export type {
+  AwsEndpointInfo,
+  AwsPartition,
+  AwsServiceKind,
+  SigningTarget,
+  SigningTargetInput,
+} from './endpoint'
 
 /**
  * Zero-configuration connection class: region from `AWS_REGION` / `AWS_DEFAULT_REGION` (or the
