@@ -40,3 +40,23 @@ export {
   type VerifyOptions,
   type VerifyResult,
 } from './verifier'
+export {
+  MemoryStore,
+  esErrorBody,
+  type Engine,
+  type StoreOptions,
+  type StoreRequest,
+  type StoreResponse,
+} from './store'
+export {
+  startEmulator,
+  type Emulator,
+  type EmulatorMode,
+  type EmulatorOptions,
+  type FaultAction,
+  type FaultContext,
+  type FaultHook,
+  type RevokeOptions,
+  type Verdict,
+} from './emulator'
+export { runEmulatorCli, type EmulatorCliIo } from './cli'
