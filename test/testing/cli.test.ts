@@ -1,0 +1,86 @@
+// The CLI entry and upstream forwarding.
+import { expect } from 'chai'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { AwsSigV4ConfigurationError } from '../../lib/errors'
+import { runEmulatorCli, startEmulator } from '../../lib/testing'
+import { call, type TestKey } from './sign'
+
+const KEY: TestKey = { accessKeyId: 'AKIDCLI', secretAccessKey: 'cli-secret-value' }
+
+describe('emulator CLI', () => {
+  it('starts from flags, prints the url but never the secret', async () => {
+    const lines: string[] = []
+    const emu = await runEmulatorCli(
+      ['emulate', '--region', 'eu-west-1', '--service', 'es', '--access-key-id', KEY.accessKeyId],
+      { env: { AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey }, write: (l) => lines.push(l) },
+    )
+    try {
+      expect(lines).to.have.length(1)
+      expect(lines[0]).to.contain(emu.url)
+      expect(lines[0]).not.to.contain(KEY.secretAccessKey)
+      const res = await call(emu.url, KEY, { method: 'GET', path: '/', region: 'eu-west-1' })
+      expect(res.status).to.equal(200)
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it('refuses to start without a key, and on unknown options', async () => {
+    let error: unknown
+    try {
+      await runEmulatorCli([], { env: {}, write: () => undefined })
+    } catch (err) {
+      error = err
+    }
+    expect(error).to.be.instanceOf(AwsSigV4ConfigurationError)
+    error = undefined
+    try {
+      await runEmulatorCli(['--bogus', '1'], { env: {}, write: () => undefined })
+    } catch (err) {
+      error = err
+    }
+    expect(error).to.be.instanceOf(AwsSigV4ConfigurationError)
+  })
+})
+
+describe('emulator upstream forwarding', () => {
+  it('forwards verified requests without auth or x-amz headers', async () => {
+    let seen: { url?: string; headers?: IncomingHttpHeaders; body?: string } = {}
+    const upstream = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        seen = { url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() }
+        res.setHeader('content-type', 'application/json')
+        res.end('{"forwarded":true}')
+      })
+    })
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
+    const port = (upstream.address() as AddressInfo).port
+    const emu = await startEmulator({ credentials: KEY, upstream: `http://127.0.0.1:${port}` })
+    try {
+      const res = await call(emu.url, KEY, {
+        method: 'POST',
+        path: '/idx/_search',
+        query: 'size=1',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":{"match_all":{}}}',
+        contentSha: true,
+      })
+      expect(res.status).to.equal(200)
+      expect(res.json()).to.deep.equal({ forwarded: true })
+      expect(seen.url).to.equal('/idx/_search?size=1')
+      expect(seen.body).to.equal('{"query":{"match_all":{}}}')
+      const names = Object.keys(seen.headers ?? {})
+      expect(names.filter((n) => n === 'authorization' || n.startsWith('x-amz-'))).to.deep.equal([])
+      expect(seen.headers?.['content-type']).to.equal('application/json')
+
+      const refused = await call(emu.url, KEY, { method: 'GET', path: '/', region: 'eu-west-1' })
+      expect(refused.status).to.equal(403)
+    } finally {
+      await emu.close()
+      await new Promise<void>((resolve) => upstream.close(() => resolve()))
+    }
+  })
+})

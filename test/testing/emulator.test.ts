@@ -1,0 +1,471 @@
+// Real HTTP requests, signed by the test's own tiny signer, against the emulator: accepted
+// when right, and answered with AWS's exact refusal when anything was tampered with.
+import { expect } from 'chai'
+import { createHash } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
+import { startEmulator, type Emulator } from '../../lib/testing'
+import { amz, call, send, sign, type TestKey } from './sign'
+
+const KEY: TestKey = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'secret/KEY+emulator' }
+const TOKEN_KEY: TestKey = {
+  accessKeyId: 'ASIATOKEN',
+  secretAccessKey: 'token-secret',
+  sessionToken: 'FwoGZXIvYXdzEXAMPLE//token+/=',
+}
+const MISMATCH =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.'
+const MINUTE = 60_000
+
+describe('emulator: SigV4 verification over HTTP', () => {
+  let emu: Emulator
+
+  before(async () => {
+    emu = await startEmulator({ credentials: [KEY, TOKEN_KEY], region: 'us-east-1', service: 'es' })
+  })
+  after(() => emu.close())
+  beforeEach(() => {
+    emu.clearVerdicts()
+    emu.setClockSkew(0)
+  })
+
+  const last = () => emu.verdicts[emu.verdicts.length - 1]
+
+  const expectAwsError = (
+    res: { status: number; headers: Record<string, unknown>; json: () => unknown },
+    status: number,
+    body: unknown,
+  ): void => {
+    expect(res.status).to.equal(status)
+    expect(res.json()).to.deep.equal(body)
+    expect(res.headers['content-type']).to.equal('application/json')
+    expect(res.headers['x-amzn-requestid']).to.match(/^[0-9a-f-]{36}$/)
+  }
+
+  it('accepts a correctly signed request and logs the verdict', async () => {
+    const res = await call(emu.url, KEY, { method: 'GET', path: '/' })
+    expect(res.status).to.equal(200)
+    expect((res.json() as { version: { distribution: string } }).version.distribution).to.equal(
+      'opensearch',
+    )
+    expect(res.headers['x-elastic-product']).to.equal(undefined)
+    expect(last()).to.include({ ok: true, reason: 'ok', status: 200, accessKeyId: KEY.accessKeyId })
+    expect(last().signedHeaders).to.deep.equal(['host', 'x-amz-date'])
+  })
+
+  it('accepts a signed body with x-amz-content-sha256, query and session token', async () => {
+    const body = JSON.stringify({ title: 'hello world' })
+    const res = await call(emu.url, TOKEN_KEY, {
+      method: 'PUT',
+      path: '/books/_doc/1',
+      query: 'refresh=true&routing=a%20b',
+      headers: { 'content-type': 'application/json' },
+      body,
+      contentSha: true,
+    })
+    expect(res.status).to.equal(201)
+    expect(emu.store.getDocument('books', '1')).to.deep.equal({ title: 'hello world' })
+  })
+
+  it('refuses a changed body with the mismatch message and both canonical strings', async () => {
+    const res = await call(emu.url, KEY, {
+      method: 'POST',
+      path: '/books/_doc/2',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+      sendBody: '{"a":2}',
+    })
+    const { canonicalRequest, stringToSign } = last()
+    expectAwsError(res, 403, {
+      message: `${MISMATCH}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n`,
+    })
+    // The server hashed what arrived, not what was signed.
+    expect(canonicalRequest?.endsWith(sha('{"a":2}'))).to.equal(true)
+    expect(last().reason).to.equal('signature-mismatch')
+    expect(emu.store.getDocument('books', '2')).to.equal(undefined)
+  })
+
+  it('refuses a body that does not match its signed x-amz-content-sha256 with 400', async () => {
+    const res = await call(emu.url, KEY, {
+      method: 'POST',
+      path: '/books/_doc/3',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+      sendBody: '{"a":9}',
+      contentSha: true,
+    })
+    expectAwsError(res, 400, {
+      message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    })
+  })
+
+  for (const [what, sendPath] of [
+    ['path', '/other/_search'],
+    ['query', '/books/_search?size=2'],
+    ['encoded path', '/books%2F/_search'],
+  ] as const) {
+    it(`refuses a changed ${what}`, async () => {
+      const res = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/books/_search',
+        query: 'size=1',
+        sendPath,
+      })
+      expect(res.status).to.equal(403)
+      expect((res.json() as { message: string }).message.startsWith(MISMATCH + '\n\n')).to.equal(
+        true,
+      )
+      expect(last().reason).to.equal('signature-mismatch')
+    })
+  }
+
+  it('canonicalises an encoded path segment once more (%2F becomes %252F)', async () => {
+    const res = await call(emu.url, KEY, { method: 'HEAD', path: '/books/_doc/a%2Fb' })
+    expect(res.status).to.equal(404)
+    expect(last().ok).to.equal(true)
+    expect(last().canonicalRequest?.split('\n')[1]).to.equal('/books/_doc/a%252Fb')
+  })
+
+  it('refuses a changed x-amz-date (inside the window) as a signature mismatch', async () => {
+    const res = await call(emu.url, KEY, {
+      method: 'GET',
+      path: '/',
+      tamper: (h) => {
+        h['x-amz-date'] = amz(new Date(Date.now() - MINUTE))
+      },
+    })
+    expect(res.status).to.equal(403)
+    expect(last().reason).to.equal('signature-mismatch')
+  })
+
+  it('refuses a wrong or missing session token with the invalid-token 403', async () => {
+    const wrong = await call(emu.url, TOKEN_KEY, {
+      method: 'GET',
+      path: '/',
+      key: { ...TOKEN_KEY, sessionToken: 'another-token' },
+    })
+    expectAwsError(wrong, 403, {
+      message: 'The security token included in the request is invalid.',
+    })
+    expect(last().reason).to.equal('token-mismatch')
+
+    const missing = await call(emu.url, TOKEN_KEY, {
+      method: 'GET',
+      path: '/',
+      key: { ...TOKEN_KEY, sessionToken: undefined },
+    })
+    expectAwsError(missing, 403, {
+      message: 'The security token included in the request is invalid.',
+    })
+
+    const unsigned = await call(emu.url, TOKEN_KEY, {
+      method: 'GET',
+      path: '/',
+      unsigned: ['x-amz-security-token'],
+    })
+    expect(unsigned.status).to.equal(403)
+    expect(last().reason).to.equal('token-mismatch')
+  })
+
+  it('refuses another region and another service with AWS scope messages', async () => {
+    const region = await call(emu.url, KEY, { method: 'GET', path: '/', region: 'eu-west-1' })
+    expectAwsError(region, 403, {
+      message: "Credential should be scoped to a valid region, not 'eu-west-1'. ",
+    })
+    const service = await call(emu.url, KEY, { method: 'GET', path: '/', service: 'aoss' })
+    expectAwsError(service, 403, {
+      message: "Credential should be scoped to correct service: 'es'. ",
+    })
+  })
+
+  it('refuses an unknown access key', async () => {
+    const res = await call(emu.url, KEY, {
+      method: 'GET',
+      path: '/',
+      key: { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'x' },
+    })
+    expectAwsError(res, 403, { message: 'The security token included in the request is invalid.' })
+    expect(last()).to.include({ reason: 'unknown-key', accessKeyId: 'AKIDUNKNOWN' })
+  })
+
+  it('answers revoked keys with the expired (default) or invalid token text', async () => {
+    const other: TestKey = { accessKeyId: 'AKIDREVOKED', secretAccessKey: 'revoked-secret' }
+    emu.addCredentials(other)
+    expect((await call(emu.url, other, { method: 'GET', path: '/' })).status).to.equal(200)
+    emu.revoke(other.accessKeyId)
+    expectAwsError(await call(emu.url, other, { method: 'GET', path: '/' }), 403, {
+      message: 'The security token included in the request is expired',
+    })
+    emu.revoke(other.accessKeyId, { kind: 'invalid' })
+    expectAwsError(await call(emu.url, other, { method: 'GET', path: '/' }), 403, {
+      message: 'The security token included in the request is invalid.',
+    })
+    emu.restore(other.accessKeyId)
+    expect((await call(emu.url, other, { method: 'GET', path: '/' })).status).to.equal(200)
+  })
+
+  it('refuses a request signed 6 minutes before the server clock (Signature expired)', async () => {
+    emu.setClockSkew(6 * MINUTE)
+    const signedAt = new Date(Math.floor(Date.now() / 1000) * 1000)
+    const res = await call(emu.url, KEY, { method: 'GET', path: '/', date: signedAt })
+    const now = Date.parse(last().time)
+    expectAwsError(res, 403, {
+      message: `Signature expired: ${amz(signedAt)} is now earlier than ${amz(new Date(now - 5 * MINUTE))} (${amz(new Date(now))} - 5 min.)`,
+    })
+    // The Date header comes from the (skewed) server clock.
+    const date = Date.parse(String(res.headers.date))
+    expect(Math.abs(date - (Date.now() + 6 * MINUTE))).to.be.lessThan(3000)
+  })
+
+  it('refuses a request signed 6 minutes after the server clock (not yet current)', async () => {
+    emu.setClockSkew(-6 * MINUTE)
+    const signedAt = new Date(Math.floor(Date.now() / 1000) * 1000)
+    const res = await call(emu.url, KEY, { method: 'GET', path: '/', date: signedAt })
+    const now = Date.parse(last().time)
+    expectAwsError(res, 403, {
+      message: `Signature not yet current: ${amz(signedAt)} is still later than ${amz(new Date(now + 5 * MINUTE))} (${amz(new Date(now))} + 5 min.)`,
+    })
+  })
+
+  it('accepts a request 4 minutes off the server clock', async () => {
+    emu.setClockSkew(4 * MINUTE)
+    expect((await call(emu.url, KEY, { method: 'GET', path: '/' })).status).to.equal(200)
+  })
+
+  it('answers an unsigned request as an IAM-only OpenSearch Service domain does', async () => {
+    const res = await send(emu.url, 'DELETE', '/books', {})
+    expectAwsError(res, 403, {
+      Message:
+        'User: anonymous is not authorized to perform: es:ESHttpDelete because no resource-based policy allows the es:ESHttpDelete action',
+    })
+  })
+
+  it('answers a non-SigV4 Authorization header with the incomplete-signature message', async () => {
+    const res = await send(emu.url, 'GET', '/', { authorization: 'Basic dXNlcjpwYXNz' })
+    expectAwsError(res, 403, {
+      message:
+        "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=Basic dXNlcjpwYXNz",
+    })
+  })
+
+  it('refuses a malformed x-amz-date, an unsigned host and a short credential', async () => {
+    const badDate = await call(emu.url, KEY, {
+      method: 'GET',
+      path: '/',
+      tamper: (h) => {
+        h['x-amz-date'] = '2024-01-01T00:00:00Z'
+      },
+    })
+    expectAwsError(badDate, 403, {
+      message:
+        "Date must be in ISO-8601 'basic format'. Got '2024-01-01T00:00:00Z'. See http://en.wikipedia.org/wiki/ISO_8601",
+    })
+    const noHost = await call(emu.url, KEY, { method: 'GET', path: '/', unsigned: ['host'] })
+    expectAwsError(noHost, 403, {
+      message: "'Host' must be a 'SignedHeader' in the AWS Authorization.",
+    })
+    const short = await call(emu.url, KEY, {
+      method: 'GET',
+      path: '/',
+      tamper: (h) => {
+        h.authorization = h.authorization.replace('/aws4_request', '')
+      },
+    })
+    expect(short.status).to.equal(403)
+    expect((short.json() as { message: string }).message).to.match(
+      /^Credential must have exactly 5 slash-delimited elements, e\.g\. keyid\/date\/region\/service\/term, got 'AKIDEMULATOR\/\d{8}\/us-east-1\/es'$/,
+    )
+  })
+
+  it('checks the signature against expectedHost when one is configured', async () => {
+    const other = await startEmulator({
+      credentials: KEY,
+      expectedHost: 'search-demo.us-east-1.es.amazonaws.com',
+    })
+    try {
+      const signedForDomain = {
+        method: 'GET',
+        path: '/',
+        host: 'search-demo.us-east-1.es.amazonaws.com',
+        tamper: (h: Record<string, string>) => {
+          h.host = new URL(other.url).host
+        },
+      }
+      expect((await call(other.url, KEY, signedForDomain)).status).to.equal(200)
+      expect((await call(emu.url, KEY, signedForDomain)).status).to.equal(403)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('round-trips ids with /, space, +, %, ?, #, and unicode', async () => {
+    const ids = ['a/b', 'with space', 'plus+sign', '100%', 'what?', 'hash#tag', 'ünï-日本', '..']
+    for (const id of ids) {
+      const path = `/weird/_doc/${encodeURIComponent(id).replace(/\./g, '%2E')}`
+      const body = JSON.stringify({ id })
+      const put = await call(emu.url, KEY, {
+        method: 'PUT',
+        path,
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+      expect(put.status, id).to.equal(201)
+      const got = await call(emu.url, KEY, { method: 'GET', path })
+      expect((got.json() as { _id: string; _source: unknown })._id, id).to.equal(id)
+      expect(emu.store.getDocument('weird', id), id).to.deep.equal({ id })
+    }
+  })
+
+  it('verifies gzip bodies as sent and stores them decompressed', async () => {
+    const bytes = gzipSync(Buffer.from(JSON.stringify({ zipped: true })))
+    const res = await call(emu.url, KEY, {
+      method: 'PUT',
+      path: '/zip/_doc/1',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: bytes,
+      contentSha: true,
+    })
+    expect(res.status).to.equal(201)
+    expect(emu.store.getDocument('zip', '1')).to.deep.equal({ zipped: true })
+  })
+
+  it('never logs the secret or the signature', async () => {
+    await call(emu.url, KEY, { method: 'GET', path: '/' })
+    const headers = sign({
+      method: 'GET',
+      path: '/',
+      key: KEY,
+      region: 'us-east-1',
+      service: 'es',
+      host: new URL(emu.url).host,
+    })
+    await send(emu.url, 'GET', '/', headers)
+    const signature = headers.authorization.split('Signature=')[1]
+    const log = JSON.stringify(emu.verdicts)
+    expect(log).not.to.contain(KEY.secretAccessKey)
+    expect(log).not.to.contain(signature)
+  })
+})
+
+describe('emulator: modes, Serverless rules and fault hooks', () => {
+  it('amazon mode refuses Elastic vendor content types with ES 7.10’s 406', async () => {
+    const emu = await startEmulator({ credentials: KEY })
+    try {
+      const contentType = 'application/vnd.elasticsearch+json; compatible-with=8'
+      const res = await call(emu.url, KEY, {
+        method: 'PUT',
+        path: '/v/_doc/1',
+        headers: { 'content-type': contentType },
+        body: '{}',
+      })
+      expect(res.status).to.equal(406)
+      expect(res.json()).to.deep.equal({
+        error: `Content-Type header [${contentType}] is not supported`,
+        status: 406,
+      })
+      // Without a body, the content type is not looked at (as in Elasticsearch 7.10).
+      const get = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/',
+        headers: { accept: contentType, 'content-type': contentType },
+      })
+      expect(get.status).to.equal(200)
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it('elastic mode sends x-elastic-product everywhere and accepts vendor types', async () => {
+    const emu = await startEmulator({ credentials: KEY, mode: 'elastic' })
+    try {
+      const res = await call(emu.url, KEY, {
+        method: 'PUT',
+        path: '/v/_doc/1',
+        headers: { 'content-type': 'application/vnd.elasticsearch+json; compatible-with=9' },
+        body: '{"x":1}',
+      })
+      expect(res.status).to.equal(201)
+      expect(res.headers['x-elastic-product']).to.equal('Elasticsearch')
+      const refused = await send(emu.url, 'GET', '/', {})
+      expect(refused.status).to.equal(403)
+      expect(refused.headers['x-elastic-product']).to.equal('Elasticsearch')
+      const info = (await call(emu.url, KEY, { method: 'GET', path: '/' })).json() as {
+        version: { number: string }
+      }
+      expect(info.version.number).to.match(/^8\./)
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it('aoss: requires x-amz-content-sha256, answers with Serverless’s bare 403, has no GET /', async () => {
+    const emu = await startEmulator({ credentials: KEY, service: 'aoss' })
+    try {
+      const without = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/c/_search',
+        service: 'aoss',
+      })
+      expect(without.status).to.equal(403)
+      const body = without.json() as { status: number; error: unknown }
+      expect(body.status).to.equal(403)
+      expect(body.error).to.deep.equal({ reason: '403 Forbidden', type: 'Forbidden' })
+      expect(without.headers['x-aoss-response-hint']).to.equal('X01:gw-helper-deny')
+      expect(emu.verdicts[0].reason).to.equal('content-sha256-missing')
+
+      const ok = await call(emu.url, KEY, {
+        method: 'PUT',
+        path: '/c/_doc/1',
+        headers: { 'content-type': 'application/json' },
+        body: '{"s":1}',
+        service: 'aoss',
+        contentSha: true,
+      })
+      expect(ok.status).to.equal(201)
+      const info = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/',
+        service: 'aoss',
+        contentSha: true,
+      })
+      expect(info.status).to.equal(404)
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it('onRequest hooks can answer a status, delay, or destroy the socket', async () => {
+    const emu = await startEmulator({ credentials: KEY })
+    try {
+      const remove = emu.onRequest((ctx) =>
+        ctx.sequence === 1 ? { status: 503, body: { error: 'busy' } } : undefined,
+      )
+      const first = await call(emu.url, KEY, { method: 'GET', path: '/' })
+      expect(first.status).to.equal(503)
+      expect(first.json()).to.deep.equal({ error: 'busy' })
+      expect(emu.verdicts[0]).to.include({ ok: true, status: 503, fault: 'status' })
+      expect((await call(emu.url, KEY, { method: 'GET', path: '/' })).status).to.equal(200)
+      remove()
+
+      const removeDelay = emu.onRequest(() => ({ delayMs: 150 }))
+      const started = Date.now()
+      expect((await call(emu.url, KEY, { method: 'GET', path: '/' })).status).to.equal(200)
+      expect(Date.now() - started).to.be.greaterThanOrEqual(140)
+      removeDelay()
+
+      emu.onRequest(() => ({ destroy: true }))
+      let error: unknown
+      try {
+        await call(emu.url, KEY, { method: 'GET', path: '/' })
+      } catch (err) {
+        error = err
+      }
+      expect(error).to.be.instanceOf(Error)
+    } finally {
+      await emu.close()
+    }
+  })
+})
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
