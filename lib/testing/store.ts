@@ -280,7 +280,8 @@ export class MemoryStore {
       allow('GET')
       return { status: 200, body: this.health() }
     }
-    if (first.startsWith('_')) noHandler()
+    // `_all` is an index expression (e.g. the bulk helper's GET /_all/_refresh), not an API.
+    if (first.startsWith('_') && first !== '_all') noHandler()
 
     const index = first
     if (second === undefined) {

@@ -263,6 +263,20 @@ export function verifySignature(request: RawRequest, options: VerifyOptions): Ve
     return refuse('revoked', message, { accessKeyId, signedHeaders })
   }
 
+  // The token is checked before the signature: for temporary credentials it is what the
+  // secret key is looked up by, so a wrong token is reported as such.
+  const token = header('x-amz-security-token')
+  if (key.sessionToken !== undefined || token !== undefined) {
+    const mustBeSigned = options.sessionTokenMustBeSigned ?? true
+    if (
+      token === undefined ||
+      token.trim() !== key.sessionToken ||
+      (mustBeSigned && !signedHeaders.includes('x-amz-security-token'))
+    ) {
+      return refuse('token-mismatch', INVALID_TOKEN_MESSAGE, { accessKeyId, signedHeaders })
+    }
+  }
+
   const bodyHash = sha256Hex(request.body)
   const payloadHash = contentSha !== undefined ? contentSha.trim() : bodyHash
   const canonicalRequest = buildCanonicalRequest(
@@ -289,18 +303,6 @@ export function verifySignature(request: RawRequest, options: VerifyOptions): Ve
       signatureMismatchMessage(canonicalRequest, stringToSign),
       seen,
     )
-  }
-
-  const token = header('x-amz-security-token')
-  if (key.sessionToken !== undefined || token !== undefined) {
-    const mustBeSigned = options.sessionTokenMustBeSigned ?? true
-    if (
-      token === undefined ||
-      token.trim() !== key.sessionToken ||
-      (mustBeSigned && !signedHeaders.includes('x-amz-security-token'))
-    ) {
-      return refuse('token-mismatch', INVALID_TOKEN_MESSAGE, seen)
-    }
   }
 
   if (contentSha !== undefined && payloadHash !== 'UNSIGNED-PAYLOAD' && payloadHash !== bodyHash) {

@@ -103,7 +103,10 @@ describe('AWS SigV4 test suite (v4) through the emulator verifier', () => {
           (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`,
         )
         const rawHeaders = signed.rawHeaders.map((v) => (v === auth ? flipped : v))
-        const result = verifySignature({ ...signed, rawHeaders }, options)
+        const result = verifySignature(
+          { ...signed, rawHeaders },
+          { ...options, sessionTokenMustBeSigned: !ctx.omit_session_token },
+        )
         expect(result.ok).to.equal(false)
         expect(result.reason).to.equal('signature-mismatch')
       })
