@@ -1,0 +1,203 @@
+import { expect } from 'chai'
+import * as es9 from '@elastic/elasticsearch'
+import * as es8 from 'es8'
+import { createAwsSigV4Connection } from '../../lib'
+import { startEmulator } from '../../lib/testing'
+import type { Emulator, EmulatorOptions } from '../../lib/testing'
+
+const CREDS = {
+  accessKeyId: 'AKIDSERVICES',
+  secretAccessKey: 'services-secret',
+  sessionToken: 'services-token',
+}
+
+async function withEmulator(
+  options: Omit<EmulatorOptions, 'credentials'>,
+  run: (emu: Emulator) => Promise<void>,
+): Promise<void> {
+  const emu = await startEmulator({ credentials: CREDS, ...options })
+  try {
+    await run(emu)
+  } finally {
+    await emu.close()
+  }
+}
+
+const allOk = (emu: Emulator): void => {
+  const bad = emu.verdicts.filter((v) => !v.ok)
+  expect(bad, JSON.stringify(bad, null, 2)).to.have.length(0)
+}
+
+describe('e2e Amazon services: Serverless, tunnels, other services, adaptation', function () {
+  this.timeout(30_000)
+
+  for (const [name, Client] of [
+    ['9.x', es9.Client],
+    ['8.x', es8.Client],
+  ] as const) {
+    it(`OpenSearch Serverless (aoss) on client ${name}: payload hash and token signed on every request`, async () => {
+      await withEmulator({ region: 'us-east-1', service: 'aoss' }, async (emu) => {
+        const client = new (Client as typeof es9.Client)({
+          node: emu.url,
+          Connection: createAwsSigV4Connection({
+            region: 'us-east-1',
+            service: 'aoss',
+            credentials: CREDS,
+          }),
+        })
+        await client.index({
+          index: 'logs',
+          id: 'x/1',
+          document: { msg: 'serverless' },
+          refresh: true,
+        })
+        await client.bulk({ operations: [{ index: { _index: 'logs', _id: '2' } }, { msg: 'two' }] })
+        const res = await client.search({ index: 'logs', q: 'msg:serverless' })
+        expect(res.hits.hits.map((h) => h._id)).to.deep.equal(['x/1'])
+        await client.close()
+        allOk(emu)
+        for (const v of emu.verdicts) {
+          expect(v.signedHeaders).to.include.members([
+            'x-amz-content-sha256',
+            'x-amz-security-token',
+            'host',
+            'x-amz-date',
+          ])
+        }
+      })
+    })
+  }
+
+  it('tunnel: connects to 127.0.0.1, signs for the domain host, region inferred from it', async () => {
+    const domain = 'vpc-logs-abc123xyz.ap-northeast-1.es.amazonaws.com'
+    await withEmulator(
+      { region: 'ap-northeast-1', service: 'es', expectedHost: domain },
+      async (emu) => {
+        const client = new es9.Client({
+          node: emu.url,
+          Connection: createAwsSigV4Connection({ signingHost: domain, credentials: CREDS }),
+        })
+        await client.index({ index: 't', id: '1', document: { a: 1 } })
+        await client.close()
+        allOk(emu)
+      },
+    )
+  })
+
+  it('without adaptation the 9.x client fails against an Amazon domain (406, product check)', async () => {
+    await withEmulator({ region: 'eu-west-1', service: 'es' }, async (emu) => {
+      const client = new es9.Client({
+        node: emu.url,
+        Connection: createAwsSigV4Connection({
+          region: 'eu-west-1',
+          credentials: CREDS,
+          adaptToAmazonEngine: false,
+        }),
+      })
+      const indexErr = await client
+        .index({ index: 'i', id: '1', document: { a: 1 } })
+        .catch((e: unknown) => e)
+      expect(indexErr).to.be.instanceOf(es9.errors.ResponseError)
+      expect((indexErr as InstanceType<typeof es9.errors.ResponseError>).meta.statusCode).to.equal(
+        406,
+      )
+      const infoErr = await client.info().catch((e: unknown) => e)
+      expect(infoErr).to.be.instanceOf(es9.errors.ProductNotSupportedError)
+      await client.close()
+      allOk(emu)
+    })
+  })
+
+  it('a real Elastic cluster behind API Gateway (execute-api): nothing adapted, vendor types pass', async () => {
+    await withEmulator(
+      { region: 'eu-west-1', service: 'execute-api', mode: 'elastic' },
+      async (emu) => {
+        const seen: string[] = []
+        emu.onRequest((ctx) => void seen.push(ctx.headers['content-type'] ?? ''))
+        const client = new es9.Client({
+          node: emu.url,
+          Connection: createAwsSigV4Connection({
+            region: 'eu-west-1',
+            service: 'execute-api',
+            credentials: CREDS,
+          }),
+        })
+        await client.index({ index: 'i', id: '1', document: { a: 1 } })
+        expect((await client.info()).version.number).to.be.a('string')
+        expect(seen[0]).to.match(/^application\/vnd\.elasticsearch\+json; compatible-with=9$/)
+        await client.close()
+        allOk(emu)
+      },
+    )
+  })
+
+  it('VPC Lattice style: unsignedPayload sends UNSIGNED-PAYLOAD and verifies', async () => {
+    await withEmulator(
+      { region: 'eu-west-1', service: 'vpc-lattice-svcs', mode: 'elastic' },
+      async (emu) => {
+        const hashes: string[] = []
+        emu.onRequest((ctx) => void hashes.push(ctx.headers['x-amz-content-sha256'] ?? ''))
+        const client = new es9.Client({
+          node: emu.url,
+          Connection: createAwsSigV4Connection({
+            region: 'eu-west-1',
+            service: 'vpc-lattice-svcs',
+            unsignedPayload: true,
+            credentials: CREDS,
+          }),
+        })
+        await client.index({ index: 'i', id: '1', document: { a: 1 } })
+        expect(hashes).to.deep.equal(['UNSIGNED-PAYLOAD'])
+        await client.close()
+        allOk(emu)
+      },
+    )
+  })
+
+  it("AWS's own 403 texts reach the user in ResponseError messages", async () => {
+    await withEmulator({ region: 'eu-west-1', service: 'es' }, async (emu) => {
+      const denied =
+        'User: arn:aws:iam::123456789012:user/ingest is not authorized to perform: es:ESHttpPost'
+      emu.onRequest(() => ({ status: 403, body: { Message: denied } }))
+      const client = new es9.Client({
+        node: emu.url,
+        Connection: createAwsSigV4Connection({ region: 'eu-west-1', credentials: CREDS }),
+      })
+      const err = (await client
+        .index({ index: 'i', document: { a: 1 } })
+        .catch((e: unknown) => e)) as Error
+      expect(err).to.be.instanceOf(es9.errors.ResponseError)
+      expect(err.message).to.include(denied)
+      await client.close()
+    })
+  })
+
+  it("a signature mismatch shows AWS's expected canonical request beside ours", async () => {
+    await withEmulator({ region: 'eu-west-1', service: 'es' }, async (emu) => {
+      // Signs for the wrong secret: AWS computes a different signature over the same request.
+      const client = new es9.Client({
+        node: emu.url,
+        Connection: createAwsSigV4Connection({
+          region: 'eu-west-1',
+          credentials: { ...CREDS, secretAccessKey: 'not-the-secret' },
+        }),
+      })
+      const err = (await client
+        .get({ index: 'i', id: 'a b' })
+        .catch((e: unknown) => e)) as InstanceType<typeof es9.errors.ResponseError>
+      expect(err).to.be.instanceOf(es9.errors.ResponseError)
+      expect(err.meta.statusCode).to.equal(403)
+      const body = err.body as { message: string; sigv4_debug: { canonicalRequest: string } }
+      expect(body.message).to.include('The request signature we calculated does not match')
+      // Same request on both sides, so our canonical request is the one AWS quotes.
+      const ours = body.sigv4_debug.canonicalRequest
+      expect(
+        emu.verdicts
+          .at(-1)
+          ?.canonicalRequest?.replace(CREDS.sessionToken, '<redacted session token>'),
+      ).to.equal(ours)
+      expect(err.message).not.to.include('not-the-secret')
+      await client.close()
+    })
+  })
+})
