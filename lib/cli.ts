@@ -5,11 +5,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-/** What the CLI needs from `./testing/cli` (loaded at run time). */
-interface EmulatorCliModule {
-  runEmulatorCli(argv: string[]): unknown
-}
-
 export interface CliIo {
   stdout: (text: string) => void
   stderr: (text: string) => void
@@ -31,31 +26,11 @@ Options:
   -v, --version       Show the package version
 `
 
-// A variable, not a literal, so TypeScript does not resolve it at compile time (the emulator is
-// built separately) and Node resolves it relative to this file at run time.
-const EMULATOR_CLI = './testing/cli.js'
-
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
     version?: string
   }
   return pkg.version ?? 'unknown'
-}
-
-async function loadEmulatorCli(): Promise<EmulatorCliModule | undefined> {
-  let mod: Partial<EmulatorCliModule> & { default?: Partial<EmulatorCliModule> }
-  try {
-    mod = (await import(EMULATOR_CLI)) as typeof mod
-  } catch (err) {
-    // Only the emulator's own absence means "not in this build"; a missing module further
-    // down is a real error.
-    const { code, message } = err as { code?: unknown; message?: unknown }
-    const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
-    if (notFound && String(message).includes(join('testing', 'cli.js'))) return undefined
-    throw err
-  }
-  const run = mod.runEmulatorCli ?? mod.default?.runEmulatorCli
-  return typeof run === 'function' ? { runEmulatorCli: run } : undefined
 }
 
 /** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
@@ -70,13 +45,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 0
   }
   if (command === 'emulate') {
-    const cli = await loadEmulatorCli()
-    if (cli === undefined) {
-      io.stderr('elasticsearch-aws-sigv4: the emulator is not included in this build\n')
-      return 1
-    }
-    const result = await cli.runEmulatorCli(rest)
-    return typeof result === 'number' ? result : 0
+    // Loaded only when asked for, so `--help` and `--version` need nothing else.
+    const { runEmulatorCli } = await import('./testing/cli.js')
+    await runEmulatorCli(rest)
+    return 0
   }
   io.stderr(`elasticsearch-aws-sigv4: unknown command '${command}'\n\n${HELP}`)
   return 2

@@ -1,5 +1,9 @@
 import { UndiciConnection } from '@elastic/elasticsearch'
-import type { ConnectionOptions, ConnectionRequestParams } from '@elastic/elasticsearch'
+import type {
+  BaseConnection,
+  ConnectionOptions,
+  ConnectionRequestParams,
+} from '@elastic/elasticsearch'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { AwsSigV4ConnectionOptions, ConnectionConstructor } from './options'
 import type { ConnectionContext, SignedTransportRequest } from './request-signer'
@@ -50,6 +54,8 @@ export function createAwsSigV4Connection(
 export function createAwsSigV4Connection<C extends ConnectionConstructor>(
   options: AwsSigV4ConnectionOptions<C> & { baseConnection: C },
 ): C
+/** Options typed as a whole (e.g. a variable): a connection class the client accepts. */
+export function createAwsSigV4Connection(options?: AwsSigV4ConnectionOptions): typeof BaseConnection
 export function createAwsSigV4Connection(
   options?: AwsSigV4ConnectionOptions,
 ): ConnectionConstructor {

@@ -1,3 +1,4 @@
+import type { UndiciConnection } from '@elastic/elasticsearch'
 import { createAwsSigV4Connection } from './connection'
 
 export { createAwsSigV4Connection }
@@ -32,5 +33,5 @@ export type {
  * endpoint host), service `es`, credentials from the AWS SDK's default Node credential chain,
  * on the installed client's `UndiciConnection`.
  */
-export const AwsSigV4Connection = createAwsSigV4Connection()
+export const AwsSigV4Connection: typeof UndiciConnection = createAwsSigV4Connection()
 export type AwsSigV4Connection = InstanceType<typeof AwsSigV4Connection>
