@@ -35,13 +35,13 @@ export interface ItemFault {
 }
 
 /**
- * Makes the emulator fail chosen bulk items the way a cluster does: `decide(id, attempt)` names
- * a per-item error for a document id (attempt counts from 1), or undefined to let the store
- * index it. The other items of the request are indexed; the response mixes both, in order.
+ * Makes the emulator fail chosen bulk items the way a cluster does: `decide(id, attempt, source)`
+ * names a per-item error for a document (attempt counts from 1 per id), or undefined to let the
+ * store index it. Index and create actions only. The other items of the request are indexed; the response mixes both, in order.
  */
 export function failBulkItems(
   emu: Emulator,
-  decide: (id: string, attempt: number) => ItemFault | undefined,
+  decide: (id: string, attempt: number, source: Record<string, unknown>) => ItemFault | undefined,
 ): () => void {
   const attempts = new Map<string, number>()
   return emu.onRequest(({ method, path, query, body }) => {
@@ -57,7 +57,7 @@ export function failBulkItems(
       const { _index, _id = '' } = action[op]
       const attempt = (attempts.get(_id) ?? 0) + 1
       attempts.set(_id, attempt)
-      const fault = decide(_id, attempt)
+      const fault = decide(_id, attempt, JSON.parse(lines[i + 1]) as Record<string, unknown>)
       if (fault) {
         items.push({
           [op]: {
