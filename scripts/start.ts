@@ -9,7 +9,9 @@
  *
  * With ES_NODE (and AWS credentials from the default chain): the same against that domain, in
  * a new index `sigv4-start-<run>` (deleted afterwards; START_KEEP_INDEX=1 keeps it) or in
- * ES_INDEX (kept; only this run's documents are counted).
+ * ES_INDEX (kept; only this run's documents are counted). It needs es:ESHttpPut, Post, Get and
+ * Delete on the domain. For a Serverless collection run examples/serverless-collection instead
+ * (this script sets document ids and calls _refresh).
  *
  * Knobs: START_DOCS, START_BATCH (messages per invocation, default 10: SQS's default batch
  * size), START_CONCURRENCY (concurrent invocations, default 4), START_FAULT_EVERY (emulator
