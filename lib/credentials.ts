@@ -197,6 +197,8 @@ export class CredentialCache {
     const credentials = value as AwsCredentialIdentity
     const entry = this.#entryFor(credentials, fetchedAt)
     this.#entry = entry
+    // The pause between background attempts is for failures: new credentials, new schedule.
+    this.#nextBackgroundAt = 0
     return entry
   }
 

@@ -246,6 +246,30 @@ describe('CredentialCache with a provider', () => {
     expect((await cache.get()).accessKeyId).to.equal('NEW')
   })
 
+  it('refreshes short-lived credentials in the background every time, not only once per 10 s', async () => {
+    // The 10 s pause is for failed background refreshes; a successful one starts a new schedule.
+    const clock = fakeClock()
+    const { provider, calls } = scriptedProvider(
+      () => creds('A', new Date(clock.t + 4 * SECOND)),
+      () => creds('B', new Date(clock.t + 4 * SECOND)),
+      () => creds('C', new Date(clock.t + 4 * SECOND)),
+    )
+    const cache = new CredentialCache(provider, { now: clock.now, refreshMarginMs: SECOND })
+    await cache.get() // A: served until +3 s, refreshed in the background from +2 s
+    clock.t += 2 * SECOND
+    expect((await cache.get()).accessKeyId).to.equal('A')
+    await flush()
+    expect(calls).to.have.length(2)
+    expect((await cache.get()).accessKeyId).to.equal('B') // B: background refresh from +4 s
+    clock.t += 2 * SECOND
+    const next = cache.get()
+    expect(await stateOf(next)).to.equal('settled')
+    expect((await next).accessKeyId).to.equal('B')
+    expect(calls).to.have.length(3)
+    await flush()
+    expect((await cache.get()).accessKeyId).to.equal('C')
+  })
+
   it('makes callers wait for fresh credentials once past expiration - margin', async () => {
     const clock = fakeClock()
     const refresh = deferred<AwsCredentialIdentity>()

@@ -1,0 +1,144 @@
+import { expect } from 'chai'
+import * as es9 from '@elastic/elasticsearch'
+import * as es8 from 'es8'
+import { createAwsSigV4Connection } from '../../lib'
+import type { AwsSigV4ConnectionOptions } from '../../lib'
+import { startEmulator } from '../../lib/testing'
+import type { Emulator } from '../../lib/testing'
+
+/**
+ * The machine clock 15 minutes behind or ahead of AWS's: the first request gets AWS's
+ * "Signature expired" / "Signature not yet current" 403, the connection learns the offset from
+ * the response's Date header, retries once, and every later request is signed right the first
+ * time. So the number of 403s is bounded by the requests in flight before the offset was
+ * learned, not by the number of requests.
+ */
+
+const REGION = 'eu-west-1'
+const CREDS = {
+  accessKeyId: 'AKIDCLOCKSKEW',
+  secretAccessKey: 'clock/skew+secret',
+  sessionToken: 'clock-skew-session-token',
+}
+const SKEW_MS = 15 * 60_000
+
+type AnyClient = es9.Client | es8.Client
+type Opts = Omit<AwsSigV4ConnectionOptions, 'baseConnection'>
+
+const variants: Array<{ name: string; make(node: string, opts: Opts): AnyClient }> = [
+  {
+    name: '9.x UndiciConnection',
+    make: (node, opts) => new es9.Client({ node, Connection: createAwsSigV4Connection(opts) }),
+  },
+  {
+    name: '9.x HttpConnection',
+    make: (node, opts) =>
+      new es9.Client({
+        node,
+        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es9.HttpConnection }),
+      }),
+  },
+  {
+    name: '8.x UndiciConnection',
+    make: (node, opts) =>
+      new es8.Client({
+        node,
+        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.UndiciConnection }),
+      }),
+  },
+  {
+    name: '8.x HttpConnection',
+    make: (node, opts) =>
+      new es8.Client({
+        node,
+        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.HttpConnection }),
+      }),
+  },
+]
+
+const cases = [
+  { machine: 'behind', skew: +SKEW_MS, reason: 'expired', text: /^Signature expired:/ },
+  { machine: 'ahead of', skew: -SKEW_MS, reason: 'not-yet-current', text: /^Signature not yet/ },
+] as const
+
+for (const variant of variants) {
+  describe(`e2e credentials, clock skew: ${variant.name}`, function () {
+    this.timeout(30_000)
+    let emu: Emulator
+    const clients: AnyClient[] = []
+    const make = (): es9.Client => {
+      const client = variant.make(emu.url, { region: REGION, credentials: CREDS })
+      clients.push(client)
+      return client as es9.Client
+    }
+
+    before(async () => {
+      emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
+    })
+    beforeEach(() => emu.clearVerdicts())
+    after(async () => {
+      for (const client of clients) await client.close()
+      await emu.close()
+    })
+
+    for (const { machine, skew, reason, text } of cases) {
+      const index = `skew-${reason}`
+
+      it(`machine clock 15 min ${machine} AWS: one 403 for the first request, none after`, async () => {
+        emu.setClockSkew(skew)
+        const client = make()
+        await client.index({ index, id: 'first', document: { n: 0 } })
+        expect(emu.verdicts.map((v) => [v.status, v.reason])).to.deep.equal([
+          [403, reason],
+          [201, 'ok'],
+        ])
+        expect(emu.verdicts[0].message).to.match(text)
+
+        const results = await Promise.allSettled(
+          Array.from({ length: 200 }, (_, i) =>
+            client.index({ index, id: `doc-${i}`, document: { n: i } }),
+          ),
+        )
+        expect(results.filter((r) => r.status === 'rejected')).to.have.length(0)
+        expect(emu.verdicts).to.have.length(202)
+        expect(emu.verdicts.filter((v) => !v.ok)).to.have.length(1)
+        expect(emu.store.documentCount(index)).to.equal(201)
+      })
+
+      it(`machine clock 15 min ${machine} AWS, 100 concurrent first requests: each retried once, all succeed`, async () => {
+        emu.setClockSkew(skew)
+        const client = make()
+        const burst = (from: number): Promise<PromiseSettledResult<unknown>[]> =>
+          Promise.allSettled(
+            Array.from({ length: 100 }, (_, i) =>
+              client.index({ index: `${index}-burst`, id: `doc-${from + i}`, document: { i } }),
+            ),
+          )
+        const first = await burst(0)
+        expect(first.filter((r) => r.status === 'rejected')).to.have.length(0)
+        const rejected = emu.verdicts.filter((v) => !v.ok)
+        // At most one 403 per request that was signed before the offset was known.
+        expect(rejected.length).to.be.within(1, 100)
+        expect(rejected.every((v) => v.reason === reason)).to.equal(true)
+        expect(emu.verdicts).to.have.length(100 + rejected.length)
+
+        const second = await burst(100)
+        expect(second.filter((r) => r.status === 'rejected')).to.have.length(0)
+        expect(
+          emu.verdicts.filter((v) => !v.ok),
+          'no 403 once the offset is known',
+        ).to.have.length(rejected.length)
+        expect(emu.store.documentCount(`${index}-burst`)).to.equal(200)
+        emu.setClockSkew(0)
+      })
+    }
+
+    it('a client whose clock is right sends no 403 and learns nothing', async () => {
+      emu.setClockSkew(0)
+      const client = make()
+      await Promise.all(Array.from({ length: 50 }, () => client.info()))
+      expect(emu.verdicts).to.have.length(50)
+      expect(emu.verdicts.every((v) => v.ok)).to.equal(true)
+    })
+  })
+}

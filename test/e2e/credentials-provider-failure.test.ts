@@ -1,0 +1,285 @@
+import { expect } from 'chai'
+import * as es9 from '@elastic/elasticsearch'
+import * as es8 from 'es8'
+import { AwsCredentialsError, createAwsSigV4Connection } from '../../lib'
+import type { AwsSigV4ConnectionOptions } from '../../lib'
+import { startEmulator } from '../../lib/testing'
+import type { Emulator } from '../../lib/testing'
+
+/**
+ * A credential provider that throws, or never answers: the request fails fast with a clear
+ * ConnectionError naming the source, nothing reaches the endpoint, and the same client works
+ * again as soon as the provider does, with `maxRetries: 0` and with the client's default
+ * retries (the transport marks the node dead on a ConnectionError).
+ */
+
+const REGION = 'eu-west-1'
+const CREDS = {
+  accessKeyId: 'AKIDPROVIDERFAIL',
+  secretAccessKey: 'provider/fail+secret',
+  sessionToken: 'provider-fail-session-token',
+}
+const SOURCE = 'credentials provider function'
+
+type AnyClient = es9.Client | es8.Client
+type Opts = Omit<AwsSigV4ConnectionOptions, 'baseConnection'>
+type NodeSpec = string | Array<{ url: URL; id: string }>
+
+interface Variant {
+  name: string
+  major: 8 | 9
+  make(node: NodeSpec, opts: Opts, extra?: object): AnyClient
+}
+
+const variants: Variant[] = [
+  {
+    name: '9.x UndiciConnection',
+    major: 9,
+    make: (node, opts, extra) =>
+      new es9.Client({
+        nodes: node as string,
+        Connection: createAwsSigV4Connection(opts),
+        ...extra,
+      }),
+  },
+  {
+    name: '9.x HttpConnection',
+    major: 9,
+    make: (node, opts, extra) =>
+      new es9.Client({
+        nodes: node as string,
+        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es9.HttpConnection }),
+        ...extra,
+      }),
+  },
+  {
+    name: '8.x UndiciConnection',
+    major: 8,
+    make: (node, opts, extra) =>
+      new es8.Client({
+        nodes: node as string,
+        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.UndiciConnection }),
+        ...extra,
+      }),
+  },
+  {
+    name: '8.x HttpConnection',
+    major: 8,
+    make: (node, opts, extra) =>
+      new es8.Client({
+        nodes: node as string,
+        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.HttpConnection }),
+        ...extra,
+      }),
+  },
+]
+
+/** Per-request option: no sleep between the transport's retries, to keep the tests short. */
+const NO_BACKOFF = { retryBackoff: () => 0 }
+
+/** A provider whose behaviour the test switches: 'ok', 'throw' or 'hang'. */
+function switchableProvider(): {
+  mode: 'ok' | 'throw' | 'hang'
+  calls: number
+  provider: () => Promise<typeof CREDS & { expiration: Date }>
+} {
+  const state = {
+    mode: 'ok' as 'ok' | 'throw' | 'hang',
+    calls: 0,
+    provider: async () => {
+      state.calls += 1
+      if (state.mode === 'throw') {
+        const err = new Error('Could not load credentials from STS: ThrottlingException')
+        err.name = 'CredentialsProviderError'
+        throw err
+      }
+      if (state.mode === 'hang') return new Promise<never>(() => {})
+      return { ...CREDS, expiration: new Date(Date.now() + 3600_000) }
+    },
+  }
+  return state
+}
+
+interface Outcome {
+  error: (Error & { meta?: unknown }) | undefined
+  elapsed: number
+}
+
+async function attempt(run: () => Promise<unknown>): Promise<Outcome> {
+  const started = Date.now()
+  try {
+    await run()
+    return { error: undefined, elapsed: Date.now() - started }
+  } catch (err) {
+    return { error: err as Error, elapsed: Date.now() - started }
+  }
+}
+
+function expectCredentialsFailure(variant: Variant, outcome: Outcome, detail: RegExp): void {
+  const err = outcome.error
+  expect(err, 'the request should have failed').to.be.instanceOf(Error)
+  expect(err!.name).to.equal('ConnectionError')
+  expect(err!.message).to.include(SOURCE)
+  expect(err!.message).to.match(detail)
+  // The client's own ConnectionError, so `instanceof errors.ConnectionError` works for users.
+  const ClientConnectionError =
+    variant.major === 9 ? es9.errors.ConnectionError : es8.errors.ConnectionError
+  expect(err).to.be.instanceOf(ClientConnectionError)
+  if (variant.major === 9) {
+    // 9.x keeps the original error as `cause`; 8.x's transport drops it (message kept).
+    const cause = (err as Error & { cause?: unknown }).cause
+    expect(cause).to.be.instanceOf(AwsCredentialsError)
+    expect((cause as AwsCredentialsError).source).to.equal(SOURCE)
+  }
+}
+
+for (const variant of variants) {
+  describe(`e2e credentials, failing provider: ${variant.name}`, function () {
+    this.timeout(30_000)
+    let emu: Emulator
+    const clients: AnyClient[] = []
+    const make = (opts: Opts, extra?: object, nodes?: NodeSpec): es9.Client => {
+      const client = variant.make(nodes ?? emu.url, { region: REGION, ...opts }, extra)
+      clients.push(client)
+      return client as es9.Client
+    }
+
+    before(async () => {
+      emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
+    })
+    beforeEach(() => emu.clearVerdicts())
+    after(async () => {
+      for (const client of clients) await client.close()
+      await emu.close()
+    })
+
+    it('a throwing provider: ConnectionError naming the source at once, nothing sent; then recovery', async () => {
+      const p = switchableProvider()
+      const client = make({ credentials: p.provider }, { maxRetries: 0 })
+      p.mode = 'throw'
+      const failed = await attempt(() => client.info())
+      expectCredentialsFailure(variant, failed, /ThrottlingException/)
+      expect(failed.elapsed).to.be.below(1000)
+      expect(p.calls).to.equal(1)
+      expect(emu.verdicts).to.have.length(0)
+
+      // Failures are not cached: the next request asks again.
+      const again = await attempt(() => client.info())
+      expectCredentialsFailure(variant, again, /ThrottlingException/)
+      expect(p.calls).to.equal(2)
+
+      p.mode = 'ok'
+      await client.info()
+      expect(p.calls).to.equal(3)
+      expect(emu.verdicts.map((v) => [v.ok, v.status])).to.deep.equal([[true, 200]])
+    })
+
+    it('a provider that never answers: fails after credentialsTimeoutMs, nothing sent; then recovery', async () => {
+      const p = switchableProvider()
+      const client = make({ credentials: p.provider, credentialsTimeoutMs: 300 }, { maxRetries: 0 })
+      p.mode = 'hang'
+      const failed = await attempt(() => client.info())
+      expectCredentialsFailure(variant, failed, /timed out after 300 ms/)
+      expect(failed.elapsed).to.be.within(290, 1000)
+      expect(p.calls).to.equal(1)
+      expect(emu.verdicts).to.have.length(0)
+
+      // Concurrent requests share the one hanging call and time out together.
+      const many = await Promise.all(Array.from({ length: 20 }, () => attempt(() => client.info())))
+      for (const outcome of many) {
+        expectCredentialsFailure(variant, outcome, /timed out after 300 ms/)
+        expect(outcome.elapsed).to.be.within(290, 1000)
+      }
+      expect(p.calls).to.equal(2)
+      expect(emu.verdicts).to.have.length(0)
+
+      p.mode = 'ok'
+      await client.info()
+      expect(p.calls).to.equal(3)
+      expect(emu.verdicts.map((v) => v.ok)).to.deep.equal([true])
+    })
+
+    it('default maxRetries: the transport retries the provider, then the single node recovers', async () => {
+      const p = switchableProvider()
+      const client = make({ credentials: p.provider })
+      p.mode = 'throw'
+      const failed = await attempt(() => client.info({}, NO_BACKOFF))
+      expectCredentialsFailure(variant, failed, /ThrottlingException/)
+      expect(p.calls, '1 attempt + 3 retries').to.equal(4)
+      expect(emu.verdicts).to.have.length(0)
+
+      // The node was "marked dead" four times; a single-node pool ignores that.
+      p.mode = 'ok'
+      const recovered = await attempt(() => client.info())
+      expect(recovered.error).to.equal(undefined)
+      expect(recovered.elapsed).to.be.below(1000)
+      expect(emu.verdicts.map((v) => v.ok)).to.deep.equal([true])
+
+      // A provider that fails twice and then answers: the transport's retry gets through.
+      emu.clearVerdicts()
+      let failures = 2
+      const flaky = make({
+        credentials: async () => {
+          if (failures-- > 0) throw new Error('IMDS: connect ECONNREFUSED 169.254.169.254:80')
+          return CREDS
+        },
+      })
+      await flaky.info({}, NO_BACKOFF)
+      expect(emu.verdicts.map((v) => v.ok)).to.deep.equal([true])
+    })
+
+    it('two nodes in a ClusterConnectionPool: both marked dead by the outage, both usable after', async () => {
+      const p = switchableProvider()
+      const Pool = variant.major === 9 ? es9.ClusterConnectionPool : es8.ClusterConnectionPool
+      const client = make({ credentials: p.provider }, { ConnectionPool: Pool }, [
+        { url: new URL(emu.url), id: 'a' },
+        { url: new URL(emu.url), id: 'b' },
+      ])
+      p.mode = 'throw'
+      const failed = await attempt(() => client.info({}, NO_BACKOFF))
+      expectCredentialsFailure(variant, failed, /ThrottlingException/)
+      const pool = client.connectionPool as unknown as { dead: string[] }
+      expect(pool.dead, 'dead nodes after the outage').to.have.length(2)
+      expect(emu.verdicts).to.have.length(0)
+
+      p.mode = 'ok'
+      // With every node dead the pool still hands them out: the first success marks its node
+      // alive, and every later request goes to that node. The other one stays out of rotation
+      // until its resurrectTimeout (60 s x 2^(deadCount - 1)) passes and a ping revives it:
+      // a credentials outage is treated like a network fault of every node.
+      for (let i = 0; i < 4; i++) await client.info()
+      expect(emu.verdicts).to.have.length(4)
+      expect(emu.verdicts.every((v) => v.ok)).to.equal(true)
+      expect(pool.dead, 'dead nodes after recovery').to.have.length(1)
+    })
+  })
+}
+
+describe('e2e credentials, failing provider: default maxRetries and default backoff (9.x)', function () {
+  this.timeout(30_000)
+
+  it('reports how long a request takes to fail, then recovers', async () => {
+    const emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
+    const p = switchableProvider()
+    const client = new es9.Client({
+      node: emu.url,
+      Connection: createAwsSigV4Connection({ region: REGION, credentials: p.provider }),
+    })
+    try {
+      p.mode = 'throw'
+      const failed = await attempt(() => client.info())
+      expect(failed.error?.name).to.equal('ConnectionError')
+      expect(p.calls).to.equal(4)
+      // Three backoffs of 1-2 s, 2-4 s and 2-4 s.
+      expect(failed.elapsed).to.be.within(5000, 10_500)
+      expect(emu.verdicts).to.have.length(0)
+      p.mode = 'ok'
+      await client.info()
+      expect(emu.verdicts.map((v) => v.ok)).to.deep.equal([true])
+      console.log(`      failed after ${failed.elapsed} ms and ${p.calls - 1} provider calls`)
+    } finally {
+      await client.close()
+      await emu.close()
+    }
+  })
+})

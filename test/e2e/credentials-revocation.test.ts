@@ -1,0 +1,196 @@
+import { expect } from 'chai'
+import * as es9 from '@elastic/elasticsearch'
+import * as es8 from 'es8'
+import { createAwsSigV4Connection } from '../../lib'
+import type { AwsSigV4ConnectionOptions } from '../../lib'
+import { startEmulator } from '../../lib/testing'
+import type { Emulator, RevocationKind } from '../../lib/testing'
+
+/**
+ * A key revoked while the credential cache still thinks it is good (AWS answers "The security
+ * token included in the request is expired" / "… is invalid."): the requests that hit the 403
+ * invalidate the cached credentials, one provider call fetches a new key, and each of them is
+ * retried once with it and succeeds.
+ */
+
+const REGION = 'eu-west-1'
+
+type AnyClient = es9.Client | es8.Client
+type Opts = Omit<AwsSigV4ConnectionOptions, 'baseConnection'>
+
+const variants: Array<{ name: string; make(node: string, opts: Opts): AnyClient }> = [
+  {
+    name: '9.x UndiciConnection',
+    make: (node, opts) => new es9.Client({ node, Connection: createAwsSigV4Connection(opts) }),
+  },
+  {
+    name: '9.x HttpConnection',
+    make: (node, opts) =>
+      new es9.Client({
+        node,
+        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es9.HttpConnection }),
+      }),
+  },
+  {
+    name: '8.x UndiciConnection',
+    make: (node, opts) =>
+      new es8.Client({
+        node,
+        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.UndiciConnection }),
+      }),
+  },
+  {
+    name: '8.x HttpConnection',
+    make: (node, opts) =>
+      new es8.Client({
+        node,
+        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.HttpConnection }),
+      }),
+  },
+]
+
+const MESSAGES: Record<RevocationKind, RegExp> = {
+  expired: /security token included in the request is expired/,
+  invalid: /security token included in the request is invalid/,
+}
+
+/**
+ * Hands out a new temporary key, valid for an hour, on every call and registers it with the
+ * emulator first, like STS: `keys[n]` is the key of call n + 1.
+ */
+function rotatingProvider(emu: Emulator, prefix: string) {
+  const keys: string[] = []
+  return {
+    keys,
+    provider: async () => {
+      const n = keys.length + 1
+      const creds = {
+        accessKeyId: `AKID${prefix}${n}`,
+        secretAccessKey: `secret/${prefix}+${n}`,
+        sessionToken: `session-${prefix}-${n}`,
+      }
+      emu.addCredentials(creds)
+      keys.push(creds.accessKeyId)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      return { ...creds, expiration: new Date(Date.now() + 3600_000) }
+    },
+  }
+}
+
+for (const variant of variants) {
+  describe(`e2e credentials, key revoked mid-run: ${variant.name}`, function () {
+    this.timeout(30_000)
+    let emu: Emulator
+    const clients: AnyClient[] = []
+    const make = (opts: Opts): es9.Client => {
+      const client = variant.make(emu.url, { region: REGION, ...opts })
+      clients.push(client)
+      return client as es9.Client
+    }
+
+    before(async () => {
+      emu = await startEmulator({ credentials: [], region: REGION, service: 'es' })
+    })
+    beforeEach(() => emu.clearVerdicts())
+    after(async () => {
+      for (const client of clients) await client.close()
+      await emu.close()
+    })
+
+    for (const kind of ['expired', 'invalid'] as const) {
+      it(`revoked (${kind}) under 100 concurrent requests: one refetch, every request retried once and succeeds`, async () => {
+        const p = rotatingProvider(emu, `BURST${kind.toUpperCase()}`)
+        const client = make({ credentials: p.provider })
+        const index = `burst-${kind}`
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            client.index({ index, id: `warm-${i}`, document: { i } }),
+          ),
+        )
+        expect(p.keys).to.have.length(1)
+
+        emu.revoke(p.keys[0], { kind })
+        emu.clearVerdicts()
+        const results = await Promise.allSettled(
+          Array.from({ length: 100 }, (_, i) =>
+            client.index({ index, id: `doc-${i}`, document: { i } }),
+          ),
+        )
+        expect(results.filter((r) => r.status === 'rejected')).to.have.length(0)
+        expect(p.keys, 'one provider call for the 100 rejections').to.have.length(2)
+        const rejected = emu.verdicts.filter((v) => !v.ok)
+        expect(rejected).to.have.length(100)
+        for (const v of rejected) {
+          expect([v.status, v.reason, v.accessKeyId]).to.deep.equal([403, 'revoked', p.keys[0]])
+          expect(v.message).to.match(MESSAGES[kind])
+        }
+        const accepted = emu.verdicts.filter((v) => v.ok)
+        expect(accepted).to.have.length(100)
+        expect(accepted.every((v) => v.accessKeyId === p.keys[1])).to.equal(true)
+        expect(emu.store.documentCount(index)).to.equal(110)
+      })
+
+      it(`revoked (${kind}) during helpers.bulk ingestion: no failed document`, async () => {
+        const p = rotatingProvider(emu, `BULK${kind.toUpperCase()}`)
+        const client = make({ credentials: p.provider })
+        const index = `bulk-${kind}`
+        // Revoke the key in use as the 20th request arrives (that one still passes).
+        let revokedKey: string | undefined
+        const unhook = emu.onRequest(({ sequence }) => {
+          if (sequence >= 20 && revokedKey === undefined) {
+            revokedKey = p.keys.at(-1)!
+            emu.revoke(revokedKey, { kind })
+          }
+        })
+        const DOCS = 5000
+        try {
+          const result = await client.helpers.bulk({
+            datasource: Array.from({ length: DOCS }, (_, i) => ({ i, text: `doc ${i}` })),
+            onDocument: (doc) => ({ index: { _index: index, _id: `d-${doc.i}` } }),
+            flushBytes: 2000,
+            concurrency: 8,
+          })
+          expect(result.failed).to.equal(0)
+          expect(result.successful).to.equal(DOCS)
+        } finally {
+          unhook()
+        }
+        expect(revokedKey).to.equal(p.keys[0])
+        expect(p.keys).to.have.length(2)
+        expect(emu.store.documentCount(index)).to.equal(DOCS)
+        const rejected = emu.verdicts.filter((v) => !v.ok)
+        // Only requests in flight with the revoked key (at most the bulk concurrency).
+        expect(rejected.length).to.be.within(1, 8)
+        expect(rejected.every((v) => v.accessKeyId === revokedKey)).to.equal(true)
+      })
+    }
+
+    it('a provider that keeps returning the revoked key: one retry, then the 403 reaches the caller', async () => {
+      const creds = {
+        accessKeyId: 'AKIDSTUCK',
+        secretAccessKey: 'stuck/secret',
+        sessionToken: 'stuck-session-token',
+      }
+      emu.addCredentials(creds)
+      let calls = 0
+      const client = make({
+        credentials: async () => {
+          calls += 1
+          return { ...creds, expiration: new Date(Date.now() + 3600_000) }
+        },
+      })
+      await client.info()
+      emu.revoke(creds.accessKeyId, { kind: 'expired' })
+      emu.clearVerdicts()
+      const err = (await client.info().then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { name?: string; meta?: { statusCode?: number } } | undefined
+      expect(err?.name).to.equal('ResponseError')
+      expect(err?.meta?.statusCode).to.equal(403)
+      expect(calls).to.equal(2)
+      expect(emu.verdicts.map((v) => v.status)).to.deep.equal([403, 403])
+      emu.restore(creds.accessKeyId)
+    })
+  })
+}
