@@ -61,12 +61,14 @@ export function createAwsSigV4Connection(
 ): ConnectionConstructor {
   const config = resolveOptions(options)
   const Base = (config.baseConnection ?? UndiciConnection) as unknown as MixinBase
+  // Expirations are AWS's time, so they are compared with the skew-corrected clock.
+  const clock = new SkewCorrectedClock()
   const credentials = new CredentialCache(config.credentials, {
+    now: () => clock.now().getTime(),
     refreshMarginMs: config.credentialsRefreshMarginMs,
     maxAgeMs: config.credentialsMaxAgeMs,
     providerTimeoutMs: config.credentialsTimeoutMs,
   })
-  const clock = new SkewCorrectedClock()
   const signer = new RequestSigner({
     credentials,
     sha256: config.sha256,

@@ -250,6 +250,40 @@ describe('connection: glue around the base connection (nock, HttpConnection)', (
     expect(toMs(dates[2]) - toMs(dates[0])).to.be.within(14 * 60 * 1000, 16 * 60 * 1000)
   })
 
+  it('judges credential expiry by the skew-corrected clock (machine 15 min ahead)', async () => {
+    const serverNow = Date.now() - 15 * 60 * 1000
+    let calls = 0
+    // The second credentials expire in 10 min of AWS time: already past on the machine clock.
+    const provider = async () => {
+      calls++
+      const expiration = new Date(calls === 1 ? Date.now() + 3600_000 : serverNow + 10 * 60_000)
+      return { ...CREDS, accessKeyId: `AKIDSKEW${calls}`, expiration }
+    }
+    const replies: Array<[number, object, Record<string, string>]> = [
+      [
+        403,
+        { message: 'Signature expired: a is now earlier than b' },
+        { date: new Date(serverNow).toUTCString() },
+      ],
+      [200, { version: { number: '2.0.0' } }, {}],
+      [403, { message: 'The security token included in the request is expired' }, {}],
+      [200, { version: { number: '2.0.0' } }, {}],
+    ]
+    const keys: string[] = []
+    nock(NODE)
+      .get('/')
+      .times(4)
+      .reply(function () {
+        keys.push(/Credential=([A-Z0-9]+)\//.exec(this.req.headers.authorization as string)![1])
+        const [status, body, headers] = replies[keys.length - 1]
+        return [status, body, { ...ES_HEADERS, ...headers }]
+      })
+    const client = new Client({ node: NODE, Connection: signedHttp({ credentials: provider }) })
+    await client.info()
+    await client.info()
+    expect(keys).to.deep.equal(['AKIDSKEW1', 'AKIDSKEW1', 'AKIDSKEW1', 'AKIDSKEW2'])
+  })
+
   it("puts what was signed beside AWS's message on a signature mismatch, token redacted", async () => {
     const message =
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.'
