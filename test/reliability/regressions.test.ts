@@ -1,0 +1,71 @@
+import { expect } from 'chai'
+import { startEmulator } from '../../lib/testing'
+import type { Emulator, FaultContext } from '../../lib/testing'
+import { AwsSigV4RequestError } from '../../lib/errors'
+import { CREDS, REGION, describeVerdicts, signedClient, withoutNock } from './support'
+import type { BaseName } from './support'
+
+/**
+ * One test per bug the reliability tests found, each failing without its fix. Run on every
+ * base connection, since each builds requests its own way.
+ */
+describe('reliability: regressions found by fuzzing and fault tests', function () {
+  this.timeout(30_000)
+  withoutNock()
+  let emu: Emulator
+  const arrived: FaultContext[] = []
+  before(async () => {
+    emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
+    emu.onRequest((ctx) => {
+      arrived.push(ctx)
+      return ctx.headers['x-echo'] ? { status: 200, body: { ok: true } } : undefined
+    })
+  })
+  after(() => emu.close())
+  afterEach(() => {
+    const bad = emu.verdicts.filter((v) => !v.ok)
+    expect(bad, describeVerdicts(bad)).to.have.length(0)
+    emu.clearVerdicts()
+    arrived.length = 0
+  })
+
+  const bases: BaseName[] = ['undici-9', 'http-9', 'undici-8', 'http-8']
+
+  for (const base of bases) {
+    it(`${base}: query parameters named like Object.prototype members arrive unchanged`, async () => {
+      const client = signedClient(emu.url, base, {}, { maxRetries: 0 })
+      try {
+        await client.transport.request(
+          {
+            method: 'GET',
+            path: '/',
+            querystring: { valueOf: '', toString: 'a', constructor: 'b', hasOwnProperty: 'c' },
+          },
+          { headers: { 'x-echo': '1' } },
+        )
+        expect([...new URLSearchParams(arrived[0].query)]).to.deep.equal([
+          ['constructor', 'b'],
+          ['hasOwnProperty', 'c'],
+          ['toString', 'a'],
+          ['valueOf', ''],
+        ])
+      } finally {
+        await client.close()
+      }
+    })
+  }
+
+  it('a query parameter named __proto__ fails clearly and nothing is sent', async () => {
+    const client = signedClient(emu.url, 'undici-9', {}, { maxRetries: 0 })
+    try {
+      const err = await client.transport
+        .request({ method: 'GET', path: '/', querystring: '__proto__=x&a=1' })
+        .catch((e: unknown) => e)
+      expect(err).to.be.instanceOf(AwsSigV4RequestError)
+      expect((err as Error).message).to.include('__proto__')
+      expect(emu.verdicts).to.have.length(0)
+    } finally {
+      await client.close()
+    }
+  })
+})
