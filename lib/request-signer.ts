@@ -93,7 +93,7 @@ export class RequestSigner {
     throwIfAborted(signal)
 
     // 3. Path and query exactly as they go on the wire; the query is re-encoded canonically.
-    const path = params.path.startsWith('/') ? params.path : `/${params.path}`
+    const path = withoutDotSegments(params.path.startsWith('/') ? params.path : `/${params.path}`)
     const query = canonicalizeQuery(params.querystring)
     const toSign: RequestToSign = {
       method: params.method,
@@ -139,6 +139,24 @@ export class RequestSigner {
 export function joinPath(prefix: string, path: string): string {
   const base = prefix === '/' ? '' : prefix.replace(/\/$/, '')
   return base + path
+}
+
+/**
+ * The path with every `.` and `..` segment percent-encoded (`%2E`, `%2E%2E`). SigV4 removes dot
+ * segments before signing, and signers disagree on what is left (`/a/..` is `/a` to the AWS
+ * SDKs' smithy signer, `/a/` to RFC 3986), so such a path has no signature every verifier
+ * accepts; and a server that resolved them would act on another resource than the one asked
+ * for (`DELETE /idx/_doc/..` on `/idx`). Elasticsearch decodes `%2E` back to `.`, so an id `..`
+ * stays the id `..`.
+ */
+export function withoutDotSegments(path: string): string {
+  if (!path.includes('.')) return path
+  return path
+    .split('/')
+    .map((segment) =>
+      segment === '.' || segment === '..' ? segment.replace(/\./g, '%2E') : segment,
+    )
+    .join('/')
 }
 
 /** Of the headers to send, the ones that are signed besides SigV4's own: `content-type`. */

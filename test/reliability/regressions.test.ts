@@ -55,6 +55,24 @@ describe('reliability: regressions found by fuzzing and fault tests', function (
     })
   }
 
+  for (const base of bases) {
+    it(`${base}: ids "." and ".." are signed verifiably and never resolved as dot segments`, async () => {
+      const client = signedClient(emu.url, base, {}, { maxRetries: 0 })
+      try {
+        for (const id of ['.', '..']) {
+          await client.index({ index: 'dots', id, document: { id } })
+          const got = await client.get({ index: 'dots', id })
+          expect(got._source).to.deep.equal({ id })
+        }
+        expect(emu.store.getDocument('dots', '..')).to.deep.equal({ id: '..' })
+        // On the wire the segment is %2E%2E: no server or proxy can resolve it to /dots.
+        expect(emu.verdicts.map((v) => v.path)).to.include('/dots/_doc/%2E%2E')
+      } finally {
+        await client.close()
+      }
+    })
+  }
+
   it('a query parameter named __proto__ fails clearly and nothing is sent', async () => {
     const client = signedClient(emu.url, 'undici-9', {}, { maxRetries: 0 })
     try {
