@@ -99,6 +99,9 @@ export function createAwsSigV4Connection(
       params: ConnectionRequestParams,
       options: RequestOptions,
     ): Promise<unknown> {
+      // The base class sends its own default headers under their names as given, beside ours:
+      // `X-A` would go out twice and `Authorization` or `Content-Type` would break the signature.
+      this.headers = withLowerCaseNames(this.headers)
       const context: ConnectionContext = { ...this.#context, url: this.url, headers: this.headers }
       let signed = await signer.sign(params, context, options?.signal)
       let response = (await super.request(
@@ -137,6 +140,19 @@ export function createAwsSigV4Connection(
     value: `AwsSigV4${Base.name || 'Connection'}`,
   })
   return AwsSigV4Connection as unknown as ConnectionConstructor
+}
+
+/**
+ * Header names lower-cased (where one name is given in several cases, the last wins, as in the
+ * signed request); the same object when every name already is, never the caller's modified.
+ */
+function withLowerCaseNames(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  if (headers == null || Object.keys(headers).every((name) => name === name.toLowerCase())) {
+    return headers
+  }
+  const out: IncomingHttpHeaders = {}
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value
+  return out
 }
 
 /** Adds `x-elastic-product` to a response from an Amazon-managed engine (see compat.ts). */

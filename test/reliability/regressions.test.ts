@@ -73,6 +73,34 @@ describe('reliability: regressions found by fuzzing and fault tests', function (
     })
   }
 
+  for (const base of bases) {
+    it(`${base}: client default headers with capitalised names go out once and verify`, async () => {
+      const client = signedClient(
+        emu.url,
+        base,
+        {},
+        {
+          maxRetries: 0,
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Custom': 'a',
+            Authorization: 'Basic dTpw',
+            Host: 'evil.example.com',
+          },
+        },
+      )
+      try {
+        await client.index({ index: 'hdr', id: '1', document: { a: 1 } })
+        expect(emu.verdicts.at(-1)?.ok).to.equal(true)
+        expect(arrived[0].headers['x-custom']).to.equal('a')
+        expect(arrived[0].headers['content-type']).to.equal('application/json')
+        expect(arrived[0].headers.authorization).to.match(/^AWS4-HMAC-SHA256 /)
+      } finally {
+        await client.close()
+      }
+    })
+  }
+
   it('a query parameter named __proto__ fails clearly and nothing is sent', async () => {
     const client = signedClient(emu.url, 'undici-9', {}, { maxRetries: 0 })
     try {
