@@ -1,6 +1,10 @@
 import { expect } from 'chai'
+import { inspect } from 'node:util'
+import { Client, UndiciConnection } from '@elastic/elasticsearch'
+import type { ConnectionRequestOptions, ConnectionRequestParams } from '@elastic/elasticsearch'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator, FaultContext } from '../../lib/testing'
+import { createAwsSigV4Connection } from '../../lib'
 import { AwsSigV4RequestError } from '../../lib/errors'
 import { CREDS, REGION, describeVerdicts, signedClient, withoutNock } from './support'
 import type { BaseName } from './support'
@@ -100,6 +104,45 @@ describe('reliability: regressions found by fuzzing and fault tests', function (
       }
     })
   }
+
+  it('the signed request handed to the base connection inspects and serialises without secrets', async () => {
+    // UndiciConnection and HttpConnection (8.x and 9.x) log exactly this object with
+    // debug('Starting a new request', params) when DEBUG=elasticsearch is set.
+    const handed: ConnectionRequestParams[] = []
+    class Recording extends UndiciConnection {
+      // @ts-expect-error narrowing the overloads is fine for this test double
+      override async request(params: ConnectionRequestParams, options: ConnectionRequestOptions) {
+        handed.push(params)
+        return super.request(params, options as never)
+      }
+    }
+    const recording = new Client({
+      node: emu.url,
+      Connection: createAwsSigV4Connection({
+        region: REGION,
+        credentials: CREDS,
+        baseConnection: Recording as typeof UndiciConnection,
+      }),
+    })
+    try {
+      await recording.index({ index: 'insp', id: '1', document: { a: 1 } })
+      const headers = handed[0].headers as Record<string, string>
+      const signature = /Signature=([0-9a-f]{64})$/.exec(headers.authorization)![1]
+      expect(headers['x-amz-security-token']).to.equal(CREDS.sessionToken)
+      for (const shown of [
+        inspect(handed[0], { depth: null }),
+        inspect(handed[0].headers),
+        JSON.stringify(handed[0]),
+        JSON.stringify(handed[0].headers),
+      ]) {
+        expect(shown).not.to.include(CREDS.sessionToken)
+        expect(shown).not.to.include(signature)
+        expect(shown).to.include('Credential=AKIDRELIABILITY/')
+      }
+    } finally {
+      await recording.close()
+    }
+  })
 
   it('a query parameter named __proto__ fails clearly and nothing is sent', async () => {
     const client = signedClient(emu.url, 'undici-9', {}, { maxRetries: 0 })
