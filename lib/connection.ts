@@ -129,6 +129,7 @@ export function createAwsSigV4Connection(
         }
       }
 
+      if (!options?.asStream) response = withoutEchoedSecrets(response, signed)
       if (config.debugSignatureMismatch && !options?.asStream) {
         response = await withSignatureDebug(response, signed)
       }
@@ -159,6 +160,40 @@ function withLowerCaseNames(headers: IncomingHttpHeaders): IncomingHttpHeaders {
 function withProductHeader(response: ConnectionResponse): ConnectionResponse {
   if (response.headers['x-elastic-product'] !== undefined) return response
   return { ...response, headers: { ...response.headers, 'x-elastic-product': ELASTIC_PRODUCT } }
+}
+
+/**
+ * An error body with the session token and signature of the request replaced. AWS's "signature
+ * does not match" 403 quotes the canonical request it expected, `x-amz-security-token` line and
+ * all, and the client puts that body in `ResponseError.message`, which ends up in logs.
+ */
+function withoutEchoedSecrets(
+  response: ConnectionResponse,
+  signed: SignedTransportRequest,
+): ConnectionResponse {
+  const { body } = response
+  if (response.statusCode < 400 || (typeof body !== 'string' && !Buffer.isBuffer(body))) {
+    return response
+  }
+  const replacements: Array<[string, string]> = []
+  const token = signed.credentials.sessionToken
+  if (token) {
+    for (const form of new Set([
+      token,
+      JSON.stringify(token).slice(1, -1),
+      token.replace(/\//g, '\\/'),
+    ])) {
+      replacements.push([form, '<redacted session token>'])
+    }
+  }
+  const auth = signed.params.headers.authorization
+  const signature = typeof auth === 'string' ? /Signature=([0-9a-f]+)/.exec(auth)?.[1] : undefined
+  if (signature) replacements.push([signature, '<redacted signature>'])
+  let text = Buffer.isBuffer(body) ? body.toString('utf8') : body
+  const found = replacements.filter(([secret]) => text.includes(secret))
+  if (found.length === 0) return response
+  for (const [secret, placeholder] of found) text = text.split(secret).join(placeholder)
+  return { ...response, body: Buffer.isBuffer(body) ? Buffer.from(text, 'utf8') : text }
 }
 
 /** For a signature mismatch, puts what we signed beside AWS's message in the response body. */

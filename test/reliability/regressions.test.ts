@@ -144,6 +144,43 @@ describe('reliability: regressions found by fuzzing and fault tests', function (
     }
   })
 
+  for (const debugSignatureMismatch of [true, false]) {
+    it(`AWS's echo of the canonical request in a 403 has the session token redacted (debugSignatureMismatch: ${debugSignatureMismatch})`, async () => {
+      // Same key id and token, another secret: AWS answers "signature does not match" and
+      // quotes the canonical request it expected, x-amz-security-token line included.
+      const other = await startEmulator({
+        credentials: { ...CREDS, secretAccessKey: 'another-secret' },
+        region: REGION,
+        service: 'es',
+      })
+      const client = signedClient(
+        other.url,
+        'undici-9',
+        { debugSignatureMismatch },
+        { maxRetries: 0 },
+      )
+      try {
+        const err = (await client.info().catch((e: unknown) => e)) as Error & {
+          meta: { statusCode: number; body: unknown }
+        }
+        expect(err.name).to.equal('ResponseError')
+        expect(err.meta.statusCode).to.equal(403)
+        expect(err.message).to.include('The Canonical String for this request should have been')
+        expect(err.message).to.include('x-amz-security-token:<redacted session token>')
+        for (const shown of [
+          err.message,
+          JSON.stringify(err.meta.body),
+          inspect(err, { depth: null }),
+        ]) {
+          expect(shown).not.to.include(CREDS.sessionToken)
+        }
+      } finally {
+        await client.close()
+        await other.close()
+      }
+    })
+  }
+
   it('a query parameter named __proto__ fails clearly and nothing is sent', async () => {
     const client = signedClient(emu.url, 'undici-9', {}, { maxRetries: 0 })
     try {
