@@ -93,6 +93,10 @@ export function createAwsSigV4Connection(
       })
       const adapt = config.adaptToAmazonEngine ?? AMAZON_ENGINE_SERVICES.has(target.service)
       this.#context = { target, plainMediaTypes: adapt }
+      // HttpConnection's http.Agent reaches every in-flight request's raw header block, session
+      // token and signature included; the client's default redaction copies the connection into
+      // error metadata through its enumerable properties. Non-enumerable, it is left out.
+      hideProperty(this, 'agent')
     }
 
     override async request(
@@ -141,6 +145,12 @@ export function createAwsSigV4Connection(
     value: `AwsSigV4${Base.name || 'Connection'}`,
   })
   return AwsSigV4Connection as unknown as ConnectionConstructor
+}
+
+function hideProperty(target: object, name: string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(target, name)
+  if (descriptor?.enumerable)
+    Object.defineProperty(target, name, { ...descriptor, enumerable: false })
 }
 
 /**

@@ -22,6 +22,7 @@ describe('reliability: regressions found by fuzzing and fault tests', function (
     emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
     emu.onRequest((ctx) => {
       arrived.push(ctx)
+      if (ctx.headers['x-slow']) return { delayMs: 500 }
       return ctx.headers['x-echo'] ? { status: 200, body: { ok: true } } : undefined
     })
   })
@@ -177,6 +178,29 @@ describe('reliability: regressions found by fuzzing and fault tests', function (
       } finally {
         await client.close()
         await other.close()
+      }
+    })
+  }
+
+  for (const base of ['http-9', 'http-8'] as BaseName[]) {
+    it(`${base}: error metadata under the default redaction does not reach the http.Agent's raw requests`, async () => {
+      // The default redaction copies the connection into err.meta through its enumerable
+      // properties; HttpConnection's `agent` led to each in-flight request's raw header block.
+      const client = signedClient(emu.url, base, {}, { maxRetries: 0, requestTimeout: 100 })
+      try {
+        const err = (await client
+          .info({}, { headers: { 'x-slow': '1' } })
+          .catch((e: unknown) => e)) as Error & { meta: unknown }
+        expect(err.name).to.equal('TimeoutError')
+        for (const shown of [inspect(err, { depth: null }), inspect(err.meta, { depth: null })]) {
+          expect(shown).not.to.include(CREDS.sessionToken)
+          expect(shown).not.to.match(/Signature=[0-9a-f]{64}/)
+        }
+        expect(
+          typeof (client.connectionPool.connections[0] as unknown as { agent: unknown }).agent,
+        ).to.equal('object')
+      } finally {
+        await client.close()
       }
     })
   }
