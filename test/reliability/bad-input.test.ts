@@ -80,6 +80,12 @@ const CONFIG_MISTAKES: Array<[string, Record<string, unknown>, string, RegExp]> 
     /milliseconds/,
   ],
   [
+    'zero credentials timeout',
+    { credentialsTimeoutMs: 0 },
+    'credentialsTimeoutMs',
+    /credentialsTimeoutMs/,
+  ],
+  [
     'NaN refresh margin',
     { credentialsRefreshMarginMs: NaN },
     'credentialsRefreshMarginMs',
