@@ -125,7 +125,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       o.signingHost === undefined ? undefined : nonEmptyString(o.signingHost, 'signingHost'),
     credentialsRefreshMarginMs: optionalMs(o, 'credentialsRefreshMarginMs'),
     credentialsMaxAgeMs: optionalMs(o, 'credentialsMaxAgeMs'),
-    credentialsTimeoutMs: optionalMs(o, 'credentialsTimeoutMs'),
+    credentialsTimeoutMs: positive(optionalMs(o, 'credentialsTimeoutMs'), 'credentialsTimeoutMs'),
     adaptToAmazonEngine: optionalBoolean(o, 'adaptToAmazonEngine'),
     retryOnAwsRejection: optionalBoolean(o, 'retryOnAwsRejection') ?? true,
     debugSignatureMismatch: optionalBoolean(o, 'debugSignatureMismatch') ?? true,
@@ -214,4 +214,13 @@ function optionalMs(o: Record<string, unknown>, option: string): number | undefi
     )
   }
   return value
+}
+
+/** A timeout of 0 would fail every call: refused here, naming the option the user set. */
+function positive(value: number | undefined, option: string): number | undefined {
+  if (value !== 0) return value
+  throw new AwsSigV4ConfigurationError(
+    option,
+    `${option} must be more than 0 milliseconds (a provider call cannot finish in 0 ms), got 0.`,
+  )
 }

@@ -1,5 +1,6 @@
 import { getCanonicalQuery } from '@smithy/signature-v4'
 import type { HttpRequest, QueryParameterBag } from '@smithy/types'
+import { AwsSigV4RequestError } from './errors'
 
 /** A query string decoded into the parameter bag the smithy signer takes, and its canonical form. */
 export interface CanonicalQuery {
@@ -18,12 +19,19 @@ export interface CanonicalQuery {
  * string itself means the server rebuilds exactly what was signed.
  */
 export function canonicalizeQuery(querystring: string | undefined): CanonicalQuery {
-  const parameters: QueryParameterBag = {}
+  const parameters: QueryParameterBag = Object.create(null)
   if (querystring) {
     for (const pair of querystring.split('&')) {
       if (pair === '') continue
       const eq = pair.indexOf('=')
       const key = decodeComponent(eq === -1 ? pair : pair.slice(0, eq))
+      if (key === '__proto__') {
+        // The smithy signer collects parameters in a plain object, where this name is the
+        // prototype: the canonical query would come out as "[object Object]".
+        throw new AwsSigV4RequestError(
+          'A query parameter named "__proto__" cannot be signed. Nothing was sent.',
+        )
+      }
       const value = eq === -1 ? '' : decodeComponent(pair.slice(eq + 1))
       const existing = parameters[key]
       if (existing === undefined || existing === null) parameters[key] = value

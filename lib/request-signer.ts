@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { inspect } from 'node:util'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import type { ChecksumConstructor } from './sha256'
 import type { CredentialCache } from './credentials'
@@ -93,7 +94,7 @@ export class RequestSigner {
     throwIfAborted(signal)
 
     // 3. Path and query exactly as they go on the wire; the query is re-encoded canonically.
-    const path = params.path.startsWith('/') ? params.path : `/${params.path}`
+    const path = withoutDotSegments(params.path.startsWith('/') ? params.path : `/${params.path}`)
     const query = canonicalizeQuery(params.querystring)
     const toSign: RequestToSign = {
       method: params.method,
@@ -117,13 +118,13 @@ export class RequestSigner {
     throwIfAborted(signal)
 
     return {
-      params: {
+      params: withSecretsHidden({
         method: params.method,
         path,
         querystring: query.canonical,
         headers: { ...headers, ...sigv4 },
         body: payload.body,
-      },
+      }),
       describe: () => describeSignature(toSign, ctx),
       credentials: ctx.credentials,
       replayable: !isReadable(payload.body),
@@ -139,6 +140,53 @@ export class RequestSigner {
 export function joinPath(prefix: string, path: string): string {
   const base = prefix === '/' ? '' : prefix.replace(/\/$/, '')
   return base + path
+}
+
+/**
+ * The path with every `.` and `..` segment percent-encoded (`%2E`, `%2E%2E`). SigV4 removes dot
+ * segments before signing, and signers disagree on what is left (`/a/..` is `/a` to the AWS
+ * SDKs' smithy signer, `/a/` to RFC 3986), so such a path has no signature every verifier
+ * accepts; and a server that resolved them would act on another resource than the one asked
+ * for (`DELETE /idx/_doc/..` on `/idx`). Elasticsearch decodes `%2E` back to `.`, so an id `..`
+ * stays the id `..`.
+ */
+export function withoutDotSegments(path: string): string {
+  if (!path.includes('.')) return path
+  return path
+    .split('/')
+    .map((segment) =>
+      segment === '.' || segment === '..' ? segment.replace(/\./g, '%2E') : segment,
+    )
+    .join('/')
+}
+
+/**
+ * Makes `util.inspect` and `JSON.stringify` show the signed request with its session token and
+ * signature (valid for 15 minutes) redacted, through non-enumerable properties that copies
+ * (spread, `Object.assign`) and the HTTP stack never see. The base connections log this very
+ * object with `debug('Starting a new request', params)` when DEBUG=elasticsearch is set.
+ */
+function withSecretsHidden<T extends { headers: Record<string, string | string[]> }>(params: T): T {
+  const headers = params.headers
+  const redactedHeaders = (): Record<string, string | string[]> => {
+    const out = { ...headers }
+    if (typeof out.authorization === 'string') {
+      out.authorization = out.authorization.replace(/Signature=[0-9a-f]+/, 'Signature=<redacted>')
+    }
+    if (out['x-amz-security-token'] !== undefined) out['x-amz-security-token'] = '<redacted>'
+    return out
+  }
+  showAs(headers, redactedHeaders)
+  showAs(params, () => ({ ...params, headers: redactedHeaders() }))
+  return params
+}
+
+function showAs(target: object, view: () => object): void {
+  Object.defineProperty(target, inspect.custom, {
+    value: (depth: number, options: { depth?: number | null }) =>
+      inspect(view(), { ...options, depth: options.depth == null ? options.depth : depth }),
+  })
+  Object.defineProperty(target, 'toJSON', { value: view })
 }
 
 /** Of the headers to send, the ones that are signed besides SigV4's own: `content-type`. */

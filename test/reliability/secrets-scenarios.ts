@@ -1,0 +1,263 @@
+/**
+ * Everything a user of the client can see, on the success path and every failure path, handed
+ * to `collect` as text; and every signature the connections sent, so the caller can check that
+ * neither the secret key, the session token nor a signature appears in what was collected.
+ * Shared by secrets.test.ts (in process) and secrets-child.ts (DEBUG=elasticsearch).
+ */
+import { inspect } from 'node:util'
+import { Readable } from 'node:stream'
+import * as es9 from '@elastic/elasticsearch'
+import * as es8 from 'es8'
+import { createAwsSigV4Connection } from '../../lib'
+import type { CredentialsOption } from '../../lib'
+import { startEmulator } from '../../lib/testing'
+import { CREDS, REGION } from './support'
+
+/** Credential failures are retried like connection errors: without the backoff here. */
+const NO_BACKOFF = { retryBackoff: () => 0 } as { headers?: Record<string, string> }
+
+export type Collect = (label: string, text: string) => void
+
+const DIAGNOSTIC_EVENTS = [
+  'request',
+  'response',
+  'serialization',
+  'deserialization',
+  'sniff',
+  'resurrect',
+] as const
+
+/** JSON of anything, circular references and BigInts included. */
+export function safeJson(value: unknown): string {
+  const seen = new WeakSet<object>()
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === 'bigint') return v.toString()
+      if (typeof v === 'object' && v !== null) {
+        if (seen.has(v)) return '[circular]'
+        seen.add(v)
+      }
+      return v
+    })
+  } catch (err) {
+    return `[unserialisable: ${(err as Error).message}]`
+  }
+}
+
+/** Every way a user might print a value. */
+export function views(value: unknown): string[] {
+  const out = [
+    inspect(value, { depth: null }),
+    inspect(value, { depth: 8, showHidden: true, getters: true }),
+    safeJson(value),
+    String(value),
+  ]
+  if (value instanceof Error) {
+    out.push(value.message, value.stack ?? '')
+    const cause = (value as { cause?: unknown }).cause
+    if (cause !== undefined) out.push(...views(cause))
+  }
+  return out
+}
+
+type Base = typeof es9.UndiciConnection
+
+/** A base connection that records the signature of every request it is handed. */
+function recording(Base: Base, signatures: Set<string>): Base {
+  class Recording extends (Base as unknown as new (o: never) => {
+    request(p: unknown, o: unknown): Promise<unknown>
+  }) {
+    override request(params: unknown, options: unknown): Promise<unknown> {
+      const auth = (params as { headers?: Record<string, unknown> }).headers?.authorization
+      const match = typeof auth === 'string' ? /Signature=([0-9a-f]{64})/.exec(auth) : null
+      if (match) signatures.add(match[1])
+      return super.request(params, options)
+    }
+  }
+  return Recording as unknown as Base
+}
+
+const VARIANTS = [
+  { name: '9.x Undici', Client: es9.Client, base: es9.UndiciConnection },
+  { name: '9.x Http', Client: es9.Client, base: es9.HttpConnection },
+  { name: '8.x Undici', Client: es8.Client, base: es8.UndiciConnection },
+] as const
+
+export interface ScenarioResult {
+  signatures: Set<string>
+  /** Which failure paths were reached, by name (each must have been). */
+  reached: Set<string>
+}
+
+export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
+  const signatures = new Set<string>()
+  const reached = new Set<string>()
+  const emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
+  // Same key id and token, another secret: every signature is refused as a mismatch.
+  const wrong = await startEmulator({
+    credentials: { ...CREDS, secretAccessKey: 'some-other-secret' },
+    region: REGION,
+    service: 'es',
+  })
+  emu.onRequest((ctx) => {
+    const match = /Signature=([0-9a-f]{64})/.exec(ctx.headers.authorization ?? '')
+    if (match) signatures.add(match[1])
+    if (ctx.headers['x-fault'] === 'slow') return { delayMs: 1100 }
+    if (ctx.headers['x-fault'] === 'drop') return { destroy: true }
+    return undefined
+  })
+
+  const clients: Array<{ close(): Promise<void> }> = []
+  const make = (
+    variant: (typeof VARIANTS)[number],
+    redaction: 'default' | 'off',
+    node: string,
+    options: { credentials?: CredentialsOption; maxBodyBytes?: number } = {},
+    clientOptions: Record<string, unknown> = {},
+  ): es9.Client => {
+    const Connection = createAwsSigV4Connection({
+      region: REGION,
+      credentials: CREDS,
+      ...options,
+      baseConnection: recording(variant.base as Base, signatures),
+    })
+    const client = new variant.Client({
+      node,
+      Connection: Connection as never,
+      maxRetries: 1,
+      ...(redaction === 'off' ? { redaction: { type: 'off' } } : {}),
+      ...clientOptions,
+    }) as unknown as es9.Client
+    const on = client.diagnostic.on.bind(client.diagnostic) as (
+      event: string,
+      listener: (err: unknown, meta: unknown) => void,
+    ) => void
+    for (const event of DIAGNOSTIC_EVENTS) {
+      on(event, (err, meta) => {
+        for (const v of views(err))
+          collect(`${variant.name} ${redaction} diagnostic ${event} error`, v)
+        for (const v of views(meta))
+          collect(`${variant.name} ${redaction} diagnostic ${event} meta`, v)
+      })
+    }
+    clients.push(client)
+    return client
+  }
+
+  /** Runs a call that must fail, collecting every view of the error and its meta. */
+  const failing = async (label: string, call: () => Promise<unknown>): Promise<void> => {
+    let err: unknown
+    try {
+      await call()
+    } catch (e) {
+      err = e
+    }
+    if (err === undefined) throw new Error(`${label}: expected an error`)
+    reached.add(label.replace(/^.*?: /, ''))
+    for (const v of views(err)) collect(`${label} error`, v)
+    const meta = (err as { meta?: unknown }).meta
+    if (meta !== undefined) for (const v of views(meta)) collect(`${label} error meta`, v)
+  }
+
+  try {
+    for (const variant of VARIANTS) {
+      for (const redaction of ['default', 'off'] as const) {
+        const label = `${variant.name} redaction ${redaction}`
+        const client = make(variant, redaction, emu.url)
+
+        // Success paths.
+        collect(`${label} info`, safeJson(await client.info()))
+        await client.index({ index: 'sec', id: 'a/b c', document: { t: 'é' }, refresh: true })
+        collect(`${label} search`, safeJson(await client.search({ index: 'sec', q: 't:é' })))
+        collect(
+          `${label} bulk`,
+          safeJson(await client.bulk({ operations: [{ index: { _index: 'sec' } }, { n: 1 }] })),
+        )
+        collect(
+          `${label} helpers.bulk`,
+          safeJson(
+            await client.helpers.bulk({
+              datasource: [{ n: 1 }, { n: 2 }],
+              onDocument: () => ({ index: { _index: 'sec' } }),
+            }),
+          ),
+        )
+        const conn = client.connectionPool.connections[0]
+        for (const v of [...views(client), ...views(conn), ...views(client.connectionPool)]) {
+          collect(`${label} client/connection`, v)
+        }
+
+        // Failure paths.
+        const mismatch = make(variant, redaction, wrong.url)
+        await failing(`${label}: signature mismatch 403 with sigv4_debug`, () => mismatch.info())
+
+        emu.revoke(CREDS.accessKeyId)
+        await failing(`${label}: expired token 403 after one re-signed retry`, () => client.info())
+        emu.restore(CREDS.accessKeyId)
+
+        const throwing = make(variant, redaction, emu.url, {
+          credentials: async () => {
+            throw new Error('provider exploded')
+          },
+        })
+        await failing(`${label}: credentials provider error`, () => throwing.info({}, NO_BACKOFF))
+
+        const garbage = make(variant, redaction, emu.url, {
+          credentials: async () =>
+            ({
+              accessKeyId: CREDS.accessKeyId,
+              secretAccessKey: CREDS.secretAccessKey,
+              sessionToken: { value: CREDS.sessionToken },
+            }) as never,
+        })
+        await failing(`${label}: provider returns garbage holding the secrets`, () =>
+          garbage.info({}, NO_BACKOFF),
+        )
+
+        const controller = new AbortController()
+        setTimeout(() => controller.abort(), 100)
+        await failing(`${label}: aborted in flight`, () =>
+          client.info({}, { signal: controller.signal, headers: { 'x-fault': 'slow' } }),
+        )
+
+        const capped = make(variant, redaction, emu.url, { maxBodyBytes: 16 })
+        await failing(`${label}: stream body over the cap`, () =>
+          capped.transport.request({
+            method: 'POST',
+            path: '/_bulk',
+            bulkBody: Readable.from(['{"index":{"_index":"sec"}}\n', '{"n":1}\n']),
+          }),
+        )
+
+        const timing = make(variant, redaction, emu.url, {}, { requestTimeout: 150, maxRetries: 0 })
+        await failing(`${label}: timeout`, () =>
+          timing.info({}, { headers: { 'x-fault': 'slow' } }),
+        )
+
+        await failing(`${label}: connection dropped`, () =>
+          client.info({}, { ...NO_BACKOFF, headers: { 'x-fault': 'drop' } }),
+        )
+      }
+    }
+
+    // A configuration error for credentials that hold the secrets in the wrong shape.
+    for (const credentials of [
+      { accessKeyId: CREDS.accessKeyId, secretAccessKey: CREDS.secretAccessKey, sessionToken: 5 },
+      { accessKeyId: CREDS.secretAccessKey, secretAccessKey: '', sessionToken: CREDS.sessionToken },
+    ]) {
+      await failing('configuration: credentials of the wrong shape', async () =>
+        createAwsSigV4Connection({ region: REGION, credentials: credentials as never }),
+      )
+    }
+  } finally {
+    for (const client of clients) await client.close()
+    await emu.close()
+    await wrong.close()
+  }
+  return { signatures, reached }
+}
+
+/** What must never show: the secret key, the session token, and every signature sent. */
+export function needles(signatures: Iterable<string>): string[] {
+  return [CREDS.secretAccessKey, CREDS.sessionToken, ...signatures]
+}
