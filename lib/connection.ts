@@ -6,14 +6,18 @@ import type {
 } from '@elastic/elasticsearch'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { AwsSigV4ConnectionOptions, ConnectionConstructor } from './options'
-import type { ConnectionContext, SignedTransportRequest } from './request-signer'
+import type { ConnectionContext } from './request-signer'
 import { resolveOptions } from './options'
 import { resolveSigningTarget } from './endpoint'
 import { CredentialCache } from './credentials'
 import { RequestSigner } from './request-signer'
 import { SkewCorrectedClock } from './clock'
 import { classifyAwsRejection } from './aws-rejection'
-import { AMAZON_ENGINE_SERVICES, ELASTIC_PRODUCT } from './compat'
+import { AMAZON_ENGINE_SERVICES } from './compat'
+import { hideProperty, withoutEchoedSecrets } from './redaction'
+import type { ConnectionResponse } from './redaction'
+import { withProductHeader, withSignatureDebug } from './responses'
+import { withLowerCaseNames } from './headers'
 import { AwsSigV4ConfigurationError } from './errors'
 
 /** What the mixin needs of a base connection instance. */
@@ -27,12 +31,6 @@ interface RequestOptions {
   signal?: AbortSignal
   asStream?: boolean
   [option: string]: unknown
-}
-
-interface ConnectionResponse {
-  statusCode: number
-  headers: IncomingHttpHeaders
-  body: unknown
 }
 
 // A mixin base must take `any[]`; the public types stay `any`-free.
@@ -105,15 +103,15 @@ export function createAwsSigV4Connection(
       // token and signature included; the client's default redaction copies the connection into
       // error metadata through its enumerable properties. Non-enumerable, it is left out.
       hideProperty(this, 'agent')
+      // The base class sends its own default headers under their names as given, beside ours:
+      // `X-A` would go out twice and `Authorization` or `Content-Type` would break the signature.
+      this.headers = withLowerCaseNames(this.headers)
     }
 
     override async request(
       params: ConnectionRequestParams,
       options: RequestOptions,
     ): Promise<unknown> {
-      // The base class sends its own default headers under their names as given, beside ours:
-      // `X-A` would go out twice and `Authorization` or `Content-Type` would break the signature.
-      this.headers = withLowerCaseNames(this.headers)
       const context: ConnectionContext = { ...this.#context, url: this.url, headers: this.headers }
       let signed = await signer.sign(params, context, options?.signal)
       let response = (await super.request(
@@ -153,82 +151,4 @@ export function createAwsSigV4Connection(
     value: `AwsSigV4${Base.name || 'Connection'}`,
   })
   return AwsSigV4Connection as unknown as ConnectionConstructor
-}
-
-function hideProperty(target: object, name: string): void {
-  const descriptor = Object.getOwnPropertyDescriptor(target, name)
-  if (descriptor?.enumerable)
-    Object.defineProperty(target, name, { ...descriptor, enumerable: false })
-}
-
-/**
- * Header names lower-cased (where one name is given in several cases, the last wins, as in the
- * signed request); the same object when every name already is, never the caller's modified.
- */
-function withLowerCaseNames(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  if (headers == null || Object.keys(headers).every((name) => name === name.toLowerCase())) {
-    return headers
-  }
-  const out: IncomingHttpHeaders = {}
-  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value
-  return out
-}
-
-/** Adds `x-elastic-product` to a response from an Amazon-managed engine (see compat.ts). */
-function withProductHeader(response: ConnectionResponse): ConnectionResponse {
-  if (response.headers['x-elastic-product'] !== undefined) return response
-  return { ...response, headers: { ...response.headers, 'x-elastic-product': ELASTIC_PRODUCT } }
-}
-
-/**
- * An error body with the session token and signature of the request replaced. AWS's "signature
- * does not match" 403 quotes the canonical request it expected, `x-amz-security-token` line and
- * all, and the client puts that body in `ResponseError.message`, which ends up in logs.
- */
-function withoutEchoedSecrets(
-  response: ConnectionResponse,
-  signed: SignedTransportRequest,
-): ConnectionResponse {
-  const { body } = response
-  if (response.statusCode < 400 || (typeof body !== 'string' && !Buffer.isBuffer(body))) {
-    return response
-  }
-  const replacements: Array<[string, string]> = []
-  const token = signed.credentials.sessionToken
-  if (token) {
-    for (const form of new Set([
-      token,
-      JSON.stringify(token).slice(1, -1),
-      token.replace(/\//g, '\\/'),
-    ])) {
-      replacements.push([form, '<redacted session token>'])
-    }
-  }
-  const auth = signed.params.headers.authorization
-  const signature = typeof auth === 'string' ? /Signature=([0-9a-f]+)/.exec(auth)?.[1] : undefined
-  if (signature) replacements.push([signature, '<redacted signature>'])
-  let text = Buffer.isBuffer(body) ? body.toString('utf8') : body
-  const found = replacements.filter(([secret]) => text.includes(secret))
-  if (found.length === 0) return response
-  for (const [secret, placeholder] of found) text = text.split(secret).join(placeholder)
-  return { ...response, body: Buffer.isBuffer(body) ? Buffer.from(text, 'utf8') : text }
-}
-
-/** For a signature mismatch, puts what we signed beside AWS's message in the response body. */
-async function withSignatureDebug(
-  response: ConnectionResponse,
-  signed: SignedTransportRequest,
-): Promise<ConnectionResponse> {
-  if (classifyAwsRejection(response)?.kind !== 'signature-mismatch') return response
-  const text = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : response.body
-  let body: Record<string, unknown>
-  try {
-    const parsed: unknown = JSON.parse(text as string)
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return response
-    body = parsed as Record<string, unknown>
-  } catch {
-    return response
-  }
-  body.sigv4_debug = await signed.describe()
-  return { ...response, body: JSON.stringify(body) }
 }

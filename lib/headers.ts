@@ -53,3 +53,16 @@ export function headerString(value: string | string[] | undefined): string | und
   if (value === undefined) return undefined
   return Array.isArray(value) ? value.join(',') : value
 }
+
+/**
+ * Header names lower-cased (where one name is given in several cases, the last wins, as in the
+ * signed request); the same object when every name already is, never the caller's modified.
+ */
+export function withLowerCaseNames(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  if (headers == null || Object.keys(headers).every((name) => name === name.toLowerCase())) {
+    return headers
+  }
+  const out: IncomingHttpHeaders = {}
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value
+  return out
+}

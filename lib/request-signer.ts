@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { inspect } from 'node:util'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import type { ChecksumConstructor } from './sha256'
 import type { CredentialCache } from './credentials'
@@ -13,6 +12,7 @@ import { canonicalizeQuery } from './query'
 import { describeSignature, signRequest } from './sign-request'
 import { AwsSigV4AbortError } from './errors'
 import { withPlainMediaTypes } from './compat'
+import { withSecretsHidden } from './redaction'
 
 /** The request as the transport hands it to a connection (see `ConnectionRequestParams`). */
 export interface TransportRequest {
@@ -158,35 +158,6 @@ export function withoutDotSegments(path: string): string {
       segment === '.' || segment === '..' ? segment.replace(/\./g, '%2E') : segment,
     )
     .join('/')
-}
-
-/**
- * Makes `util.inspect` and `JSON.stringify` show the signed request with its session token and
- * signature (valid for 15 minutes) redacted, through non-enumerable properties that copies
- * (spread, `Object.assign`) and the HTTP stack never see. The base connections log this very
- * object with `debug('Starting a new request', params)` when DEBUG=elasticsearch is set.
- */
-function withSecretsHidden<T extends { headers: Record<string, string | string[]> }>(params: T): T {
-  const headers = params.headers
-  const redactedHeaders = (): Record<string, string | string[]> => {
-    const out = { ...headers }
-    if (typeof out.authorization === 'string') {
-      out.authorization = out.authorization.replace(/Signature=[0-9a-f]+/, 'Signature=<redacted>')
-    }
-    if (out['x-amz-security-token'] !== undefined) out['x-amz-security-token'] = '<redacted>'
-    return out
-  }
-  showAs(headers, redactedHeaders)
-  showAs(params, () => ({ ...params, headers: redactedHeaders() }))
-  return params
-}
-
-function showAs(target: object, view: () => object): void {
-  Object.defineProperty(target, inspect.custom, {
-    value: (depth: number, options: { depth?: number | null }) =>
-      inspect(view(), { ...options, depth: options.depth == null ? options.depth : depth }),
-  })
-  Object.defineProperty(target, 'toJSON', { value: view })
 }
 
 /** Of the headers to send, the ones that are signed besides SigV4's own: `content-type`. */

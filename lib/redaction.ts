@@ -1,0 +1,86 @@
+import { inspect } from 'node:util'
+import type { IncomingHttpHeaders } from 'node:http'
+import type { SignedTransportRequest } from './request-signer'
+
+/**
+ * Keeping the session token and request signatures out of everything a user sees: inspected or
+ * serialised request params, error bodies that quote them back, and connection copies.
+ */
+
+export interface ConnectionResponse {
+  statusCode: number
+  headers: IncomingHttpHeaders
+  body: unknown
+}
+
+/**
+ * Makes `util.inspect` and `JSON.stringify` show the signed request with its session token and
+ * signature (valid for 15 minutes) redacted, through non-enumerable properties that copies
+ * (spread, `Object.assign`) and the HTTP stack never see. The base connections log this very
+ * object with `debug('Starting a new request', params)` when DEBUG=elasticsearch is set.
+ */
+export function withSecretsHidden<T extends { headers: Record<string, string | string[]> }>(
+  params: T,
+): T {
+  const headers = params.headers
+  const redactedHeaders = (): Record<string, string | string[]> => {
+    const out = { ...headers }
+    if (typeof out.authorization === 'string') {
+      out.authorization = out.authorization.replace(/Signature=[0-9a-f]+/, 'Signature=<redacted>')
+    }
+    if (out['x-amz-security-token'] !== undefined) out['x-amz-security-token'] = '<redacted>'
+    return out
+  }
+  showAs(headers, redactedHeaders)
+  showAs(params, () => ({ ...params, headers: redactedHeaders() }))
+  return params
+}
+
+function showAs(target: object, view: () => object): void {
+  Object.defineProperty(target, inspect.custom, {
+    value: (depth: number, options: { depth?: number | null }) =>
+      inspect(view(), { ...options, depth: options.depth == null ? options.depth : depth }),
+  })
+  Object.defineProperty(target, 'toJSON', { value: view })
+}
+
+/**
+ * An error body with the session token and signature of the request replaced. AWS's "signature
+ * does not match" 403 quotes the canonical request it expected, `x-amz-security-token` line and
+ * all, and the client puts that body in `ResponseError.message`, which ends up in logs.
+ */
+export function withoutEchoedSecrets(
+  response: ConnectionResponse,
+  signed: SignedTransportRequest,
+): ConnectionResponse {
+  const { body } = response
+  if (response.statusCode < 400 || (typeof body !== 'string' && !Buffer.isBuffer(body))) {
+    return response
+  }
+  const replacements: Array<[string, string]> = []
+  const token = signed.credentials.sessionToken
+  if (token) {
+    for (const form of new Set([
+      token,
+      JSON.stringify(token).slice(1, -1),
+      token.replace(/\//g, '\\/'),
+    ])) {
+      replacements.push([form, '<redacted session token>'])
+    }
+  }
+  const auth = signed.params.headers.authorization
+  const signature = typeof auth === 'string' ? /Signature=([0-9a-f]+)/.exec(auth)?.[1] : undefined
+  if (signature) replacements.push([signature, '<redacted signature>'])
+  let text = Buffer.isBuffer(body) ? body.toString('utf8') : body
+  const found = replacements.filter(([secret]) => text.includes(secret))
+  if (found.length === 0) return response
+  for (const [secret, placeholder] of found) text = text.split(secret).join(placeholder)
+  return { ...response, body: Buffer.isBuffer(body) ? Buffer.from(text, 'utf8') : text }
+}
+
+/** Makes an own property non-enumerable, so copies of the object leave it out. */
+export function hideProperty(target: object, name: string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(target, name)
+  if (descriptor?.enumerable)
+    Object.defineProperty(target, name, { ...descriptor, enumerable: false })
+}
