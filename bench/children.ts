@@ -70,25 +70,39 @@ export interface ImportResult {
   packageMs: number
   /** (packageMs - clientMs) / clientMs. */
   addedFraction: number
+  /** The same two loads in CPU ms (less disturbed by other work on the machine). */
+  clientCpuMs: number
+  packageCpuMs: number
 }
 
 export async function runImportCost(runs: number): Promise<ImportResult> {
   const targets = { client: ES_ENTRY, package: path.join(DIST, 'index.js') }
   const samples: Record<keyof typeof targets, number[]> = { client: [], package: [] }
+  const cpu: Record<keyof typeof targets, number[]> = { client: [], package: [] }
   const names = Object.keys(targets) as (keyof typeof targets)[]
   for (let i = 0; i < runs; i++) {
     for (const name of rotate(names, i)) {
       const r = await runNode(
-        `const t = process.hrtime.bigint(); require(${JSON.stringify(targets[name])});` +
-          `console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - t) / 1e6 }))`,
+        `const c = process.cpuUsage(); const t = process.hrtime.bigint();` +
+          `require(${JSON.stringify(targets[name])});` +
+          `const ms = Number(process.hrtime.bigint() - t) / 1e6; const u = process.cpuUsage(c);` +
+          `console.log(JSON.stringify({ ms, cpuMs: (u.user + u.system) / 1000 }))`,
       )
       samples[name].push(r.ms)
+      cpu[name].push(r.cpuMs)
     }
   }
   const clientMs = median(samples.client)
   const packageMs = median(samples.package)
   log(`import: client ${clientMs.toFixed(1)} ms, package (incl. client) ${packageMs.toFixed(1)} ms`)
-  return { runs, clientMs, packageMs, addedFraction: (packageMs - clientMs) / clientMs }
+  return {
+    runs,
+    clientMs,
+    packageMs,
+    addedFraction: (packageMs - clientMs) / clientMs,
+    clientCpuMs: median(cpu.client),
+    packageCpuMs: median(cpu.package),
+  }
 }
 
 export interface ColdStartResult {

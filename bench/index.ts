@@ -298,16 +298,28 @@ function printReport(r: Results): void {
     out.push(
       table(
         `2/4. search, sequential (${fmtInt(CONFIG.small.sequential)}/round) and ${CONFIG.small.concurrency} concurrent (${fmtInt(CONFIG.small.concurrent)}/round), median of ${CONFIG.small.rounds} rounds`,
-        ['contender', 'p50 µs', 'p99 µs', `x${CONFIG.small.concurrency} req/s`],
-        r.small.map((s) => [s.label, fmtInt(s.p50Us), fmtInt(s.p99Us), fmtInt(s.concurrentRps)]),
+        [
+          'contender',
+          'p50 µs',
+          'p99 µs',
+          `x${CONFIG.small.concurrency} req/s`,
+          'client CPU µs/req',
+        ],
+        r.small.map((s) => [
+          s.label,
+          fmtInt(s.p50Us),
+          fmtInt(s.p99Us),
+          fmtInt(s.concurrentRps),
+          fmtInt(s.cpuUsPerRequest),
+        ]),
       ),
     )
   }
   if (r.signing) {
     out.push(
       table(
-        `3. signing one POST /_bulk in-process (µs/op, median of ${CONFIG.signing.rounds} rounds)`,
-        ['body', 'ours', 'native SHA-256', 'ours/native', 'aws4.sign', 'ours/aws4'],
+        `3. signing one POST /_bulk in-process (CPU µs/op, median of ${CONFIG.signing.rounds} rounds; wall-clock ours in the last column)`,
+        ['body', 'ours', 'native SHA-256', 'ours/native', 'aws4.sign', 'ours/aws4', 'ours wall'],
         r.signing.map((s) => [
           s.label,
           fmt(s.oursUs),
@@ -315,6 +327,7 @@ function printReport(r: Results): void {
           ratio(s.oursUs / s.nativeSha256Us),
           fmt(s.aws4Us),
           ratio(s.oursUs / s.aws4Us),
+          fmt(s.wallUs.ours),
         ]),
       ),
     )
@@ -340,6 +353,12 @@ function printReport(r: Results): void {
         'require elasticsearch-aws-sigv4 (loads the client too)',
         fmt(r.import.packageMs),
         `+${fmt(r.import.packageMs - r.import.clientMs)} ms`,
+      ],
+      ['  same two, CPU ms: @elastic/elasticsearch', fmt(r.import.clientCpuMs), ''],
+      [
+        '  same two, CPU ms: elasticsearch-aws-sigv4',
+        fmt(r.import.packageCpuMs),
+        `+${fmt(r.import.packageCpuMs - r.import.clientCpuMs)} ms`,
       ],
     ]
     if (r.coldStart) {

@@ -11,7 +11,9 @@ export interface SmallResult {
   p99Us: number
   /** `concurrency` requests in flight at all times: requests per second (median over rounds). */
   concurrentRps: number
-  rounds: { p50Us: number; p99Us: number; rps: number }[]
+  /** Client process CPU per request, µs (sequential and concurrent together), median over rounds. */
+  cpuUsPerRequest: number
+  rounds: { p50Us: number; p99Us: number; rps: number; cpuUs: number }[]
 }
 
 export interface SmallOptions {
@@ -38,6 +40,7 @@ export async function runSmall(
       p50Us: NaN,
       p99Us: NaN,
       concurrentRps: NaN,
+      cpuUsPerRequest: NaN,
       rounds: [],
     })
   }
@@ -51,6 +54,7 @@ export async function runSmall(
       for (const c of rotate(contenders, round)) {
         const client = clients.get(c)!
         global.gc?.()
+        const cpu0 = process.cpuUsage()
         const latencies = new Array<number>(options.sequential)
         for (let i = 0; i < options.sequential; i++) {
           const start = process.hrtime.bigint()
@@ -61,7 +65,13 @@ export async function runSmall(
         const start = process.hrtime.bigint()
         await concurrent(client, options.concurrent, options.concurrency)
         const rps = (options.concurrent / msSince(start)) * 1000
-        const r = { p50Us: percentile(latencies, 50), p99Us: percentile(latencies, 99), rps }
+        const cpu = process.cpuUsage(cpu0)
+        const r = {
+          p50Us: percentile(latencies, 50),
+          p99Us: percentile(latencies, 99),
+          rps,
+          cpuUs: (cpu.user + cpu.system) / (options.sequential + options.concurrent),
+        }
         results.get(c)!.rounds.push(r)
         log(
           `small round ${round + 1}/${options.rounds} ${c.id}: p50 ${Math.round(r.p50Us)} µs, ` +
@@ -76,6 +86,7 @@ export async function runSmall(
     r.p50Us = median(r.rounds.map((x) => x.p50Us))
     r.p99Us = median(r.rounds.map((x) => x.p99Us))
     r.concurrentRps = median(r.rounds.map((x) => x.rps))
+    r.cpuUsPerRequest = median(r.rounds.map((x) => x.cpuUs))
   }
   return [...results.values()]
 }
