@@ -1,7 +1,7 @@
 /** Section 1 (and the bulk half of 4): `helpers.bulk` of generated ~1 KB documents. */
 import type { BenchClient, Contender, Doc } from './contenders'
 import { ownCpuMs, processCpuMs } from './cpu'
-import { log, median, msSince, rotate } from './util'
+import { log, median, msSince, schedule } from './util'
 
 export interface BulkResult {
   id: string
@@ -12,6 +12,8 @@ export interface BulkResult {
   /** Client process CPU (all threads) per document, µs, median over the rounds. */
   clientCpuUsPerDoc: number
   serverCpuUsPerDoc: number
+  /** Set when the contender failed; it is then left out of the remaining rounds. */
+  error?: string
   rounds: { ms: number; clientCpuMs: number; serverCpuMs: number }[]
 }
 
@@ -45,14 +47,25 @@ export async function runBulk(
   }
   try {
     const warmup = docs.slice(0, options.warmupDocs)
-    for (const c of contenders) await indexAll(c, clients.get(c)!, warmup)
+    const fail = (c: Contender, err: unknown): void => {
+      const result = results.get(c)!
+      result.error = err instanceof Error ? err.message : String(err)
+      log(`bulk ${c.id} FAILED: ${result.error}`)
+    }
+    for (const c of contenders) await indexAll(c, clients.get(c)!, warmup).catch((e) => fail(c, e))
     for (let round = 0; round < rounds; round++) {
-      for (const c of rotate(contenders, round)) {
+      for (const c of schedule(contenders, round)) {
+        if (results.get(c)!.error !== undefined) continue
         global.gc?.()
         const server0 = processCpuMs(options.serverPid)
         const cpu0 = ownCpuMs()
         const start = process.hrtime.bigint()
-        await indexAll(c, clients.get(c)!, docs)
+        try {
+          await indexAll(c, clients.get(c)!, docs)
+        } catch (err) {
+          fail(c, err)
+          continue
+        }
         const ms = msSince(start)
         const r = {
           ms,
