@@ -4,36 +4,14 @@
  * package compiled with `tsconfig.build.json` into a scratch directory inside the repository
  * (`.tmp/`, gitignored), so that `node_modules` resolves as it does for an installed package.
  */
-import { execFileSync, spawn } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { CREDENTIALS, REGION } from './contenders'
+import { DIST } from './dist'
 import { SIGNING_CASES } from './signing'
 import { log, median, rotate } from './util'
 
 const ROOT = path.resolve(__dirname, '..')
-export const DIST = path.join(ROOT, '.tmp', 'bench-dist')
-
-/** Compiles lib/ to `.tmp/bench-dist` (CommonJS, as `npm run build` emits it). */
-export function buildDist(): void {
-  rmSync(DIST, { recursive: true, force: true })
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
-  execFileSync(
-    process.execPath,
-    [
-      tsc,
-      '-p',
-      'tsconfig.build.json',
-      '--outDir',
-      DIST,
-      '--sourceMap',
-      'false',
-      '--declaration',
-      'false',
-    ],
-    { cwd: ROOT, stdio: 'inherit' },
-  )
-}
 
 /** Runs `code` in a fresh `node -e` and parses the JSON it prints last. */
 function runNode(code: string, flags: string[] = []): Promise<Record<string, number>> {

@@ -6,7 +6,7 @@
 import { Client, HttpConnection, UndiciConnection } from '@elastic/elasticsearch'
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch'
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws'
-import { createAwsSigV4Connection } from '../lib'
+import { packageIndex } from './dist'
 
 /** Static credentials (the AWS documentation's example pair); the server does not verify. */
 export const CREDENTIALS = {
@@ -42,7 +42,7 @@ function elastic(options: {
 }): (node: string) => BenchClient {
   return (node) => {
     const Connection = options.signed
-      ? createAwsSigV4Connection({
+      ? packageIndex().createAwsSigV4Connection({
           baseConnection: options.base,
           region: REGION,
           credentials: CREDENTIALS,

@@ -17,9 +17,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { runBulk } from './bulk'
 import type { BulkResult } from './bulk'
-import { buildDist, runColdStart, runImportCost, runMemory } from './children'
+import { runColdStart, runImportCost, runMemory } from './children'
 import type { ColdStartResult, ImportResult, MemoryResult } from './children'
 import * as C from './contenders'
+import { buildDist } from './dist'
 import { loadAverage } from './cpu'
 import { generateDocs } from './docs'
 import { runSigning } from './signing'
@@ -38,17 +39,17 @@ const CONFIG = {
   quick: QUICK,
   bulk: {
     docs: QUICK ? 10_000 : 100_000,
-    rounds: QUICK ? 2 : 5,
+    rounds: QUICK ? 2 : 4,
     warmupDocs: QUICK ? 2_000 : 10_000,
   },
   small: {
-    rounds: QUICK ? 2 : 5,
-    sequential: QUICK ? 300 : 2_000,
-    concurrent: QUICK ? 1_000 : 8_000,
+    rounds: QUICK ? 2 : 4,
+    sequential: QUICK ? 300 : 1_500,
+    concurrent: QUICK ? 1_000 : 6_000,
     concurrency: 64,
     warmup: QUICK ? 100 : 500,
   },
-  signing: { rounds: QUICK ? 3 : 9, batchMs: QUICK ? 30 : 100 },
+  signing: { rounds: QUICK ? 3 : 7, batchMs: QUICK ? 30 : 100 },
   memory: { runs: QUICK ? 1 : 3 },
   import: { runs: QUICK ? 5 : 21 },
   coldStart: { runs: QUICK ? 3 : 9 },
@@ -175,9 +176,9 @@ async function main(): Promise<number> {
 
   const server = await startServer()
   try {
-    if (run('memory') || run('import')) {
-      await section('build', async () => buildDist())
-    }
+    // Everything below measures the compiled package; without it there is nothing to measure.
+    log('building lib/ into .tmp/bench-dist…')
+    buildDist()
     results.signing = await section('signing', () => runSigning(CONFIG.signing))
     results.memory = await section('memory', () => runMemory(CONFIG.memory.runs))
     results.import = await section('import', () => runImportCost(CONFIG.import.runs))
@@ -366,6 +367,32 @@ function printReport(r: Results): void {
           fmtInt(s.concurrentRps),
           fmtInt(s.cpuUsPerRequest),
         ]),
+      ),
+    )
+  }
+  if (r.small) {
+    const find = (id: string): SmallResult | undefined => r.small!.find((s) => s.id === id)
+    const rows: string[][] = []
+    for (const [label, signed, unsigned] of [
+      ['ours on UndiciConnection', 'es-undici-sigv4', 'es-undici'],
+      ['ours on HttpConnection', 'es-http-sigv4', 'es-http'],
+      ['OpenSearch client + AwsSigv4Signer', 'opensearch-sigv4', 'opensearch'],
+    ]) {
+      const s = find(signed)
+      const u = find(unsigned)
+      if (!s || !u) continue
+      rows.push([
+        label,
+        `+${fmtInt(s.p50Us - u.p50Us)}`,
+        `+${fmtInt(s.cpuUsPerRequest - u.cpuUsPerRequest)}`,
+        ratio(s.concurrentRps / u.concurrentRps),
+      ])
+    }
+    out.push(
+      table(
+        '2/4. what signing adds to a search, same client unsigned as the baseline',
+        ['signer', 'p50 µs', 'client CPU µs/req', `x${CONFIG.small.concurrency} req/s ratio`],
+        rows,
       ),
     )
   }

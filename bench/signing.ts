@@ -7,9 +7,9 @@
  */
 import { createHash } from 'node:crypto'
 import aws4 from 'aws4'
-import { CredentialCache } from '../lib/credentials'
-import { RequestSigner } from '../lib/request-signer'
+import type { RequestSigner } from '../lib/request-signer'
 import { CREDENTIALS, REGION } from './contenders'
+import { credentialsModule, requestSignerModule } from './dist'
 import { log, median, rotate } from './util'
 
 export interface SigningCase {
@@ -55,7 +55,10 @@ const HOST = 'search-bench-abc123.us-east-1.es.amazonaws.com'
 const PATH = '/bench/_bulk'
 const QUERY = 'refresh=false&timeout=1m'
 
+/** Our signer from the compiled package (see `dist.ts`). */
 export function createSigner(): RequestSigner {
+  const { RequestSigner } = requestSignerModule()
+  const { CredentialCache } = credentialsModule()
   return new RequestSigner({
     credentials: new CredentialCache(CREDENTIALS),
     maxBodyBytes: 100 << 20,
