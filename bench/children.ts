@@ -1,8 +1,7 @@
 /**
  * Section 5 (import cost, cold start) and the memory half of section 3. Each measurement runs in
  * a fresh `node` (no tsx loader, so nothing but Node and the package is measured) against the
- * package compiled with `tsconfig.build.json` into a scratch directory inside the repository
- * (`.tmp/`, gitignored), so that `node_modules` resolves as it does for an installed package.
+ * package compiled with `tsconfig.build.json` (see `dist.ts`).
  */
 import { spawn } from 'node:child_process'
 import path from 'node:path'

@@ -1,7 +1,7 @@
 /**
  * The package under test as users run it: lib/ compiled by `tsc -p tsconfig.build.json` (CommonJS,
- * as `npm run build` emits it) into a scratch directory inside the repository (`.tmp/`,
- * gitignored), so `node_modules` resolves as for an installed package. Every section measures
+ * as `npm run build` emits it) into `bench/results/dist` (gitignored, and ignored by ESLint and
+ * Prettier), inside the repository so `node_modules` resolves as for an installed package. Every section measures
  * this build, not tsx's on-the-fly transform of lib/ (whose helpers add per-call work).
  */
 import { execFileSync } from 'node:child_process'
@@ -13,7 +13,7 @@ import type * as Credentials from '../lib/credentials'
 import type * as Signer from '../lib/request-signer'
 
 const ROOT = path.resolve(__dirname, '..')
-export const DIST = path.join(ROOT, '.tmp', 'bench-dist')
+export const DIST = path.join(ROOT, 'bench', 'results', 'dist')
 const load = createRequire(__filename)
 
 /** Compiles lib/ to {@link DIST}; run once, before anything loads the package. */

@@ -177,7 +177,7 @@ async function main(): Promise<number> {
   const server = await startServer()
   try {
     // Everything below measures the compiled package; without it there is nothing to measure.
-    log('building lib/ into .tmp/bench-dist…')
+    log('building lib/ into bench/results/dist…')
     buildDist()
     results.signing = await section('signing', () => runSigning(CONFIG.signing))
     results.memory = await section('memory', () => runMemory(CONFIG.memory.runs))
