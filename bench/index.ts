@@ -39,11 +39,11 @@ const CONFIG = {
   quick: QUICK,
   bulk: {
     docs: QUICK ? 10_000 : 100_000,
-    rounds: QUICK ? 2 : 4,
+    rounds: QUICK ? 2 : 5,
     warmupDocs: QUICK ? 2_000 : 10_000,
   },
   small: {
-    rounds: QUICK ? 2 : 4,
+    rounds: QUICK ? 2 : 5,
     sequential: QUICK ? 300 : 1_500,
     concurrent: QUICK ? 1_000 : 6_000,
     concurrency: 64,

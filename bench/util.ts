@@ -1,7 +1,11 @@
 /** Small helpers shared by the benchmark sections: statistics, timing and table output. */
 
+/** The middle value; for an even count, the mean of the two middle values. */
 export function median(values: number[]): number {
-  return percentile(values, 50)
+  if (values.length === 0) return NaN
+  const sorted = Float64Array.from(values).sort()
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 /** Nearest-rank percentile (p in 0..100) of an unsorted sample. */
