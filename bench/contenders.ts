@@ -1,0 +1,141 @@
+/**
+ * The clients under test, each behind the same three calls so the sections can treat them
+ * alike: bulk-index an array of documents with the client's own `helpers.bulk`, run one small
+ * `search`, and close.
+ */
+import { Client, HttpConnection, UndiciConnection } from '@elastic/elasticsearch'
+import { Client as OpenSearchClient } from '@opensearch-project/opensearch'
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws'
+import { packageIndex } from './dist'
+
+/** Static credentials (the AWS documentation's example pair); the server does not verify. */
+export const CREDENTIALS = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+}
+export const REGION = 'us-east-1'
+export const INDEX = 'bench'
+
+export type Doc = Record<string, unknown>
+
+export interface BenchClient {
+  /** Indexes every document; resolves with the helper's counts. */
+  bulk(docs: Doc[]): Promise<{ successful: number; failed: number }>
+  search(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface Contender {
+  /** Short id, used as the JSON key. */
+  id: string
+  label: string
+  signed: boolean
+  create(node: string): BenchClient
+}
+
+const QUERY = { match: { message: 'quick brown fox' } }
+
+function elastic(options: {
+  signed: boolean
+  base: typeof UndiciConnection | typeof HttpConnection
+  compression?: boolean
+}): (node: string) => BenchClient {
+  return (node) => {
+    const Connection = options.signed
+      ? packageIndex().createAwsSigV4Connection({
+          baseConnection: options.base,
+          region: REGION,
+          credentials: CREDENTIALS,
+        })
+      : options.base
+    const client = new Client({ node, Connection, compression: options.compression === true })
+    return {
+      async bulk(docs) {
+        const stats = await client.helpers.bulk<Doc>({
+          datasource: docs,
+          onDocument: () => ({ index: { _index: INDEX } }),
+        })
+        return { successful: stats.successful, failed: stats.failed }
+      },
+      async search() {
+        await client.search({ index: INDEX, query: QUERY, size: 10 })
+      },
+      close: () => client.close(),
+    }
+  }
+}
+
+function openSearch(signed: boolean): (node: string) => BenchClient {
+  return (node) => {
+    const signer = signed
+      ? AwsSigv4Signer({
+          region: REGION,
+          service: 'es',
+          getCredentials: () => Promise.resolve(CREDENTIALS),
+        })
+      : {}
+    const client = new OpenSearchClient({ ...signer, node })
+    return {
+      async bulk(docs) {
+        const stats = await client.helpers.bulk({
+          datasource: docs,
+          onDocument: () => ({ index: { _index: INDEX } }),
+        })
+        return { successful: stats.successful, failed: stats.failed }
+      },
+      async search() {
+        await client.search({ index: INDEX, body: { query: QUERY, size: 10 } })
+      },
+      close: () => client.close(),
+    }
+  }
+}
+
+export const ES_UNDICI: Contender = {
+  id: 'es-undici',
+  label: 'ES client, UndiciConnection (unsigned)',
+  signed: false,
+  create: elastic({ signed: false, base: UndiciConnection }),
+}
+export const ES_UNDICI_SIGNED: Contender = {
+  id: 'es-undici-sigv4',
+  label: 'ES client, SigV4 on UndiciConnection',
+  signed: true,
+  create: elastic({ signed: true, base: UndiciConnection }),
+}
+export const ES_HTTP: Contender = {
+  id: 'es-http',
+  label: 'ES client, HttpConnection (unsigned)',
+  signed: false,
+  create: elastic({ signed: false, base: HttpConnection }),
+}
+export const ES_HTTP_SIGNED: Contender = {
+  id: 'es-http-sigv4',
+  label: 'ES client, SigV4 on HttpConnection',
+  signed: true,
+  create: elastic({ signed: true, base: HttpConnection }),
+}
+export const ES_GZIP: Contender = {
+  id: 'es-undici-gzip',
+  label: 'ES client, Undici + compression (unsigned)',
+  signed: false,
+  create: elastic({ signed: false, base: UndiciConnection, compression: true }),
+}
+export const ES_GZIP_SIGNED: Contender = {
+  id: 'es-undici-gzip-sigv4',
+  label: 'ES client, SigV4 on Undici + compression',
+  signed: true,
+  create: elastic({ signed: true, base: UndiciConnection, compression: true }),
+}
+export const OPENSEARCH: Contender = {
+  id: 'opensearch',
+  label: 'OpenSearch client (unsigned)',
+  signed: false,
+  create: openSearch(false),
+}
+export const OPENSEARCH_SIGNED: Contender = {
+  id: 'opensearch-sigv4',
+  label: 'OpenSearch client + AwsSigv4Signer',
+  signed: true,
+  create: openSearch(true),
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs'
+
+/** CPU time (user + system, ms) this process has used, all threads (zlib's pool included). */
+export function ownCpuMs(): number {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
+
+/**
+ * CPU time (ms) another process has used, from /proc (Linux). Other work on a small machine
+ * disturbs wall-clock times; CPU time per document barely moves, so it is reported beside them.
+ */
+export function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // clock ticks, USER_HZ = 100
+  } catch {
+    return NaN
+  }
+}
+
+export function loadAverage(): number[] {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number)
+  } catch {
+    return []
+  }
+}
