@@ -76,7 +76,14 @@ export async function runSigning(options: {
   const connection = {
     url,
     headers: { 'user-agent': 'elasticsearch-js/9.4.3 (bench)', accept: 'application/json' },
-    target: { region: REGION, service: 'es', host: HOST },
+    target: {
+      region: REGION,
+      service: 'es',
+      host: HOST,
+      regionSource: 'option' as const,
+      serviceSource: 'option' as const,
+    },
+    plainMediaTypes: true,
   }
   const results: SigningResult[] = []
   for (const c of SIGNING_CASES) {
