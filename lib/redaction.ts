@@ -13,35 +13,53 @@ export interface ConnectionResponse {
   body: unknown
 }
 
+type Headers = Record<string, string | string[]>
+
 /**
  * Makes `util.inspect` and `JSON.stringify` show the signed request with its session token and
- * signature (valid for 15 minutes) redacted, through non-enumerable properties that copies
- * (spread, `Object.assign`) and the HTTP stack never see. The base connections log this very
- * object with `debug('Starting a new request', params)` when DEBUG=elasticsearch is set.
+ * signature (valid for 15 minutes) redacted. The views live on shared prototypes, not on the
+ * objects, so copies (spread, `Object.assign`) and the HTTP stack, which read own properties
+ * only, never see them, and a request costs no property definitions. The base connections log
+ * this very object with `debug('Starting a new request', params)` when DEBUG=elasticsearch is set.
  */
-export function withSecretsHidden<T extends { headers: Record<string, string | string[]> }>(
-  params: T,
-): T {
-  const headers = params.headers
-  const redactedHeaders = (): Record<string, string | string[]> => {
-    const out = { ...headers }
-    if (typeof out.authorization === 'string') {
-      out.authorization = out.authorization.replace(/Signature=[0-9a-f]+/, 'Signature=<redacted>')
-    }
-    if (out['x-amz-security-token'] !== undefined) out['x-amz-security-token'] = '<redacted>'
-    return out
-  }
-  showAs(headers, redactedHeaders)
-  showAs(params, () => ({ ...params, headers: redactedHeaders() }))
-  return params
+export function withSecretsHidden<T extends { headers: Headers }>(params: T): T {
+  const hidden = Object.assign(Object.create(PARAMS_VIEW) as T, params)
+  hidden.headers = Object.assign(Object.create(HEADERS_VIEW) as Headers, params.headers)
+  return hidden
 }
 
-function showAs(target: object, view: () => object): void {
-  Object.defineProperty(target, inspect.custom, {
-    value: (depth: number, options: { depth?: number | null }) =>
-      inspect(view(), { ...options, depth: options.depth == null ? options.depth : depth }),
+function redactedHeaders(headers: Headers): Headers {
+  const out = { ...headers }
+  if (typeof out.authorization === 'string') {
+    out.authorization = out.authorization.replace(/Signature=[0-9a-f]+/, 'Signature=<redacted>')
+  }
+  if (out['x-amz-security-token'] !== undefined) out['x-amz-security-token'] = '<redacted>'
+  return out
+}
+
+const HEADERS_VIEW = viewPrototype((headers: Headers) => redactedHeaders(headers))
+const PARAMS_VIEW = viewPrototype((params: { headers: Headers }) => ({
+  ...params,
+  headers: redactedHeaders(params.headers),
+}))
+
+/** A prototype whose non-enumerable `inspect` and `toJSON` show `view(this)` instead. */
+function viewPrototype<T>(view: (self: T) => object): object {
+  return Object.create(Object.prototype, {
+    [inspect.custom]: {
+      value(this: T, depth: number, options: { depth?: number | null }) {
+        return inspect(view(this), {
+          ...options,
+          depth: options.depth == null ? options.depth : depth,
+        })
+      },
+    },
+    toJSON: {
+      value(this: T) {
+        return view(this)
+      },
+    },
   })
-  Object.defineProperty(target, 'toJSON', { value: view })
 }
 
 /**
