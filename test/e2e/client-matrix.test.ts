@@ -1,11 +1,10 @@
 import { expect } from 'chai'
 import { Readable } from 'node:stream'
 import * as es9 from '@elastic/elasticsearch'
-import * as es8 from 'es8'
-import { createAwsSigV4Connection } from '../../lib'
-import type { AwsSigV4ConnectionOptions } from '../../lib'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator } from '../../lib/testing'
+import { CLIENT_VARIANTS } from '../support/client-variants'
+import type { AnyClient } from '../support/client-variants'
 
 /**
  * The real client — 9.x and 8.x, on UndiciConnection and HttpConnection — against the local
@@ -35,51 +34,7 @@ const IDS = [
   '~._-',
 ]
 
-type AnyClient = es9.Client | es8.Client
-
-interface Variant {
-  name: string
-  makeClient(
-    node: string,
-    opts: Omit<AwsSigV4ConnectionOptions, 'baseConnection'>,
-    extra?: object,
-  ): AnyClient
-}
-
-const variants: Variant[] = [
-  {
-    name: '9.x UndiciConnection',
-    makeClient: (node, opts, extra) =>
-      new es9.Client({ node, Connection: createAwsSigV4Connection(opts), ...extra }),
-  },
-  {
-    name: '9.x HttpConnection',
-    makeClient: (node, opts, extra) =>
-      new es9.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es9.HttpConnection }),
-        ...extra,
-      }),
-  },
-  {
-    name: '8.x UndiciConnection',
-    makeClient: (node, opts, extra) =>
-      new es8.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.UndiciConnection }),
-        ...extra,
-      }),
-  },
-  {
-    name: '8.x HttpConnection',
-    makeClient: (node, opts, extra) =>
-      new es8.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.HttpConnection }),
-        ...extra,
-      }),
-  },
-]
+const variants = CLIENT_VARIANTS
 
 function expectAllVerified(emu: Emulator): void {
   const failed = emu.verdicts.filter((v) => !v.ok)
@@ -97,7 +52,7 @@ for (const variant of variants) {
 
     before(async () => {
       emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
-      client = variant.makeClient(emu.url, { region: REGION, credentials: CREDS })
+      client = variant.make(emu.url, { region: REGION, credentials: CREDS })
     })
     after(async () => {
       await client.close()
@@ -203,7 +158,7 @@ for (const variant of variants) {
     })
 
     it('gzip bodies with compression: true (the compressed bytes are signed)', async () => {
-      const gz = variant.makeClient(
+      const gz = variant.make(
         emu.url,
         { region: REGION, credentials: CREDS },
         { compression: true },
@@ -224,7 +179,7 @@ for (const variant of variants) {
     })
 
     it('a node URL with a path prefix signs the prefixed path', async () => {
-      const prefixed = variant.makeClient(`${emu.url}/es/`, { region: REGION, credentials: CREDS })
+      const prefixed = variant.make(`${emu.url}/es/`, { region: REGION, credentials: CREDS })
       try {
         const err = await (prefixed as es9.Client)
           .info()

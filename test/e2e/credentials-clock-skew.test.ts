@@ -1,10 +1,9 @@
 import { expect } from 'chai'
 import * as es9 from '@elastic/elasticsearch'
-import * as es8 from 'es8'
-import { createAwsSigV4Connection } from '../../lib'
-import type { AwsSigV4ConnectionOptions } from '../../lib'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator } from '../../lib/testing'
+import { CLIENT_VARIANTS } from '../support/client-variants'
+import type { AnyClient } from '../support/client-variants'
 
 /**
  * The machine clock 15 minutes behind or ahead of AWS's: the first request gets AWS's
@@ -22,39 +21,7 @@ const CREDS = {
 }
 const SKEW_MS = 15 * 60_000
 
-type AnyClient = es9.Client | es8.Client
-type Opts = Omit<AwsSigV4ConnectionOptions, 'baseConnection'>
-
-const variants: Array<{ name: string; make(node: string, opts: Opts): AnyClient }> = [
-  {
-    name: '9.x UndiciConnection',
-    make: (node, opts) => new es9.Client({ node, Connection: createAwsSigV4Connection(opts) }),
-  },
-  {
-    name: '9.x HttpConnection',
-    make: (node, opts) =>
-      new es9.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es9.HttpConnection }),
-      }),
-  },
-  {
-    name: '8.x UndiciConnection',
-    make: (node, opts) =>
-      new es8.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.UndiciConnection }),
-      }),
-  },
-  {
-    name: '8.x HttpConnection',
-    make: (node, opts) =>
-      new es8.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.HttpConnection }),
-      }),
-  },
-]
+const variants = CLIENT_VARIANTS
 
 const cases = [
   { machine: 'behind', skew: +SKEW_MS, reason: 'expired', text: /^Signature expired:/ },

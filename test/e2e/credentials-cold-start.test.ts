@@ -1,10 +1,9 @@
 import { expect } from 'chai'
 import * as es9 from '@elastic/elasticsearch'
-import * as es8 from 'es8'
-import { createAwsSigV4Connection } from '../../lib'
-import type { AwsSigV4ConnectionOptions } from '../../lib'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator } from '../../lib/testing'
+import { CLIENT_VARIANTS } from '../support/client-variants'
+import type { AnyClient } from '../support/client-variants'
 
 /**
  * Cold start under load: 1,000 requests issued at once on a client that has never fetched
@@ -15,39 +14,7 @@ import type { Emulator } from '../../lib/testing'
 const REGION = 'eu-west-1'
 const CONCURRENCY = 1000
 
-type AnyClient = es9.Client | es8.Client
-type Opts = Omit<AwsSigV4ConnectionOptions, 'baseConnection'>
-
-const variants: Array<{ name: string; make(node: string, opts: Opts): AnyClient }> = [
-  {
-    name: '9.x UndiciConnection',
-    make: (node, opts) => new es9.Client({ node, Connection: createAwsSigV4Connection(opts) }),
-  },
-  {
-    name: '9.x HttpConnection',
-    make: (node, opts) =>
-      new es9.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es9.HttpConnection }),
-      }),
-  },
-  {
-    name: '8.x UndiciConnection',
-    make: (node, opts) =>
-      new es8.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.UndiciConnection }),
-      }),
-  },
-  {
-    name: '8.x HttpConnection',
-    make: (node, opts) =>
-      new es8.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.HttpConnection }),
-      }),
-  },
-]
+const variants = CLIENT_VARIANTS
 
 for (const variant of variants) {
   describe(`e2e credentials, cold start: ${variant.name}`, function () {

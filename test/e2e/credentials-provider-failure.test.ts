@@ -2,9 +2,10 @@ import { expect } from 'chai'
 import * as es9 from '@elastic/elasticsearch'
 import * as es8 from 'es8'
 import { AwsCredentialsError, createAwsSigV4Connection } from '../../lib'
-import type { AwsSigV4ConnectionOptions } from '../../lib'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator } from '../../lib/testing'
+import { CLIENT_VARIANTS } from '../support/client-variants'
+import type { AnyClient, ClientVariant, NodeSpec, SignedOptions } from '../support/client-variants'
 
 /**
  * A credential provider that throws, or never answers: the request fails fast with a clear
@@ -21,58 +22,7 @@ const CREDS = {
 }
 const SOURCE = 'credentials provider function'
 
-type AnyClient = es9.Client | es8.Client
-type Opts = Omit<AwsSigV4ConnectionOptions, 'baseConnection'>
-type NodeSpec = string | Array<{ url: URL; id: string }>
-
-interface Variant {
-  name: string
-  major: 8 | 9
-  make(node: NodeSpec, opts: Opts, extra?: object): AnyClient
-}
-
-const variants: Variant[] = [
-  {
-    name: '9.x UndiciConnection',
-    major: 9,
-    make: (node, opts, extra) =>
-      new es9.Client({
-        nodes: node as string,
-        Connection: createAwsSigV4Connection(opts),
-        ...extra,
-      }),
-  },
-  {
-    name: '9.x HttpConnection',
-    major: 9,
-    make: (node, opts, extra) =>
-      new es9.Client({
-        nodes: node as string,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es9.HttpConnection }),
-        ...extra,
-      }),
-  },
-  {
-    name: '8.x UndiciConnection',
-    major: 8,
-    make: (node, opts, extra) =>
-      new es8.Client({
-        nodes: node as string,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.UndiciConnection }),
-        ...extra,
-      }),
-  },
-  {
-    name: '8.x HttpConnection',
-    major: 8,
-    make: (node, opts, extra) =>
-      new es8.Client({
-        nodes: node as string,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.HttpConnection }),
-        ...extra,
-      }),
-  },
-]
+const variants = CLIENT_VARIANTS
 
 /** Per-request option: no sleep between the transport's retries, to keep the tests short. */
 const NO_BACKOFF = { retryBackoff: () => 0 }
@@ -115,7 +65,7 @@ async function attempt(run: () => Promise<unknown>): Promise<Outcome> {
   }
 }
 
-function expectCredentialsFailure(variant: Variant, outcome: Outcome, detail: RegExp): void {
+function expectCredentialsFailure(variant: ClientVariant, outcome: Outcome, detail: RegExp): void {
   const err = outcome.error
   expect(err, 'the request should have failed').to.be.instanceOf(Error)
   expect(err!.name).to.equal('ConnectionError')
@@ -138,7 +88,7 @@ for (const variant of variants) {
     this.timeout(30_000)
     let emu: Emulator
     const clients: AnyClient[] = []
-    const make = (opts: Opts, extra?: object, nodes?: NodeSpec): es9.Client => {
+    const make = (opts: SignedOptions, extra?: object, nodes?: NodeSpec): es9.Client => {
       const client = variant.make(nodes ?? emu.url, { region: REGION, ...opts }, extra)
       clients.push(client)
       return client as es9.Client

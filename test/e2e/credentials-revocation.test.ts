@@ -1,10 +1,9 @@
 import { expect } from 'chai'
 import * as es9 from '@elastic/elasticsearch'
-import * as es8 from 'es8'
-import { createAwsSigV4Connection } from '../../lib'
-import type { AwsSigV4ConnectionOptions } from '../../lib'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator, RevocationKind } from '../../lib/testing'
+import { CLIENT_VARIANTS } from '../support/client-variants'
+import type { AnyClient, SignedOptions } from '../support/client-variants'
 
 /**
  * A key revoked while the credential cache still thinks it is good (AWS answers "The security
@@ -15,39 +14,7 @@ import type { Emulator, RevocationKind } from '../../lib/testing'
 
 const REGION = 'eu-west-1'
 
-type AnyClient = es9.Client | es8.Client
-type Opts = Omit<AwsSigV4ConnectionOptions, 'baseConnection'>
-
-const variants: Array<{ name: string; make(node: string, opts: Opts): AnyClient }> = [
-  {
-    name: '9.x UndiciConnection',
-    make: (node, opts) => new es9.Client({ node, Connection: createAwsSigV4Connection(opts) }),
-  },
-  {
-    name: '9.x HttpConnection',
-    make: (node, opts) =>
-      new es9.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es9.HttpConnection }),
-      }),
-  },
-  {
-    name: '8.x UndiciConnection',
-    make: (node, opts) =>
-      new es8.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.UndiciConnection }),
-      }),
-  },
-  {
-    name: '8.x HttpConnection',
-    make: (node, opts) =>
-      new es8.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.HttpConnection }),
-      }),
-  },
-]
+const variants = CLIENT_VARIANTS
 
 const MESSAGES: Record<RevocationKind, RegExp> = {
   expired: /security token included in the request is expired/,
@@ -82,7 +49,7 @@ for (const variant of variants) {
     this.timeout(30_000)
     let emu: Emulator
     const clients: AnyClient[] = []
-    const make = (opts: Opts): es9.Client => {
+    const make = (opts: SignedOptions): es9.Client => {
       const client = variant.make(emu.url, { region: REGION, ...opts })
       clients.push(client)
       return client as es9.Client

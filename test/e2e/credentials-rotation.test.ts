@@ -1,11 +1,9 @@
 import { expect } from 'chai'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import * as es9 from '@elastic/elasticsearch'
-import * as es8 from 'es8'
-import { createAwsSigV4Connection } from '../../lib'
-import type { AwsSigV4ConnectionOptions } from '../../lib'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator } from '../../lib/testing'
+import { CLIENT_VARIANTS } from '../support/client-variants'
 
 /**
  * A long run, compressed: continuous `helpers.bulk` ingestion while the credentials rotate 60
@@ -27,39 +25,7 @@ const MARGIN_MS = 500
 /** STS round trip. A request that had to wait for it would take at least this long. */
 const PROVIDER_LATENCY_MS = 150
 
-type AnyClient = es9.Client | es8.Client
-type Opts = Omit<AwsSigV4ConnectionOptions, 'baseConnection'>
-
-const variants: Array<{ name: string; make(node: string, opts: Opts): AnyClient }> = [
-  {
-    name: '9.x UndiciConnection',
-    make: (node, opts) => new es9.Client({ node, Connection: createAwsSigV4Connection(opts) }),
-  },
-  {
-    name: '9.x HttpConnection',
-    make: (node, opts) =>
-      new es9.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es9.HttpConnection }),
-      }),
-  },
-  {
-    name: '8.x UndiciConnection',
-    make: (node, opts) =>
-      new es8.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.UndiciConnection }),
-      }),
-  },
-  {
-    name: '8.x HttpConnection',
-    make: (node, opts) =>
-      new es8.Client({
-        node,
-        Connection: createAwsSigV4Connection({ ...opts, baseConnection: es8.HttpConnection }),
-      }),
-  },
-]
+const variants = CLIENT_VARIANTS
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
