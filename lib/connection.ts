@@ -140,7 +140,8 @@ export function createAwsSigV4Connection(
       }
 
       if (!options?.asStream) response = withoutEchoedSecrets(response, signed)
-      if (config.debugSignatureMismatch && !options?.asStream) {
+      // Only a 403 can be a signature mismatch; this keeps the await off every other response.
+      if (config.debugSignatureMismatch && response.statusCode === 403 && !options?.asStream) {
         response = await withSignatureDebug(response, signed)
       }
       return this.#context.plainMediaTypes ? withProductHeader(response) : response

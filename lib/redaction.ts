@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { SignedTransportRequest } from './request-signer'
+import type { SigV4Headers } from './sign-request'
 
 /**
  * Keeping the session token and request signatures out of everything a user sees: inspected or
@@ -22,10 +23,13 @@ type Headers = Record<string, string | string[]>
  * only, never see them, and a request costs no property definitions. The base connections log
  * this very object with `debug('Starting a new request', params)` when DEBUG=elasticsearch is set.
  */
-export function withSecretsHidden<T extends { headers: Headers }>(params: T): T {
-  const hidden = Object.assign(Object.create(PARAMS_VIEW) as T, params)
-  hidden.headers = Object.assign(Object.create(HEADERS_VIEW) as Headers, params.headers)
-  return hidden
+export function withSecretsHidden<T extends object>(
+  fields: T,
+  ...headerSets: Array<Headers | SigV4Headers>
+): T & { headers: Headers } {
+  // Built once on the view prototypes: the merged headers are the only copy.
+  const headers = Object.assign(Object.create(HEADERS_VIEW) as Headers, ...headerSets)
+  return Object.assign(Object.create(PARAMS_VIEW) as T, fields, { headers })
 }
 
 function redactedHeaders(headers: Headers): Headers {

@@ -118,13 +118,11 @@ export class RequestSigner {
     throwIfAborted(signal)
 
     return {
-      params: withSecretsHidden({
-        method: params.method,
-        path,
-        querystring: query.canonical,
-        headers: { ...headers, ...sigv4 },
-        body: payload.body,
-      }),
+      params: withSecretsHidden(
+        { method: params.method, path, querystring: query.canonical, body: payload.body },
+        headers,
+        sigv4,
+      ),
       describe: () => describeSignature(toSign, ctx),
       credentials: ctx.credentials,
       replayable: !isReadable(payload.body),
