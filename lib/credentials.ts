@@ -16,7 +16,7 @@
  * next get() asks again. The late answer of a timed-out call is discarded.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
-import { AwsSigV4AbortError, AwsSigV4ConfigurationError, AwsSigV4Error } from './errors'
+import { AwsCredentialsError, AwsSigV4AbortError, AwsSigV4ConfigurationError } from './errors'
 
 export type { AwsCredentialIdentity, AwsCredentialIdentityProvider }
 
@@ -56,22 +56,6 @@ const HINTS: Record<string, string> = {
     'files ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE), ' +
     'web identity (AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE), the container or EC2 instance ' +
     'role (IMDS; AWS_EC2_METADATA_DISABLED), or pass the `credentials` option explicitly',
-}
-
-/**
- * Credentials could not be obtained. Named `ConnectionError` because @elastic/transport switches
- * on `error.name` and must treat this like a failed connection, not like a bug.
- * The message names the source and what to check; it never contains secret values.
- */
-export class AwsCredentialsError extends AwsSigV4Error {
-  /** Where the credentials were to come from, e.g. `credentials provider function`. */
-  readonly source: string
-
-  constructor(source: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'ConnectionError'
-    this.source = source
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Errors thrown by this package. Every class is exported so callers can `instanceof` them.
+ * Every error class of this package. Each is exported so callers can `instanceof` them.
  * Messages name what is wrong and what to do; they never carry secrets.
  */
 
@@ -42,5 +42,21 @@ export class AwsSigV4AbortError extends AwsSigV4Error {
   constructor(message = 'Request aborted before it was signed and sent') {
     super(message)
     this.name = 'RequestAbortedError'
+  }
+}
+
+/**
+ * Credentials could not be obtained. Named `ConnectionError` because @elastic/transport switches
+ * on `error.name` and must treat this like a failed connection, not like a bug.
+ * The message names the source and what to check; it never contains secret values.
+ */
+export class AwsCredentialsError extends AwsSigV4Error {
+  /** Where the credentials were to come from, e.g. `credentials provider function`. */
+  readonly source: string
+
+  constructor(source: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'ConnectionError'
+    this.source = source
   }
 }

@@ -16,8 +16,9 @@ export {
   AwsSigV4ConfigurationError,
   AwsSigV4RequestError,
   AwsSigV4AbortError,
+  AwsCredentialsError,
 } from './errors'
-export { AwsCredentialsError, CredentialCache } from './credentials'
+export { CredentialCache } from './credentials'
 export type { CredentialCacheOptions } from './credentials'
 export { parseAwsEndpoint, resolveSigningTarget } from './endpoint'
 export type {

@@ -5,13 +5,17 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { inspect } from 'node:util'
 import {
-  AwsCredentialsError,
   CredentialCache,
   validateCredentialsOption,
   type AwsCredentialIdentity,
   type AwsCredentialIdentityProvider,
 } from '../lib/credentials'
-import { AwsSigV4AbortError, AwsSigV4ConfigurationError, AwsSigV4Error } from '../lib/errors'
+import {
+  AwsCredentialsError,
+  AwsSigV4AbortError,
+  AwsSigV4ConfigurationError,
+  AwsSigV4Error,
+} from '../lib/errors'
 
 const SECOND = 1000
 const MINUTE = 60 * SECOND
