@@ -532,7 +532,7 @@ describe('CredentialCache never leaks secrets', () => {
 
 describe('CredentialCache default chain (child processes)', function () {
   this.timeout(30_000)
-  const libPath = resolve(__dirname, '../lib/credentials.ts')
+  const libPath = resolve(__dirname, '../lib/index.ts')
   let dir: string
   let cleanEnv: NodeJS.ProcessEnv
 
@@ -554,7 +554,7 @@ describe('CredentialCache default chain (child processes)', function () {
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
-  /** Runs `body` (CommonJS, with `lib` = lib/credentials) and parses the JSON it prints. */
+  /** Runs `body` (CommonJS, with `lib` = the main entry) and parses the JSON it prints. */
   function runChild(body: string, env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
     const script = `
       const lib = require(${JSON.stringify(libPath)})
