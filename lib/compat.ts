@@ -41,8 +41,5 @@ export function withPlainMediaTypes(
   return out
 }
 
-/** The product the client checks for in `x-elastic-product`. */
-export const ELASTIC_PRODUCT = 'Elasticsearch'
-
 /** Service names whose endpoints are known to run an Amazon-managed engine. */
 export const AMAZON_ENGINE_SERVICES: ReadonlySet<string> = new Set(['es', 'aoss'])

@@ -16,6 +16,13 @@
  * next get() asks again. The late answer of a timed-out call is discarded.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
+import {
+  BACKGROUND_RETRY_MS,
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  DEFAULT_REFRESH_MARGIN_MS,
+  MAX_TIMER_MS,
+} from './constants'
 import { AwsCredentialsError, AwsSigV4AbortError, AwsSigV4ConfigurationError } from './errors'
 
 export type { AwsCredentialIdentity, AwsCredentialIdentityProvider }
@@ -36,14 +43,6 @@ export interface CredentialCacheOptions {
   /** Clock in epoch milliseconds; injectable for tests. Default `Date.now`. */
   now?: () => number
 }
-
-const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000
-const DEFAULT_MAX_AGE_MS = 15 * 60_000
-const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000
-/** Pause between background refresh attempts, so a failing provider is not hammered. */
-const BACKGROUND_RETRY_MS = 10_000
-/** Longest delay setTimeout honours; above it Node fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1
 
 const STATIC_SOURCE = 'static credentials'
 const PROVIDER_SOURCE = 'credentials provider function'

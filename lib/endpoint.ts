@@ -22,6 +22,7 @@
  */
 
 import { AwsSigV4ConfigurationError } from './errors'
+import { DEFAULT_SERVICE } from './constants'
 import { isRegion, partitionOfRegion, validateRegion, validateService } from './region'
 
 export { validateRegion, validateService } from './region'
@@ -71,9 +72,6 @@ export interface SigningTarget {
   /** Set when the signing host (or, failing that, the node URL) is an Amazon OpenSearch host. */
   endpoint?: AwsEndpointInfo
 }
-
-/** The SigV4 service name used when neither the option nor the host names one. */
-export const DEFAULT_SERVICE = 'es'
 
 /**
  * Recognise Amazon OpenSearch Service / OpenSearch Serverless endpoints. Returns undefined for

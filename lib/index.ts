@@ -10,7 +10,7 @@ export type {
 } from './credentials'
 export type { Checksum, ChecksumConstructor } from './sha256'
 export { NodeSha256 } from './sha256'
-export { DEFAULT_MAX_BODY_BYTES } from './payload'
+export { DEFAULT_MAX_BODY_BYTES } from './constants'
 export {
   AwsSigV4Error,
   AwsSigV4ConfigurationError,

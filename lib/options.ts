@@ -2,7 +2,7 @@ import type { ChecksumConstructor } from './sha256'
 import type { CredentialsOption } from './credentials'
 import { validateCredentialsOption } from './credentials'
 import { validateRegion, validateService } from './endpoint'
-import { DEFAULT_MAX_BODY_BYTES } from './payload'
+import { DEFAULT_MAX_BODY_BYTES } from './constants'
 import { AwsSigV4ConfigurationError } from './errors'
 
 /**

@@ -1,13 +1,11 @@
 import type { Readable } from 'node:stream'
 import type { ChecksumConstructor } from './sha256'
-import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD, sha256Hex } from './sha256'
+import { sha256Hex } from './sha256'
+import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD } from './constants'
 import { AwsSigV4AbortError, AwsSigV4RequestError } from './errors'
 
 /** The request bodies the transport hands a connection. */
 export type RequestBody = string | Buffer | Uint8Array | Readable | null | undefined
-
-/** Default cap for buffering a stream body so it can be hashed: 100 MiB. */
-export const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024
 
 export interface PayloadOptions {
   /** Largest stream body that is buffered and hashed. */

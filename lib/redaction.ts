@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { SignedTransportRequest } from './request-signer'
-import type { SigV4Headers } from './sign-request'
+import type { SigV4Headers } from './sigv4'
 
 /**
  * Keeping the session token and request signatures out of everything a user sees: inspected or

@@ -4,12 +4,12 @@ import type { ChecksumConstructor } from './sha256'
 import type { CredentialCache } from './credentials'
 import type { SigningTarget } from './endpoint'
 import type { RequestBody } from './payload'
-import type { RequestToSign, SignatureDescription, SigningContext } from './sign-request'
+import type { RequestToSign, SignatureDescription, SigningContext } from './sigv4'
 import { NodeSha256 } from './sha256'
 import { mergeHeaders, headerString } from './headers'
 import { isReadable, preparePayload } from './payload'
 import { canonicalizeQuery } from './query'
-import { describeSignature, signRequest } from './sign-request'
+import { describeSignature, signRequest } from './sigv4'
 import { AwsSigV4AbortError } from './errors'
 import { withPlainMediaTypes } from './compat'
 import { withSecretsHidden } from './redaction'
@@ -33,7 +33,7 @@ export interface SignedTransportRequest {
     body: RequestBody
   }
   /** Canonical request and string to sign, for a signature mismatch. Secrets are redacted. */
-  describe(): Promise<SignatureDescription>
+  describe(): SignatureDescription
   /** The credentials used, so a rejection can invalidate exactly these. */
   credentials: AwsCredentialIdentity
   /** Whether the body can be sent again (not a stream passed through unsigned). */

@@ -1,7 +1,7 @@
 import type { SignedTransportRequest } from './request-signer'
 import type { ConnectionResponse } from './redaction'
 import { classifyAwsRejection } from './aws-rejection'
-import { ELASTIC_PRODUCT } from './compat'
+import { ELASTIC_PRODUCT } from './constants'
 
 /** Adds `x-elastic-product` to a response from an Amazon-managed engine (see compat.ts). */
 export function withProductHeader(response: ConnectionResponse): ConnectionResponse {

@@ -4,13 +4,6 @@ import type { Checksum, ChecksumConstructor, SourceData } from '@smithy/types'
 
 export type { Checksum, ChecksumConstructor }
 
-/** SHA-256 of the empty string: the payload hash of a request without a body. */
-export const EMPTY_PAYLOAD_SHA256 =
-  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
-
-/** Sent as `x-amz-content-sha256` when the user opts out of payload signing. */
-export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
-
 /**
  * Node's native SHA-256 / HMAC-SHA256 in the shape the smithy signer expects. Native hashing
  * runs at about 20x the speed of the pure-JavaScript `@aws-crypto/sha256-js`.

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { bufferStream, preparePayload } from '../lib/payload'
 import type { PayloadOptions } from '../lib/payload'
-import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD } from '../lib/sha256'
+import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD } from '../lib/constants'
 import { AwsSigV4AbortError, AwsSigV4RequestError } from '../lib/errors'
 
 const sha = (b: string | Buffer): string => createHash('sha256').update(b).digest('hex')

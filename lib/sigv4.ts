@@ -1,7 +1,12 @@
+/**
+ * SigV4 over a request description ({@link RequestToSign}): the canonical request, the string
+ * to sign and the signature, through smithy's canonicalisation. Knows nothing of the transport.
+ */
 import { createHash, createHmac } from 'node:crypto'
-import { SignatureV4, getCanonicalHeaders } from '@smithy/signature-v4'
+import { SignatureV4, createScope, getCanonicalHeaders } from '@smithy/signature-v4'
 import type { AwsCredentialIdentity, ChecksumConstructor, HttpRequest } from '@smithy/types'
 import type { CanonicalQuery } from './query'
+import { ALGORITHM_IDENTIFIER, KEY_TYPE_IDENTIFIER, SHA256_HEADER } from './constants'
 import { NodeSha256 } from './sha256'
 
 /**
@@ -47,22 +52,15 @@ export interface SigV4Headers {
 /**
  * Signs with `@smithy/signature-v4`, AWS's own signer: it canonicalises the path (normalised,
  * encoded once more, as for every service but S3), the query and the headers, derives the
- * signing key (cached per day, region and service) and computes the signature.
+ * signing key and computes the signature.
  *
  * With the default native hash, the last steps (hash of the canonical request, signing key,
  * HMAC) call Node's crypto directly on smithy's canonical request; see {@link signNative}.
+ * With any other hash constructor the request goes through smithy's own `sign`, hashing
+ * with that constructor throughout.
  */
 export async function signRequest(req: RequestToSign, ctx: SigningContext): Promise<SigV4Headers> {
-  let h: Record<string, string>
-  if (ctx.sha256 === NodeSha256) {
-    h = CANONICALIZER.signNative(toSmithyRequest(req), req.payloadHash, ctx, unsignable(req))
-  } else {
-    const signed = await signerFor(ctx).sign(toSmithyRequest(req), {
-      signingDate: ctx.signingDate,
-      unsignableHeaders: unsignable(req),
-    })
-    h = signed.headers
-  }
+  const h = ctx.sha256 === NodeSha256 ? signNative(req, ctx) : await signWithSmithy(req, ctx)
   const out: SigV4Headers = {
     host: req.host,
     authorization: h.authorization,
@@ -80,78 +78,41 @@ export interface SignatureDescription {
   stringToSign: string
 }
 
-/** Rebuilds the canonical request and string to sign through the same signer, for debugging. */
-export async function describeSignature(
-  req: RequestToSign,
-  ctx: SigningContext,
-): Promise<SignatureDescription> {
-  return signerFor(ctx).describe(toSmithyRequest(req), req.payloadHash, ctx, unsignable(req))
+/** The canonical request and string to sign of {@link signRequest}, session token redacted. */
+export function describeSignature(req: RequestToSign, ctx: SigningContext): SignatureDescription {
+  const { canonicalRequest, stringToSign } = canonicalize(req, ctx)
+  return { canonicalRequest: redactToken(canonicalRequest, ctx.credentials), stringToSign }
 }
 
-/** The smithy signer, plus read access to the intermediate strings it signs. */
-class SignerWithDescription extends SignatureV4 {
-  /**
-   * What smithy's `sign` does for a header-signed request, with the same canonical request
-   * (smithy's own `createCanonicalRequest` and `getCanonicalHeaders`), but hashing with Node's
-   * crypto directly and keeping the signing key per credentials object: smithy's path copies
-   * the request, awaits a dozen promises, converts every string to bytes and computes an
-   * extra HMAC per request to look its key cache up, which together cost more than the
-   * hashing itself on a small request. Sets `x-amz-date` (and the session token) on `request`.
-   */
-  signNative(
-    request: HttpRequest,
-    payloadHash: string,
-    ctx: SigningContext,
-    unsignable?: Set<string>,
-  ): Record<string, string> {
-    const { credentials } = ctx
-    this.validateResolvedCredentials(credentials)
-    const { longDate, shortDate } = this.formatDate(ctx.signingDate)
-    request.headers['x-amz-date'] = longDate
-    if (credentials.sessionToken) {
-      request.headers['x-amz-security-token'] = credentials.sessionToken
-    }
-    const canonicalHeaders = getCanonicalHeaders(request, unsignable)
-    const canonicalRequest = this.createCanonicalRequest(request, canonicalHeaders, payloadHash)
-    const scope = `${shortDate}/${ctx.region}/${ctx.service}/aws4_request`
-    const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`
-    const signature = createHmac(
-      'sha256',
-      signingKey(credentials, shortDate, ctx.region, ctx.service),
-    )
-      .update(stringToSign)
-      .digest('hex')
-    request.headers.authorization =
-      `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, ` +
-      `SignedHeaders=${this.getCanonicalHeaderList(canonicalHeaders)}, Signature=${signature}`
-    return request.headers
-  }
+/**
+ * What smithy's `sign` does for a header-signed request, with the same canonical request, but
+ * hashing with Node's crypto directly and keeping the signing key per credentials object:
+ * smithy's path copies the request, awaits a dozen promises, converts every string to bytes and
+ * computes an extra HMAC per request to look its key cache up, which together cost more than
+ * the hashing itself on a small request.
+ */
+function signNative(req: RequestToSign, ctx: SigningContext): Record<string, string> {
+  const { headers, stringToSign, scope, shortDate, signedHeaders } = canonicalize(req, ctx)
+  const { credentials, region, service } = ctx
+  const signature = createHmac('sha256', signingKey(credentials, shortDate, region, service))
+    .update(stringToSign)
+    .digest('hex')
+  headers.authorization =
+    `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, ` +
+    `SignedHeaders=${signedHeaders}, Signature=${signature}`
+  return headers
+}
 
-  async describe(
-    request: HttpRequest,
-    payloadHash: string,
-    ctx: SigningContext,
-    unsignable?: Set<string>,
-  ): Promise<SignatureDescription> {
-    const { longDate, shortDate } = this.formatDate(ctx.signingDate)
-    request.headers['x-amz-date'] = longDate
-    if (ctx.credentials.sessionToken) {
-      request.headers['x-amz-security-token'] = ctx.credentials.sessionToken
-    }
-    const canonicalRequest = this.createCanonicalRequest(
-      request,
-      getCanonicalHeaders(request, unsignable),
-      payloadHash,
-    )
-    const scope = `${shortDate}/${ctx.region}/${ctx.service}/aws4_request`
-    const stringToSign = await this.createStringToSign(
-      longDate,
-      scope,
-      canonicalRequest,
-      'AWS4-HMAC-SHA256',
-    )
-    return { canonicalRequest: redactToken(canonicalRequest, ctx.credentials), stringToSign }
-  }
+/** smithy's own `sign`, hashing with the context's hash constructor throughout. */
+async function signWithSmithy(
+  req: RequestToSign,
+  ctx: SigningContext,
+): Promise<Record<string, string>> {
+  const signed = await signerFor(ctx).sign(toSmithyRequest(req), {
+    signingDate: ctx.signingDate,
+    unsignableHeaders: unsignable(req),
+  })
+  return signed.headers
 }
 
 /** The session token is a credential: show that it was signed, never its value. */
@@ -160,11 +121,53 @@ function redactToken(text: string, credentials: AwsCredentialIdentity): string {
   return token ? text.split(token).join('<redacted session token>') : text
 }
 
+interface Canonical {
+  /** The request's headers, with `x-amz-date` (and the session token) added. */
+  headers: Record<string, string>
+  canonicalRequest: string
+  stringToSign: string
+  /** `<date>/<region>/<service>/aws4_request` */
+  scope: string
+  shortDate: string
+  /** `SignedHeaders`: the signed header names, `;`-separated. */
+  signedHeaders: string
+}
+
+/** smithy's signer, for its canonicalisation (protected methods) only. */
+class Canonicalizer extends SignatureV4 {
+  /**
+   * Canonical request (smithy's own `createCanonicalRequest` and `getCanonicalHeaders`) and
+   * string to sign, the one path both signing and describing take.
+   */
+  canonicalize(req: RequestToSign, ctx: SigningContext): Canonical {
+    const { credentials } = ctx
+    this.validateResolvedCredentials(credentials)
+    const request = toSmithyRequest(req)
+    const { longDate, shortDate } = this.formatDate(ctx.signingDate)
+    request.headers['x-amz-date'] = longDate
+    if (credentials.sessionToken) {
+      request.headers['x-amz-security-token'] = credentials.sessionToken
+    }
+    const canonicalHeaders = getCanonicalHeaders(request, unsignable(req))
+    const canonicalRequest = this.createCanonicalRequest(request, canonicalHeaders, req.payloadHash)
+    const scope = createScope(shortDate, ctx.region, ctx.service)
+    const hashed = createHash('sha256').update(canonicalRequest).digest('hex')
+    return {
+      headers: request.headers,
+      canonicalRequest,
+      stringToSign: `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${hashed}`,
+      scope,
+      shortDate,
+      signedHeaders: this.getCanonicalHeaderList(canonicalHeaders),
+    }
+  }
+}
+
 /**
- * For {@link SignerWithDescription.signNative}, which uses none of the signer's own settings but
- * `uriEscapePath` (credentials, region and service come from the signing context).
+ * Uses none of the signer's own settings but `uriEscapePath` (credentials, region and service
+ * come from the signing context).
  */
-const CANONICALIZER = new SignerWithDescription({
+const CANONICALIZER = new Canonicalizer({
   credentials: { accessKeyId: '', secretAccessKey: '' },
   region: 'unused',
   service: 'unused',
@@ -172,6 +175,10 @@ const CANONICALIZER = new SignerWithDescription({
   uriEscapePath: true,
   applyChecksum: false,
 })
+
+function canonicalize(req: RequestToSign, ctx: SigningContext): Canonical {
+  return CANONICALIZER.canonicalize(req, ctx)
+}
 
 /**
  * The SigV4 signing key (HMAC chain over date, region, service), kept per credentials object for
@@ -194,15 +201,15 @@ function signingKey(
   const secret = credentials.secretAccessKey
   if (cached !== undefined && cached.scope === scope && cached.secret === secret) return cached.key
   let key = createHmac('sha256', `AWS4${secret}`).update(shortDate).digest()
-  for (const part of [region, service, 'aws4_request']) {
+  for (const part of [region, service, KEY_TYPE_IDENTIFIER]) {
     key = createHmac('sha256', key).update(part).digest()
   }
   signingKeys.set(credentials, { secret, scope, key })
   return key
 }
 
-function signerFor(ctx: SigningContext): SignerWithDescription {
-  return new SignerWithDescription({
+function signerFor(ctx: SigningContext): SignatureV4 {
+  return new SignatureV4({
     credentials: ctx.credentials,
     region: ctx.region,
     service: ctx.service,
@@ -212,7 +219,7 @@ function signerFor(ctx: SigningContext): SignerWithDescription {
   })
 }
 
-const PAYLOAD_HASH_UNSIGNED = new Set(['x-amz-content-sha256'])
+const PAYLOAD_HASH_UNSIGNED = new Set([SHA256_HEADER])
 
 function unsignable(req: RequestToSign): Set<string> | undefined {
   return req.signPayloadHashHeader === false ? PAYLOAD_HASH_UNSIGNED : undefined
@@ -224,7 +231,7 @@ function toSmithyRequest(req: RequestToSign): HttpRequest {
   const headers: Record<string, string> = {
     ...req.headers,
     host: req.host,
-    'x-amz-content-sha256': req.payloadHash,
+    [SHA256_HEADER]: req.payloadHash,
   }
   return {
     method: req.method,

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { Sha256 } from '@aws-crypto/sha256-js'
-import { describeSignature, signRequest } from '../lib/sign-request'
-import type { RequestToSign, SigningContext } from '../lib/sign-request'
+import { describeSignature, signRequest } from '../lib/sigv4'
+import type { RequestToSign, SigningContext } from '../lib/sigv4'
 import { canonicalizeQuery } from '../lib/query'
 import { NodeSha256, sha256Hex } from '../lib/sha256'
 import { loadVectors, suiteAvailable, SUITE_DIR } from './support/aws-test-suite'
@@ -59,7 +59,7 @@ function authorizationIn(signedRequest: string): string {
   return /^Authorization:(.*)$/m.exec(signedRequest)?.[1] ?? ''
 }
 
-describe('sign-request: AWS SigV4 test suite', () => {
+describe('sigv4: AWS SigV4 test suite', () => {
   before(function () {
     if (!suiteAvailable()) throw new Error(`AWS SigV4 test suite not found at ${SUITE_DIR}`)
   })
