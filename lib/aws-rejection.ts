@@ -1,7 +1,10 @@
 /**
- * Recognises AWS's SigV4 rejections (HTTP 403 with a JSON `message`) that a client can recover
- * from, by the texts AWS answers with.
+ * Recognises AWS's SigV4 rejections (HTTP 403) that a client can recover from, by the texts AWS
+ * answers with, in the refusal style of the service (see `refusals` in services.ts).
  */
+import type { RefusalStyle } from './services'
+import { bodyText } from './transport'
+
 export type AwsRejectionKind =
   /** "The security token included in the request is expired" / "… is invalid." */
   | 'credentials-rejected'
@@ -12,44 +15,60 @@ export type AwsRejectionKind =
 
 export interface AwsRejection {
   kind: AwsRejectionKind
+  /** AWS's message: the body's `message` (or `Message`), else the whole body. */
   message: string
+  /** The body as a JSON object, when it is one: parsed once, here. */
+  json?: Record<string, unknown>
 }
 
-const PATTERNS: Array<[AwsRejectionKind, RegExp]> = [
+/** AWS's JSON services word SigV4 refusals the same way; an OpenSearch domain is one of them. */
+const MESSAGE_PATTERNS: ReadonlyArray<[AwsRejectionKind, RegExp]> = [
   ['credentials-rejected', /security token included in the request is (expired|invalid)/i],
   ['clock-skew', /^Signature (expired|not yet current):/i],
   ['signature-mismatch', /request signature we calculated does not match/i],
 ]
 
+/**
+ * How each refusal style says which rejection it is. Serverless ('aoss') answers every refusal
+ * with one generic 403 body, so in practice none of its refusals matches these texts.
+ */
+const RECOGNISED: Record<RefusalStyle, ReadonlyArray<[AwsRejectionKind, RegExp]>> = {
+  es: MESSAGE_PATTERNS,
+  aoss: MESSAGE_PATTERNS,
+  generic: MESSAGE_PATTERNS,
+}
+
 /** The rejection a response carries, if it is one of the recognised SigV4 403s. */
-export function classifyAwsRejection(response: {
-  statusCode: number
-  headers?: Record<string, unknown>
-  body?: unknown
-}): AwsRejection | undefined {
+export function classifyAwsRejection(
+  response: { statusCode: number; body?: unknown },
+  style: RefusalStyle = 'generic',
+): AwsRejection | undefined {
   if (response.statusCode !== 403) return undefined
-  const message = messageOf(response.body)
-  if (message === undefined) return undefined
-  for (const [kind, pattern] of PATTERNS) {
-    if (pattern.test(message)) return { kind, message }
+  const text = bodyText(response.body)
+  if (text === undefined) return undefined
+  const json = parseJsonObject(text)
+  const message = messageOf(text, json)
+  for (const [kind, pattern] of RECOGNISED[style]) {
+    if (pattern.test(message))
+      return json === undefined ? { kind, message } : { kind, message, json }
   }
   return undefined
 }
 
-function messageOf(body: unknown): string | undefined {
-  let text: string
-  if (typeof body === 'string') text = body
-  else if (Buffer.isBuffer(body)) text = body.toString('utf8')
-  else return undefined
+/** `text` parsed as JSON when that gives an object (not an array), else undefined. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(text)
-    if (typeof parsed === 'object' && parsed !== null) {
-      const { message, Message } = parsed as { message?: unknown; Message?: unknown }
-      if (typeof message === 'string') return message
-      if (typeof Message === 'string') return Message
-    }
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined
   } catch {
-    // Not JSON: fall through to the raw text.
+    return undefined
   }
+}
+
+function messageOf(text: string, json: Record<string, unknown> | undefined): string {
+  if (typeof json?.message === 'string') return json.message
+  if (typeof json?.Message === 'string') return json.Message
   return text
 }

@@ -6,17 +6,16 @@ import type {
 } from '@elastic/elasticsearch'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { AwsSigV4ConnectionOptions, ConnectionConstructor } from './options'
-import type { ConnectionContext } from './request-signer'
 import { resolveOptions } from './options'
 import { resolveSigningTarget } from './endpoint'
 import { CredentialCache } from './credentials'
 import { RequestSigner } from './request-signer'
 import { SkewCorrectedClock } from './clock'
-import { classifyAwsRejection } from './aws-rejection'
-import { AMAZON_ENGINE_SERVICES } from './compat'
-import { hideProperty, withoutEchoedSecrets } from './redaction'
-import type { ConnectionResponse } from './redaction'
-import { withProductHeader, withSignatureDebug } from './responses'
+import { hideProperty } from './redaction'
+import { readResponse, withProductHeader, withSignatureDebug } from './responses'
+import { serviceFor } from './services'
+import type { RefusalStyle } from './services'
+import type { ConnectionContext, ConnectionResponse, SignedTransportRequest } from './transport'
 import { withLowerCaseNames } from './headers'
 import { AwsSigV4ConfigurationError } from './errors'
 
@@ -79,6 +78,7 @@ export function createAwsSigV4Connection(
     // Private, so `util.inspect`, `JSON.stringify` and the client's copies of the connection
     // in error metadata never reach anything signing-related.
     readonly #context: Omit<ConnectionContext, 'url' | 'headers'>
+    readonly #refusals: RefusalStyle
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
@@ -97,8 +97,10 @@ export function createAwsSigV4Connection(
         service: config.service,
         signingHost: config.signingHost,
       })
-      const adapt = config.adaptToAmazonEngine ?? AMAZON_ENGINE_SERVICES.has(target.service)
+      const service = serviceFor(target.service)
+      const adapt = config.adaptToAmazonEngine ?? service.amazonEngine
       this.#context = { target, plainMediaTypes: adapt }
+      this.#refusals = service.refusals
       // HttpConnection's http.Agent reaches every in-flight request's raw header block, session
       // token and signature included; the client's default redaction copies the connection into
       // error metadata through its enumerable properties. Non-enumerable, it is left out.
@@ -114,12 +116,12 @@ export function createAwsSigV4Connection(
     ): Promise<unknown> {
       const context: ConnectionContext = { ...this.#context, url: this.url, headers: this.headers }
       let signed = await signer.sign(params, context, options?.signal)
-      let response = (await super.request(
-        signed.params as ConnectionRequestParams,
-        options,
-      )) as ConnectionResponse
+      let response = await this.#send(signed, options)
+      // A streamed body is the caller's to read: it is neither redacted nor classified.
+      if (options?.asStream) return this.#adapted(response)
 
-      const rejection = options?.asStream ? undefined : classifyAwsRejection(response)
+      let read = readResponse(response, signed, this.#refusals)
+      const rejection = read.rejection
       if (rejection !== undefined && config.retryOnAwsRejection && signed.replayable) {
         // Retry once, re-signed: with fresh credentials, or with the server's time.
         let recoverable = false
@@ -132,18 +134,25 @@ export function createAwsSigV4Connection(
         if (recoverable) {
           const again = { ...params, body: signed.params.body } as ConnectionRequestParams
           signed = await signer.sign(again, context, options?.signal)
-          response = (await super.request(
-            signed.params as ConnectionRequestParams,
-            options,
-          )) as ConnectionResponse
+          response = await this.#send(signed, options)
+          read = readResponse(response, signed, this.#refusals)
         }
       }
+      return this.#adapted(
+        config.debugSignatureMismatch ? withSignatureDebug(read, signed) : read.response,
+      )
+    }
 
-      if (!options?.asStream) response = withoutEchoedSecrets(response, signed)
-      // Only a 403 can be a signature mismatch; this keeps the await off every other response.
-      if (config.debugSignatureMismatch && response.statusCode === 403 && !options?.asStream) {
-        response = await withSignatureDebug(response, signed)
-      }
+    async #send(
+      signed: SignedTransportRequest,
+      options: RequestOptions,
+    ): Promise<ConnectionResponse> {
+      const params = signed.params as ConnectionRequestParams
+      return (await super.request(params, options)) as ConnectionResponse
+    }
+
+    /** Amazon-managed engines never send the product header the client insists on. */
+    #adapted(response: ConnectionResponse): ConnectionResponse {
       return this.#context.plainMediaTypes ? withProductHeader(response) : response
     }
   }

@@ -1,11 +1,9 @@
 import type { Readable } from 'node:stream'
+import type { RequestBody } from './transport'
 import type { ChecksumConstructor } from './sha256'
 import { sha256Hex } from './sha256'
 import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD } from './constants'
 import { AwsSigV4AbortError, AwsSigV4RequestError } from './errors'
-
-/** The request bodies the transport hands a connection. */
-export type RequestBody = string | Buffer | Uint8Array | Readable | null | undefined
 
 export interface PayloadOptions {
   /** Largest stream body that is buffered and hashed. */
@@ -18,7 +16,7 @@ export interface PayloadOptions {
 
 export interface PreparedPayload {
   /** What to send: the original body, or the bytes a stream was buffered into. */
-  body: string | Buffer | Uint8Array | Readable | null | undefined
+  body: RequestBody
   /** The value of `x-amz-content-sha256`. */
   hash: string
   /** Set when a stream was buffered, so the sent length is known. */

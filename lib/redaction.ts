@@ -1,18 +1,11 @@
 import { inspect } from 'node:util'
-import type { IncomingHttpHeaders } from 'node:http'
-import type { SignedTransportRequest } from './request-signer'
+import type { SignedTransportRequest } from './transport'
 import type { SigV4Headers } from './sigv4'
 
 /**
  * Keeping the session token and request signatures out of everything a user sees: inspected or
  * serialised request params, error bodies that quote them back, and connection copies.
  */
-
-export interface ConnectionResponse {
-  statusCode: number
-  headers: IncomingHttpHeaders
-  body: unknown
-}
 
 type Headers = Record<string, string | string[]>
 
@@ -67,18 +60,12 @@ function viewPrototype<T>(view: (self: T) => object): object {
 }
 
 /**
- * An error body with the session token and signature of the request replaced. AWS's "signature
- * does not match" 403 quotes the canonical request it expected, `x-amz-security-token` line and
- * all, and the client puts that body in `ResponseError.message`, which ends up in logs.
+ * An error body's text with the session token and signature of the request replaced (the same
+ * string when neither is in it). AWS's "signature does not match" 403 quotes the canonical
+ * request it expected, `x-amz-security-token` line and all, and the client puts that body in
+ * `ResponseError.message`, which ends up in logs.
  */
-export function withoutEchoedSecrets(
-  response: ConnectionResponse,
-  signed: SignedTransportRequest,
-): ConnectionResponse {
-  const { body } = response
-  if (response.statusCode < 400 || (typeof body !== 'string' && !Buffer.isBuffer(body))) {
-    return response
-  }
+export function withoutEchoedSecrets(text: string, signed: SignedTransportRequest): string {
   const replacements: Array<[string, string]> = []
   const token = signed.credentials.sessionToken
   if (token) {
@@ -93,11 +80,11 @@ export function withoutEchoedSecrets(
   const auth = signed.params.headers.authorization
   const signature = typeof auth === 'string' ? /Signature=([0-9a-f]+)/.exec(auth)?.[1] : undefined
   if (signature) replacements.push([signature, '<redacted signature>'])
-  let text = Buffer.isBuffer(body) ? body.toString('utf8') : body
-  const found = replacements.filter(([secret]) => text.includes(secret))
-  if (found.length === 0) return response
-  for (const [secret, placeholder] of found) text = text.split(secret).join(placeholder)
-  return { ...response, body: Buffer.isBuffer(body) ? Buffer.from(text, 'utf8') : text }
+  let out = text
+  for (const [secret, placeholder] of replacements) {
+    if (out.includes(secret)) out = out.split(secret).join(placeholder)
+  }
+  return out
 }
 
 /** Makes an own property non-enumerable, so copies of the object leave it out. */

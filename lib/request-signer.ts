@@ -1,10 +1,7 @@
-import type { IncomingHttpHeaders } from 'node:http'
-import type { AwsCredentialIdentity } from '@smithy/types'
 import type { ChecksumConstructor } from './sha256'
 import type { CredentialCache } from './credentials'
-import type { SigningTarget } from './endpoint'
-import type { RequestBody } from './payload'
-import type { RequestToSign, SignatureDescription, SigningContext } from './sigv4'
+import type { ConnectionContext, SignedTransportRequest, TransportRequest } from './transport'
+import type { RequestToSign, SigningContext } from './sigv4'
 import { NodeSha256 } from './sha256'
 import { mergeHeaders, headerString } from './headers'
 import { isReadable, preparePayload } from './payload'
@@ -14,32 +11,6 @@ import { AwsSigV4AbortError } from './errors'
 import { withPlainMediaTypes } from './compat'
 import { withSecretsHidden } from './redaction'
 
-/** The request as the transport hands it to a connection (see `ConnectionRequestParams`). */
-export interface TransportRequest {
-  method: string
-  path: string
-  headers?: IncomingHttpHeaders | null
-  body?: RequestBody
-  querystring?: string
-}
-
-/** A signed copy of a request, ready for the base connection, and a way to explain its signature. */
-export interface SignedTransportRequest {
-  params: {
-    method: string
-    path: string
-    querystring: string
-    headers: Record<string, string | string[]>
-    body: RequestBody
-  }
-  /** Canonical request and string to sign, for a signature mismatch. Secrets are redacted. */
-  describe(): SignatureDescription
-  /** The credentials used, so a rejection can invalidate exactly these. */
-  credentials: AwsCredentialIdentity
-  /** Whether the body can be sent again (not a stream passed through unsigned). */
-  replayable: boolean
-}
-
 export interface RequestSignerOptions {
   credentials: CredentialCache
   sha256?: ChecksumConstructor
@@ -47,15 +18,6 @@ export interface RequestSignerOptions {
   unsignedPayload: boolean | 'streams'
   /** Current time for `x-amz-date`, corrected for a known clock offset. */
   now: () => Date
-}
-
-/** The connection this request goes through: its base URL and its own default headers. */
-export interface ConnectionContext {
-  url: URL
-  headers?: IncomingHttpHeaders | null
-  target: SigningTarget
-  /** Send plain JSON media types instead of Elastic's vendor types (Amazon-managed engines). */
-  plainMediaTypes: boolean
 }
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { classifyAwsRejection } from '../lib/aws-rejection'
+import { classifyAwsRejection, parseJsonObject } from '../lib/aws-rejection'
 
 const r403 = (message: string): { statusCode: number; body: string } => ({
   statusCode: 403,
@@ -47,5 +47,39 @@ describe('aws-rejection: recognising recoverable 403s', () => {
       ),
     ).to.equal(undefined)
     expect(classifyAwsRejection({ statusCode: 403, body: undefined })).to.equal(undefined)
+  })
+
+  it("reads every refusal style; Serverless's generic 403 body is no recognised rejection", () => {
+    const expired = r403('The security token included in the request is expired')
+    for (const style of ['es', 'aoss', 'generic'] as const) {
+      expect(classifyAwsRejection(expired, style)?.kind, style).to.equal('credentials-rejected')
+    }
+    const serverless = {
+      statusCode: 403,
+      body: '{"status":403,"request-id":"x","error":{"reason":"403 Forbidden","type":"Forbidden"}}',
+    }
+    expect(classifyAwsRejection(serverless, 'aoss')).to.equal(undefined)
+  })
+
+  it('hands on the parsed body, and takes `Message` or the raw text when there is no `message`', () => {
+    const rejection = classifyAwsRejection(r403('Signature expired: a is now earlier than b'))
+    expect(rejection?.json).to.deep.equal({ message: 'Signature expired: a is now earlier than b' })
+    const unsigned = { statusCode: 403, body: '{"Message":"Signature expired: x"}' }
+    expect(classifyAwsRejection(unsigned)?.message).to.equal('Signature expired: x')
+    const text = { statusCode: 403, body: 'Signature not yet current: y' }
+    expect(classifyAwsRejection(text)).to.deep.equal({
+      kind: 'clock-skew',
+      message: 'Signature not yet current: y',
+    })
+  })
+})
+
+describe('aws-rejection: parseJsonObject', () => {
+  it('parses objects only', () => {
+    expect(parseJsonObject('{"a":1}')).to.deep.equal({ a: 1 })
+    expect(parseJsonObject('[1]')).to.equal(undefined)
+    expect(parseJsonObject('null')).to.equal(undefined)
+    expect(parseJsonObject('"text"')).to.equal(undefined)
+    expect(parseJsonObject('not json')).to.equal(undefined)
   })
 })

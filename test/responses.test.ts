@@ -1,0 +1,100 @@
+import { expect } from 'chai'
+import { readResponse, withProductHeader, withSignatureDebug } from '../lib/responses'
+import type { ConnectionResponse, SignedTransportRequest } from '../lib/transport'
+
+const TOKEN = 'FQoGZXIvYXdzEBYaDsecret/token+value=='
+const SIGNATURE = 'a'.repeat(64)
+
+const signed: SignedTransportRequest = {
+  params: {
+    method: 'GET',
+    path: '/',
+    querystring: '',
+    headers: { authorization: `AWS4-HMAC-SHA256 Credential=A/x, Signature=${SIGNATURE}` },
+    body: undefined,
+  },
+  describe: () => ({ canonicalRequest: 'GET\n/', stringToSign: 'AWS4-HMAC-SHA256\n…' }),
+  credentials: { accessKeyId: 'A', secretAccessKey: 'S', sessionToken: TOKEN },
+  replayable: true,
+}
+
+const MISMATCH =
+  'The request signature we calculated does not match the signature you provided.' +
+  ` x-amz-security-token:${TOKEN}`
+
+function response(statusCode: number, body: unknown): ConnectionResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body }
+}
+
+/** Counts JSON.parse calls while `fn` runs. */
+function parses<T>(fn: () => T): { result: T; count: number } {
+  const original = JSON.parse
+  let count = 0
+  JSON.parse = ((...args: Parameters<typeof JSON.parse>) => {
+    count++
+    return original(...args)
+  }) as typeof JSON.parse
+  try {
+    return { result: fn(), count }
+  } finally {
+    JSON.parse = original
+  }
+}
+
+describe('responses: reading what comes back', () => {
+  it('passes a successful response through untouched, without reading its body', () => {
+    const ok = response(200, '{"token":"' + TOKEN + '"}')
+    const { result, count } = parses(() => readResponse(ok, signed, 'es'))
+    expect(result.response).to.equal(ok)
+    expect(result.rejection).to.equal(undefined)
+    expect(count).to.equal(0)
+  })
+
+  it('reads a mismatch 403 once: redacted, classified, and debugged from the same parse', () => {
+    const refused = response(403, Buffer.from(JSON.stringify({ message: MISMATCH })))
+    const { result, count } = parses(() =>
+      withSignatureDebug(readResponse(refused, signed, 'es'), signed),
+    )
+    expect(count).to.equal(1)
+    const body = result.body as string
+    expect(body).not.to.include(TOKEN)
+    const parsed = JSON.parse(body) as { message: string; sigv4_debug: unknown }
+    expect(parsed.message).to.include('<redacted session token>')
+    expect(parsed.sigv4_debug).to.deep.equal(signed.describe())
+  })
+
+  it('keeps a Buffer body a Buffer when it redacts, and the same object when nothing is echoed', () => {
+    const echoed = response(400, Buffer.from(`bad signature ${SIGNATURE}`))
+    const read = readResponse(echoed, signed, 'generic')
+    expect(Buffer.isBuffer(read.response.body)).to.equal(true)
+    expect(String(read.response.body)).to.equal('bad signature <redacted signature>')
+    const clean = response(404, '{"error":"not found"}')
+    expect(readResponse(clean, signed, 'generic').response).to.equal(clean)
+  })
+
+  it('classifies an expired token, and adds no debug to it', () => {
+    const expired = response(
+      403,
+      '{"message":"The security token included in the request is expired"}',
+    )
+    const read = readResponse(expired, signed, 'es')
+    expect(read.rejection?.kind).to.equal('credentials-rejected')
+    expect(withSignatureDebug(read, signed)).to.equal(expired)
+  })
+
+  it('adds no debug to a mismatch whose body is not a JSON object', () => {
+    const plain = response(403, MISMATCH)
+    const read = readResponse(plain, signed, 'es')
+    expect(read.rejection?.kind).to.equal('signature-mismatch')
+    expect(withSignatureDebug(read, signed).body).to.equal(
+      MISMATCH.replace(TOKEN, '<redacted session token>'),
+    )
+  })
+
+  it('adds the product header only where it is missing', () => {
+    const bare = response(200, '{}')
+    expect(withProductHeader(bare).headers['x-elastic-product']).to.equal('Elasticsearch')
+    const own = { ...bare, headers: { 'x-elastic-product': 'Other' } }
+    expect(withProductHeader(own)).to.equal(own)
+  })
+})
