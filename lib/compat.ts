@@ -1,6 +1,6 @@
 /**
- * Compatibility between the 8.x/9.x client and the Amazon-managed engines behind the `es` and
- * `aoss` services (OpenSearch, and Elasticsearch up to 7.10).
+ * Compatibility between the 8.x/9.x client and the Amazon-managed engines (OpenSearch, and
+ * Elasticsearch up to 7.10): the services whose row in services.ts has `amazonEngine`.
  *
  * 1. The client sends Elastic's vendor media types (`application/vnd.elasticsearch+json;
  *    compatible-with=N`), which those engines answer with 406. We send the plain types they
@@ -40,6 +40,3 @@ export function withPlainMediaTypes(
   }
   return out
 }
-
-/** Service names whose endpoints are known to run an Amazon-managed engine. */
-export const AMAZON_ENGINE_SERVICES: ReadonlySet<string> = new Set(['es', 'aoss'])

@@ -3,41 +3,31 @@
  * to a node must be signed for. Pure (no I/O; the environment is injectable) and run once per
  * connection at construction time, so every configuration mistake surfaces there.
  *
- * Recognised Amazon OpenSearch hosts (case-insensitive, a trailing dot is tolerated):
- *
- * | Shape                                                 | service | kind                  |
- * | ----------------------------------------------------- | ------- | --------------------- |
- * | `search-<name>-<id>.<region>.es.amazonaws.com`        | es      | domain                |
- * | `vpc-<name>-<id>.<region>.es.amazonaws.com`           | es      | vpc-domain            |
- * | `search-<name>-<id>.aos.<region>.on.aws` (dual-stack) | es      | domain                |
- * | `vpc-<name>-<id>.aos.<region>.on.aws` (dual-stack)    | es      | vpc-domain            |
- * | `<collection-id>.<region>.aoss.amazonaws.com`         | aoss    | serverless-collection |
- * | `<collection-id>.<region>.aoss-fips.amazonaws.com`    | aoss    | serverless-collection |
- * | `<collection-id>.aoss.<region>.on.aws` (NextGen; also | aoss    | serverless-collection |
- * |   the per-account `<account-id>.aoss.<region>.on.aws`)|         |                       |
- *
- * plus `.amazonaws.com.cn` for the `es` and `aoss` shapes in the China regions. A host under one
- * of these suffixes that does not have the shape is rejected rather than ignored: silently
- * falling back to AWS_REGION would turn a typo into a 403 on the first request.
+ * The hosts recognised are the `endpoints.hosts` templates of the services table
+ * (services.ts), matched case-insensitively with a trailing dot tolerated. A host under a
+ * template's literal labels that does not have its shape is rejected rather than ignored:
+ * silently falling back to AWS_REGION would turn a typo into a 403 on the first request.
  */
 
 import { AwsSigV4ConfigurationError } from './errors'
 import { DEFAULT_SERVICE } from './constants'
+import { compileTemplate, matchTemplate } from './host-template'
+import type { HostTemplate, TemplateMatch } from './host-template'
 import { isRegion, partitionOfRegion, validateRegion, validateService } from './region'
+import { SERVICE_ROWS } from './services'
+import type { EndpointKind, HostPattern, KnownService, ServiceEndpoints } from './services'
 
-export { validateRegion, validateService } from './region'
+/** The SigV4 service name a recognised endpoint expects: a row of the services table. */
+export type AwsServiceKind = KnownService
 
-/** The SigV4 service name an Amazon OpenSearch endpoint expects. */
-export type AwsServiceKind = 'es' | 'aoss'
-
-/** AWS partitions whose OpenSearch endpoints this module recognises. */
+/** AWS partitions whose endpoints this module recognises. */
 export type AwsPartition = 'aws' | 'aws-cn' | 'aws-us-gov'
 
-/** What a recognised Amazon OpenSearch endpoint host says about itself. */
+/** What a recognised endpoint host says about itself. */
 export interface AwsEndpointInfo {
   region: string
   service: AwsServiceKind
-  kind: 'domain' | 'vpc-domain' | 'serverless-collection'
+  kind: EndpointKind
   partition: AwsPartition
 }
 
@@ -69,15 +59,15 @@ export interface SigningTarget {
   host: string
   regionSource: RegionSource
   serviceSource: ServiceSource
-  /** Set when the signing host (or, failing that, the node URL) is an Amazon OpenSearch host. */
+  /** Set when the signing host (or, failing that, the node URL) is a recognised endpoint. */
   endpoint?: AwsEndpointInfo
 }
 
 /**
- * Recognise Amazon OpenSearch Service / OpenSearch Serverless endpoints. Returns undefined for
- * any other host (custom domains, localhost, IP addresses, …) and throws an
- * AwsSigV4ConfigurationError (option `node`) for a host under an OpenSearch suffix that is
- * malformed.
+ * Recognise the endpoints of the services table (Amazon OpenSearch Service domains, OpenSearch
+ * Serverless collections). Returns undefined for any other host (custom domains, localhost, IP
+ * addresses, …) and throws an AwsSigV4ConfigurationError (option `node`) for a host under a
+ * service's host suffix that is malformed.
  */
 export function parseAwsEndpoint(hostname: string): AwsEndpointInfo | undefined {
   return parseEndpoint(hostname, 'node')
@@ -86,7 +76,7 @@ export function parseAwsEndpoint(hostname: string): AwsEndpointInfo | undefined 
 /**
  * Decide region, service and Host for a connection. Precedence, highest first:
  * region: `region` option > region in the endpoint host > AWS_REGION > AWS_DEFAULT_REGION;
- * service: `service` option > service of the endpoint host (es / aoss) > 'es'.
+ * service: `service` option > service of the endpoint host > 'es'.
  * The endpoint host is `signingHost` when given and recognised, else the node URL's host.
  *
  * Throws AwsSigV4ConfigurationError when an input is invalid or no region can be found.
@@ -141,8 +131,8 @@ function resolveRegion(
 
   throw new AwsSigV4ConfigurationError(
     'region',
-    `Cannot tell which AWS region to sign requests to ${hostname} for: it is not an Amazon ` +
-      'OpenSearch Service or OpenSearch Serverless endpoint, and neither the `region` option ' +
+    `Cannot tell which AWS region to sign requests to ${hostname} for: it is not ${INFERRED} ` +
+      'endpoint, and neither the `region` option ' +
       'nor the AWS_REGION or AWS_DEFAULT_REGION environment variable is set. Pass the region ' +
       "the service runs in, e.g. `region: 'eu-west-1'`, or set AWS_REGION=eu-west-1.",
   )
@@ -214,76 +204,55 @@ function parseSigningHost(value: unknown): { host: string; hostname: string } {
   return { host: port === undefined ? hostname : `${hostname}:${port}`, hostname }
 }
 
-interface Family {
-  service: AwsServiceKind
-  /** Shape shown in errors. */
-  shape: string
+/** "an Amazon OpenSearch Service or OpenSearch Serverless": the services whose hosts tell. */
+const INFERRED = `an ${orList(SERVICE_ROWS.filter((row) => row.endpoints).map((row) => row.title))}`
+
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`
 }
 
-type Parts = { resource: string; region: string } | string
-
+/** A DNS label: what every resource placeholder must be. */
 const RESOURCE_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
 
-const ES_SHAPE =
-  'search-<domain-name>-<id>.<region>.es.amazonaws.com (vpc-… for VPC domains, ' +
-  '.amazonaws.com.cn in China)'
-const AOSS_SHAPE = '<collection-id>.<region>.aoss.amazonaws.com (.amazonaws.com.cn in China)'
+/** China regions are served under their own domain. */
+const CHINA_SUFFIX = 'amazonaws.com.cn'
 
-/** Service label → family, for `<resource>.<region>.<service>.amazonaws.com[.cn]`. */
-const AMAZONAWS_FAMILIES: Record<string, Family> = {
-  es: { service: 'es', shape: ES_SHAPE },
-  aoss: { service: 'aoss', shape: AOSS_SHAPE },
-  'aoss-fips': { service: 'aoss', shape: '<collection-id>.<region>.aoss-fips.amazonaws.com' },
+interface CompiledPattern {
+  /** The signing name of the row (a key of the table, which its tests check). */
+  service: AwsServiceKind
+  endpoints: ServiceEndpoints
+  pattern: HostPattern
+  template: HostTemplate
 }
 
-/** Service label → family, for the dual-stack / NextGen `<resource>.<service>.<region>.on.aws`. */
-const ON_AWS_FAMILIES: Record<string, Family> = {
-  aos: { service: 'es', shape: 'search-<domain-name>-<id>.aos.<region>.on.aws (vpc-… for VPC)' },
-  aoss: { service: 'aoss', shape: '<collection-id>.aoss.<region>.on.aws' },
-}
+/** Every host template of the services table, compiled once. */
+const PATTERNS: readonly CompiledPattern[] = SERVICE_ROWS.flatMap(({ signingName, endpoints }) =>
+  endpoints === undefined
+    ? []
+    : endpoints.hosts.map((pattern) => ({
+        service: signingName as AwsServiceKind,
+        endpoints,
+        pattern,
+        template: compileTemplate(pattern.template),
+      })),
+)
 
-const hasOwn = (table: Record<string, Family>, key: string | undefined): key is string =>
-  key !== undefined && Object.prototype.hasOwnProperty.call(table, key)
-
-/** Which family claims the host, and its resource and region labels (or why they are wrong). */
-function claim(labels: string[]): { family: Family; china: boolean; parts: Parts } | undefined {
-  if (labels.slice(-2).join('.') === 'on.aws') {
-    const before = labels.slice(0, -2)
-    // Look for the service label anywhere, so that a missing region is reported, not ignored.
-    const at = before.findIndex((label) => hasOwn(ON_AWS_FAMILIES, label))
-    if (at === -1) return undefined
-    const family = ON_AWS_FAMILIES[before[at]]
-    return { family, china: false, parts: onAwsParts(before, at) }
+/**
+ * The template that claims the host: of those whose literal labels it is under, the one with
+ * the most literal labels, then the one whose first literal label comes earliest.
+ */
+function claim(labels: string[]): { match: TemplateMatch; compiled: CompiledPattern } | undefined {
+  let best: { match: TemplateMatch; compiled: CompiledPattern } | undefined
+  for (const compiled of PATTERNS) {
+    const match = matchTemplate(compiled.template, labels, isRegion)
+    if (match === undefined) continue
+    const better =
+      best === undefined ||
+      match.literals > best.match.literals ||
+      (match.literals === best.match.literals && match.position < best.match.position)
+    if (better) best = { match, compiled }
   }
-
-  const china = labels.slice(-3).join('.') === 'amazonaws.com.cn'
-  const suffixLength = china ? 3 : labels.slice(-2).join('.') === 'amazonaws.com' ? 2 : 0
-  if (suffixLength === 0) return undefined
-  const serviceLabel = labels[labels.length - suffixLength - 1]
-  if (!hasOwn(AMAZONAWS_FAMILIES, serviceLabel)) return undefined
-  const before = labels.slice(0, -suffixLength - 1)
-  return { family: AMAZONAWS_FAMILIES[serviceLabel], china, parts: amazonawsParts(before) }
-}
-
-/** `before` are the labels in front of `<service>.amazonaws.com[.cn]`: resource and region. */
-function amazonawsParts(before: string[]): Parts {
-  if (before.includes('')) return 'it has an empty label'
-  if (before.length === 0) return 'the resource and region labels are missing'
-  if (before.length === 1) {
-    return isRegion(before[0]) ? 'the resource label is missing' : 'the region label is missing'
-  }
-  if (before.length > 2) return `it has ${before.length - 2} label(s) too many`
-  return { resource: before[0], region: before[1] }
-}
-
-/** `before` are the labels in front of `on.aws`: resource, service (at `at`) and region. */
-function onAwsParts(before: string[], at: number): Parts {
-  if (before.includes('')) return 'it has an empty label'
-  if (at === 0) return 'the resource label is missing'
-  if (at > 1) return `it has ${at - 1} label(s) too many before ${before[at]}`
-  if (before.length === 2) return 'the region label is missing'
-  if (before.length > 3) return `it has ${before.length - 3} label(s) too many`
-  return { resource: before[0], region: before[2] }
+  return best
 }
 
 function parseEndpoint(hostname: string, option = 'node'): AwsEndpointInfo | undefined {
@@ -293,55 +262,52 @@ function parseEndpoint(hostname: string, option = 'node'): AwsEndpointInfo | und
     checkNotConfigurationApi(labels, hostname, option)
     return undefined
   }
-  const { family, china, parts } = claimed
+  const { match, compiled } = claimed
+  const { service, endpoints, pattern, template } = compiled
   const fail = (why: string): never => {
     throw new AwsSigV4ConfigurationError(
       option,
-      `${describeHost(option, hostname)} looks like an Amazon OpenSearch endpoint but is ` +
-        `malformed: ${why}. Expected ${family.shape}, as shown in the AWS console.`,
+      `${describeHost(option, hostname)} looks like ${endpoints.name} but is ` +
+        `malformed: ${why}. Expected ${pattern.shape}, as shown in the AWS console.`,
     )
   }
-  if (typeof parts === 'string') return fail(parts)
-  const { resource, region } = parts
+  if (match.problem !== undefined) return fail(match.problem)
+  const { region, ...resources } = match.labels
 
   if (!isRegion(region)) return fail(`"${region}" is not a region name`)
   const partition = partitionOfRegion(region)
   if (partition === undefined) return fail(`region ${region} is not served under this domain`)
+  const china = template.template.endsWith(`.${CHINA_SUFFIX}`)
   if (china !== (partition === 'aws-cn')) {
     return fail(
       china
-        ? `region ${region} is not a China region, yet the host ends in .amazonaws.com.cn`
-        : `China region ${region} is served under .amazonaws.com.cn`,
+        ? `region ${region} is not a China region, yet the host ends in .${CHINA_SUFFIX}`
+        : `China region ${region} is served under .${CHINA_SUFFIX}`,
     )
   }
-  if (!RESOURCE_LABEL.test(resource)) {
-    return fail(`"${resource}" is not a valid domain or collection label`)
+  for (const resource of Object.values(resources)) {
+    if (!RESOURCE_LABEL.test(resource)) {
+      return fail(`"${resource}" is not a valid ${endpoints.resourceNoun} label`)
+    }
   }
 
-  const kind =
-    family.service === 'aoss'
-      ? 'serverless-collection'
-      : resource.startsWith('vpc-')
-        ? 'vpc-domain'
-        : 'domain'
-  return { region, service: family.service, kind, partition }
+  const kind = typeof pattern.kind === 'function' ? pattern.kind(match.labels) : pattern.kind
+  return { region, service, kind, partition }
 }
 
 function describeHost(option: string, hostname: string): string {
   return `${option === 'node' ? 'Node' : '`signingHost`'} host ${JSON.stringify(hostname)}`
 }
 
-/** `es.<region>.amazonaws.com` and friends are the configuration API, not a cluster. */
+/** Domains a service's configuration API is served under, after `<service>.<region>`. */
+const CONFIGURATION_API_SUFFIXES = ['amazonaws.com', CHINA_SUFFIX, 'api.aws']
+
+/** `es.<region>.amazonaws.com` and friends are a configuration API, not a cluster. */
 function checkNotConfigurationApi(labels: string[], hostname: string, option: string): void {
   const [service, region, ...rest] = labels
-  const suffix = rest.join('.')
-  if (!['amazonaws.com', 'amazonaws.com.cn', 'api.aws'].includes(suffix)) return
-  if (!['es', 'es-fips', 'aos', 'aoss', 'aoss-fips'].includes(service) || !isRegion(region)) return
-  throw new AwsSigV4ConfigurationError(
-    option,
-    `${describeHost(option, hostname)} is the Amazon OpenSearch configuration API, not a domain ` +
-      'or collection endpoint. Use the endpoint the AWS console shows for the domain ' +
-      '(search-<domain-name>-<id>.<region>.es.amazonaws.com) or collection ' +
-      '(<collection-id>.<region>.aoss.amazonaws.com).',
-  )
+  if (!CONFIGURATION_API_SUFFIXES.includes(rest.join('.')) || !isRegion(region)) return
+  const api = SERVICE_ROWS.find((row) => row.endpoints?.configurationApi?.labels.includes(service))
+  const explanation = api?.endpoints?.configurationApi?.explanation
+  if (explanation === undefined) return
+  throw new AwsSigV4ConfigurationError(option, `${describeHost(option, hostname)} ${explanation}`)
 }

@@ -1,7 +1,7 @@
 import type { ChecksumConstructor } from './sha256'
 import type { CredentialsOption } from './credentials'
 import { validateCredentialsOption } from './credentials'
-import { validateRegion, validateService } from './endpoint'
+import { validateRegion, validateService } from './region'
 import { DEFAULT_MAX_BODY_BYTES } from './constants'
 import { AwsSigV4ConfigurationError } from './errors'
 

@@ -4,6 +4,7 @@
  * text exists the message says so in a comment, and follows the pattern of its siblings.
  */
 import { randomUUID } from 'node:crypto'
+import type { RefusalStyle } from '../services'
 
 /** Why a request was refused; `ok` when it passed. */
 export type AuthFailureReason =
@@ -24,15 +25,8 @@ export type AuthFailureReason =
   | 'content-sha256-missing'
   | 'content-sha256-mismatch'
 
-/**
- * Body flavour: 'es' is Amazon OpenSearch Service (`{"message": ...}`), 'aoss' is OpenSearch
- * Serverless (one generic 403 body for every refusal), 'generic' any other AWS JSON service.
- */
-export type ErrorStyle = 'es' | 'aoss' | 'generic'
-
-export function errorStyleFor(service: string): ErrorStyle {
-  return service === 'es' ? 'es' : service === 'aoss' ? 'aoss' : 'generic'
-}
+/** Body flavour: the refusal style of the service's row in the services table. */
+export type ErrorStyle = RefusalStyle
 
 export const INVALID_TOKEN_MESSAGE = 'The security token included in the request is invalid.'
 export const EXPIRED_TOKEN_MESSAGE = 'The security token included in the request is expired'

@@ -13,6 +13,7 @@ import { request as httpsRequest } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib'
 import { randomUUID } from 'node:crypto'
+import { serviceFor } from '../services'
 import { headerValues, splitUrl, type QueryPlusMode } from './canonical'
 import type { AuthFailureReason } from './aws-errors'
 import { MemoryStore, esErrorBody, type Engine, type StoreResponse } from './store'
@@ -180,6 +181,7 @@ function sleep(ms: number): Promise<void> {
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const service = options.service ?? 'es'
+  const row = serviceFor(service)
   const region = options.region ?? 'us-east-1'
   const mode = options.mode ?? 'amazon'
   const keys = new Map<string, EmulatorCredentials>()
@@ -325,7 +327,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         now: arrived,
         expectedHost: options.expectedHost,
         revoked,
-        requireContentSha256: service === 'aoss',
+        requireContentSha256: row.payload === 'signed-header-required',
         queryPlus: options.queryPlus,
         requestId: randomUUID(),
       },
@@ -409,15 +411,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       sendStore(res, method, response)
       return
     }
-    if (service === 'aoss' && segments.length === 0) {
+    if (!row.clusterInfo && segments.length === 0) {
       // Serverless has no cluster-info API (it is not in its list of supported operations).
       response = {
         status: 404,
-        body: esErrorBody(
-          404,
-          'unsupported_operation',
-          'GET / is not supported by OpenSearch Serverless',
-        ),
+        body: esErrorBody(404, 'unsupported_operation', `GET / is not supported by ${row.title}`),
       }
     } else {
       let decoded: Buffer

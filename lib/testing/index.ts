@@ -25,7 +25,6 @@ export {
 } from './canonical'
 export {
   awsErrorResponse,
-  errorStyleFor,
   type AuthFailureReason,
   type AwsErrorResponse,
   type ErrorStyle,

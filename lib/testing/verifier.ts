@@ -27,7 +27,6 @@ import {
   awsErrorResponse,
   badDateMessage,
   credentialElementsMessage,
-  errorStyleFor,
   expiredMessage,
   incompleteAuthMessage,
   notYetCurrentMessage,
@@ -39,6 +38,7 @@ import {
   type ErrorStyle,
   type ScopeProblems,
 } from './aws-errors'
+import { serviceFor } from '../services'
 
 /** One AWS key pair the server accepts. */
 export interface EmulatorCredentials {
@@ -154,7 +154,7 @@ function safeEqualHex(a: string, b: string): boolean {
  * problem becomes a refusal with AWS's status and body.
  */
 export function verifySignature(request: RawRequest, options: VerifyOptions): VerifyResult {
-  const style = options.errorStyle ?? errorStyleFor(options.service)
+  const style = options.errorStyle ?? serviceFor(options.service).refusals
   const requestId = options.requestId ?? randomUUID()
   const now = options.now ?? Date.now()
   const window = options.clockToleranceMs ?? 5 * 60 * 1000
