@@ -188,12 +188,13 @@ function memoryChild(mode: string, bytes: number, kind: 'string' | 'buffer'): st
       const aws4 = require('aws4')
       const { RequestSigner } = require(${JSON.stringify(path.join(DIST, 'request-signer.js'))})
       const { CredentialCache } = require(${JSON.stringify(path.join(DIST, 'credentials.js'))})
+      const { NodeSha256 } = require(${JSON.stringify(path.join(DIST, 'sha256.js'))})
       const creds = ${JSON.stringify(CREDENTIALS)}
       const signer = new RequestSigner({ credentials: new CredentialCache(creds), maxBodyBytes: 1e9,
-        unsignedPayload: false, now: () => new Date() })
+        sha256: NodeSha256, now: () => new Date() })
       const host = 'search-bench.us-east-1.es.amazonaws.com'
       const connection = { url: new URL('https://' + host), headers: {},
-        target: { region: 'us-east-1', service: 'es', host } }
+        target: { region: 'us-east-1', service: 'es', host }, unsignedPayload: false, refusals: 'es' }
       const headers = { 'content-type': 'application/x-ndjson' }
       const ops = {
         native: async (body) => createHash('sha256').update(body).digest('hex'),

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import aws4 from 'aws4'
 import type { RequestSigner } from '../lib/request-signer'
 import { CREDENTIALS, REGION } from './contenders'
-import { credentialsModule, requestSignerModule } from './dist'
+import { credentialsModule, packageIndex, requestSignerModule } from './dist'
 import { log, median, rotate } from './util'
 
 export interface SigningCase {
@@ -61,8 +61,8 @@ export function createSigner(): RequestSigner {
   const { CredentialCache } = credentialsModule()
   return new RequestSigner({
     credentials: new CredentialCache(CREDENTIALS),
+    sha256: packageIndex().NodeSha256,
     maxBodyBytes: 100 << 20,
-    unsignedPayload: false,
     now: () => new Date(),
   })
 }
@@ -84,6 +84,8 @@ export async function runSigning(options: {
       serviceSource: 'option' as const,
     },
     plainMediaTypes: true,
+    unsignedPayload: false,
+    refusals: 'es' as const,
   }
   const results: SigningResult[] = []
   for (const c of SIGNING_CASES) {

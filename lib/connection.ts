@@ -1,20 +1,17 @@
-import { UndiciConnection } from '@elastic/elasticsearch'
 import type {
   BaseConnection,
   ConnectionOptions,
   ConnectionRequestParams,
+  UndiciConnection,
 } from '@elastic/elasticsearch'
 import type { IncomingHttpHeaders } from 'node:http'
-import type { AwsSigV4ConnectionOptions, ConnectionConstructor } from './options'
-import { resolveOptions } from './options'
-import { resolveSigningTarget } from './endpoint'
+import type { AwsSigV4ConnectionOptions, ConnectionConstructor, NodeOptions } from './options'
+import { resolveNodeOptions, resolveOptions } from './options'
 import { CredentialCache } from './credentials'
 import { RequestSigner } from './request-signer'
 import { SkewCorrectedClock } from './clock'
 import { hideProperty } from './redaction'
 import { readResponse, withProductHeader, withSignatureDebug } from './responses'
-import { serviceFor } from './services'
-import type { RefusalStyle } from './services'
 import type { ConnectionContext, ConnectionResponse, SignedTransportRequest } from './transport'
 import { withLowerCaseNames } from './headers'
 import { AwsSigV4ConfigurationError } from './errors'
@@ -57,7 +54,7 @@ export function createAwsSigV4Connection(
   options?: AwsSigV4ConnectionOptions,
 ): ConnectionConstructor {
   const config = resolveOptions(options)
-  const Base = (config.baseConnection ?? UndiciConnection) as unknown as MixinBase
+  const Base = config.baseConnection as unknown as MixinBase
   // Expirations are AWS's time, so they are compared with the skew-corrected clock.
   const clock = new SkewCorrectedClock()
   const credentials = new CredentialCache(config.credentials, {
@@ -70,15 +67,13 @@ export function createAwsSigV4Connection(
     credentials,
     sha256: config.sha256,
     maxBodyBytes: config.maxBodyBytes,
-    unsignedPayload: config.unsignedPayload,
     now: () => clock.now(),
   })
 
   class AwsSigV4Connection extends Base {
     // Private, so `util.inspect`, `JSON.stringify` and the client's copies of the connection
     // in error metadata never reach anything signing-related.
-    readonly #context: Omit<ConnectionContext, 'url' | 'headers'>
-    readonly #refusals: RefusalStyle
+    readonly #node: NodeOptions
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
@@ -91,16 +86,7 @@ export function createAwsSigV4Connection(
             'signing, which sets the Authorization header itself. Remove "auth" from the client options.',
         )
       }
-      const target = resolveSigningTarget({
-        url: this.url,
-        region: config.region,
-        service: config.service,
-        signingHost: config.signingHost,
-      })
-      const service = serviceFor(target.service)
-      const adapt = config.adaptToAmazonEngine ?? service.amazonEngine
-      this.#context = { target, plainMediaTypes: adapt }
-      this.#refusals = service.refusals
+      this.#node = resolveNodeOptions(config, this.url)
       // HttpConnection's http.Agent reaches every in-flight request's raw header block, session
       // token and signature included; the client's default redaction copies the connection into
       // error metadata through its enumerable properties. Non-enumerable, it is left out.
@@ -114,13 +100,13 @@ export function createAwsSigV4Connection(
       params: ConnectionRequestParams,
       options: RequestOptions,
     ): Promise<unknown> {
-      const context: ConnectionContext = { ...this.#context, url: this.url, headers: this.headers }
+      const context: ConnectionContext = { ...this.#node, url: this.url, headers: this.headers }
       let signed = await signer.sign(params, context, options?.signal)
       let response = await this.#send(signed, options)
       // A streamed body is the caller's to read: it is neither redacted nor classified.
       if (options?.asStream) return this.#adapted(response)
 
-      let read = readResponse(response, signed, this.#refusals)
+      let read = readResponse(response, signed, context.refusals)
       const rejection = read.rejection
       if (rejection !== undefined && config.retryOnAwsRejection && signed.replayable) {
         // Retry once, re-signed: with fresh credentials, or with the server's time.
@@ -135,7 +121,7 @@ export function createAwsSigV4Connection(
           const again = { ...params, body: signed.params.body } as ConnectionRequestParams
           signed = await signer.sign(again, context, options?.signal)
           response = await this.#send(signed, options)
-          read = readResponse(response, signed, this.#refusals)
+          read = readResponse(response, signed, context.refusals)
         }
       }
       return this.#adapted(
@@ -153,7 +139,7 @@ export function createAwsSigV4Connection(
 
     /** Amazon-managed engines never send the product header the client insists on. */
     #adapted(response: ConnectionResponse): ConnectionResponse {
-      return this.#context.plainMediaTypes ? withProductHeader(response) : response
+      return this.#node.plainMediaTypes ? withProductHeader(response) : response
     }
   }
 

@@ -24,6 +24,8 @@ import {
   MAX_TIMER_MS,
 } from './constants'
 import { AwsCredentialsError, AwsSigV4AbortError, AwsSigV4ConfigurationError } from './errors'
+import { checkMilliseconds, checkTimeoutMs, resolveOptionTable, typeName } from './validation'
+import type { OptionTable } from './validation'
 
 export type { AwsCredentialIdentity, AwsCredentialIdentityProvider }
 
@@ -75,6 +77,13 @@ export function validateCredentialsOption(value: unknown): CredentialsOption {
   return value as AwsCredentialIdentity
 }
 
+/** The durations of {@link CredentialCacheOptions}, checked as the connection's options are. */
+const CACHE_OPTIONS = {
+  refreshMarginMs: { validate: checkMilliseconds, default: DEFAULT_REFRESH_MARGIN_MS },
+  maxAgeMs: { validate: checkMilliseconds, default: DEFAULT_MAX_AGE_MS },
+  providerTimeoutMs: { validate: checkTimeoutMs, default: DEFAULT_PROVIDER_TIMEOUT_MS },
+} as const satisfies OptionTable<Omit<CredentialCacheOptions, 'now'>>
+
 /** Caches the credentials of one source; one instance per connection pool. */
 export class CredentialCache {
   /** Human-readable source, used in error messages. */
@@ -92,20 +101,10 @@ export class CredentialCache {
   #nextBackgroundAt = 0
 
   constructor(source: CredentialsOption | undefined, options: CredentialCacheOptions = {}) {
-    this.#refreshMarginMs = checkDuration(
-      'refreshMarginMs',
-      options.refreshMarginMs,
-      DEFAULT_REFRESH_MARGIN_MS,
-    )
-    this.#maxAgeMs = checkDuration('maxAgeMs', options.maxAgeMs, DEFAULT_MAX_AGE_MS)
-    this.#providerTimeoutMs = checkDuration(
-      'providerTimeoutMs',
-      options.providerTimeoutMs,
-      DEFAULT_PROVIDER_TIMEOUT_MS,
-    )
-    if (this.#providerTimeoutMs === 0) {
-      throw new AwsSigV4ConfigurationError('providerTimeoutMs', '`providerTimeoutMs` must be > 0.')
-    }
+    const durations = resolveOptionTable(CACHE_OPTIONS, options)
+    this.#refreshMarginMs = durations.refreshMarginMs
+    this.#maxAgeMs = durations.maxAgeMs
+    this.#providerTimeoutMs = durations.providerTimeoutMs
     this.#now = options.now ?? Date.now
     const checked = source === undefined ? undefined : validateCredentialsOption(source)
     if (checked === undefined) {
@@ -255,23 +254,6 @@ function describeInvalidCredentials(value: unknown): string | undefined {
     if (Number.isNaN(expiration.getTime())) return '`expiration` is an invalid Date'
   }
   return undefined
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
-}
-
-function checkDuration(option: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    throw new AwsSigV4ConfigurationError(
-      option,
-      `\`${option}\` must be a number of milliseconds >= 0, got ${typeName(value)} ${String(value)}.`,
-    )
-  }
-  return value
 }
 
 function causeMessage(err: unknown): string {

@@ -1,9 +1,34 @@
+/**
+ * The options of createAwsSigV4Connection: the documented interface, and the table that
+ * validates and defaults them, first per connection class, then per node.
+ */
+import { UndiciConnection } from '@elastic/elasticsearch'
 import type { ChecksumConstructor } from './sha256'
 import type { CredentialsOption } from './credentials'
+import type { ConnectionContext } from './transport'
+import type { OptionTable, ResolvedOptions as Resolved } from './validation'
+import { NodeSha256 } from './sha256'
 import { validateCredentialsOption } from './credentials'
+import { resolveSigningTarget } from './endpoint'
 import { validateRegion, validateService } from './region'
-import { DEFAULT_MAX_BODY_BYTES } from './constants'
+import { serviceFor } from './services'
+import {
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  DEFAULT_REFRESH_MARGIN_MS,
+} from './constants'
 import { AwsSigV4ConfigurationError } from './errors'
+import {
+  PER_NODE,
+  checkBoolean,
+  checkMilliseconds,
+  checkNonEmptyString,
+  checkTimeoutMs,
+  describeValue,
+  refuse,
+  resolveOptionTable,
+} from './validation'
 
 /**
  * A connection class of `@elastic/elasticsearch` (its `UndiciConnection` or `HttpConnection`,
@@ -60,40 +85,34 @@ export interface AwsSigV4ConnectionOptions<
   debugSignatureMismatch?: boolean
 }
 
-/** Options after validation, with defaults filled in. */
-export interface ResolvedOptions {
-  region?: string
-  service?: string
-  credentials?: CredentialsOption
-  baseConnection?: ConnectionConstructor
-  sha256?: ChecksumConstructor
-  maxBodyBytes: number
-  unsignedPayload: boolean | 'streams'
-  signingHost?: string
-  credentialsRefreshMarginMs?: number
-  credentialsMaxAgeMs?: number
-  credentialsTimeoutMs?: number
-  adaptToAmazonEngine?: boolean
-  retryOnAwsRejection: boolean
-  debugSignatureMismatch: boolean
-}
+/**
+ * Every option, its check and its default: the one place options are validated and defaulted.
+ * Its keys are those of {@link AwsSigV4ConnectionOptions}, as the type makes sure.
+ */
+const OPTIONS = {
+  region: { validate: validateRegion, default: PER_NODE },
+  service: { validate: validateService, default: PER_NODE },
+  // Not given: the default Node credential chain, which CredentialCache loads when first asked.
+  credentials: { validate: validateCredentialsOption, default: undefined },
+  baseConnection: { validate: connectionClass, default: UndiciConnection },
+  sha256: { validate: hashConstructor, default: NodeSha256 },
+  maxBodyBytes: { validate: byteCount, default: DEFAULT_MAX_BODY_BYTES },
+  unsignedPayload: { validate: unsignedPayloadMode, default: PER_NODE },
+  // Not given: sign for the node URL's host.
+  signingHost: { validate: checkNonEmptyString, default: undefined },
+  credentialsRefreshMarginMs: { validate: checkMilliseconds, default: DEFAULT_REFRESH_MARGIN_MS },
+  credentialsMaxAgeMs: { validate: checkMilliseconds, default: DEFAULT_MAX_AGE_MS },
+  credentialsTimeoutMs: { validate: checkTimeoutMs, default: DEFAULT_PROVIDER_TIMEOUT_MS },
+  adaptToAmazonEngine: { validate: checkBoolean, default: PER_NODE },
+  retryOnAwsRejection: { validate: checkBoolean, default: true },
+  debugSignatureMismatch: { validate: checkBoolean, default: true },
+} as const satisfies OptionTable<AwsSigV4ConnectionOptions>
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'region',
-  'service',
-  'credentials',
-  'baseConnection',
-  'sha256',
-  'maxBodyBytes',
-  'unsignedPayload',
-  'signingHost',
-  'credentialsRefreshMarginMs',
-  'credentialsMaxAgeMs',
-  'credentialsTimeoutMs',
-  'adaptToAmazonEngine',
-  'retryOnAwsRejection',
-  'debugSignatureMismatch',
-])
+/** Options after validation, with defaults filled in (those that depend on the node, not yet). */
+export type ResolvedOptions = Resolved<typeof OPTIONS>
+
+/** Option names, in the order errors list them. */
+export const KNOWN_OPTIONS: readonly string[] = Object.keys(OPTIONS)
 
 /** Validates options once, when the connection class is created, so mistakes surface early. */
 export function resolveOptions(input: unknown): ResolvedOptions {
@@ -101,126 +120,71 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (typeof input !== 'object' || Array.isArray(input)) {
     throw new AwsSigV4ConfigurationError(
       'options',
-      `createAwsSigV4Connection expects an options object, got ${describe(input)}.`,
+      `createAwsSigV4Connection expects an options object, got ${describeValue(input)}.`,
     )
   }
   const o = input as Record<string, unknown>
   for (const key of Object.keys(o)) {
-    if (!KNOWN_OPTIONS.has(key)) {
+    if (!Object.prototype.hasOwnProperty.call(OPTIONS, key)) {
       throw new AwsSigV4ConfigurationError(
         key,
-        `Unknown option "${key}" for createAwsSigV4Connection. Known options: ${[...KNOWN_OPTIONS].join(', ')}.`,
+        `Unknown option "${key}" for createAwsSigV4Connection. Known options: ${KNOWN_OPTIONS.join(', ')}.`,
       )
     }
   }
+  return resolveOptionTable(OPTIONS, o)
+}
+
+/** What every request to one node is signed with: its target and its service's defaults. */
+export type NodeOptions = Omit<ConnectionContext, 'url' | 'headers'>
+
+/**
+ * The per-node part of the options, when the client creates a connection for a node: region,
+ * service and Host from the options, the endpoint and the environment (endpoint.ts), then the
+ * defaults the service's row gives (services.ts).
+ */
+export function resolveNodeOptions(config: ResolvedOptions, url: URL): NodeOptions {
+  const target = resolveSigningTarget({
+    url,
+    region: config.region,
+    service: config.service,
+    signingHost: config.signingHost,
+  })
+  const service = serviceFor(target.service)
   return {
-    region: o.region === undefined ? undefined : validateRegion(o.region, 'region'),
-    service: o.service === undefined ? undefined : validateService(o.service, 'service'),
-    credentials: o.credentials === undefined ? undefined : validateCredentialsOption(o.credentials),
-    baseConnection: optionalClass(o.baseConnection),
-    sha256: optionalHashConstructor(o.sha256),
-    maxBodyBytes: o.maxBodyBytes === undefined ? DEFAULT_MAX_BODY_BYTES : byteCount(o.maxBodyBytes),
-    unsignedPayload: unsignedPayload(o.unsignedPayload),
-    signingHost:
-      o.signingHost === undefined ? undefined : nonEmptyString(o.signingHost, 'signingHost'),
-    credentialsRefreshMarginMs: optionalMs(o, 'credentialsRefreshMarginMs'),
-    credentialsMaxAgeMs: optionalMs(o, 'credentialsMaxAgeMs'),
-    credentialsTimeoutMs: positive(optionalMs(o, 'credentialsTimeoutMs'), 'credentialsTimeoutMs'),
-    adaptToAmazonEngine: optionalBoolean(o, 'adaptToAmazonEngine'),
-    retryOnAwsRejection: optionalBoolean(o, 'retryOnAwsRejection') ?? true,
-    debugSignatureMismatch: optionalBoolean(o, 'debugSignatureMismatch') ?? true,
+    target,
+    plainMediaTypes: config.adaptToAmazonEngine ?? service.amazonEngine,
+    unsignedPayload: config.unsignedPayload ?? service.payload === 'unsigned-only',
+    refusals: service.refusals,
   }
 }
 
-function optionalBoolean(o: Record<string, unknown>, option: string): boolean | undefined {
-  const value = o[option]
-  if (value === undefined || typeof value === 'boolean') return value
-  throw new AwsSigV4ConfigurationError(
-    option,
-    `${option} must be true or false, got ${describe(value)}.`,
-  )
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value === 'string' ? `the string "${value}"` : `a value of type ${typeof value}`
-}
-
-function optionalClass(value: unknown): ConnectionConstructor | undefined {
-  if (value === undefined) return undefined
+function connectionClass(value: unknown, option: string): ConnectionConstructor {
   const proto =
     typeof value === 'function' ? (value as { prototype?: unknown }).prototype : undefined
-  if (
-    typeof proto !== 'object' ||
-    proto === null ||
-    typeof (proto as { request?: unknown }).request !== 'function'
-  ) {
-    throw new AwsSigV4ConfigurationError(
-      'baseConnection',
-      `baseConnection must be a connection class such as UndiciConnection or HttpConnection from @elastic/elasticsearch, got ${describe(value)}.`,
-    )
-  }
-  return value as ConnectionConstructor
-}
-
-function optionalHashConstructor(value: unknown): ChecksumConstructor | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== 'function') {
-    throw new AwsSigV4ConfigurationError(
-      'sha256',
-      `sha256 must be a hash constructor such as Sha256 from @aws-crypto/sha256-js, got ${describe(value)}.`,
-    )
-  }
-  return value as ChecksumConstructor
-}
-
-function byteCount(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new AwsSigV4ConfigurationError(
-      'maxBodyBytes',
-      `maxBodyBytes must be a whole number of bytes, 0 or more, got ${describe(value)}${typeof value === 'number' ? ` (${value})` : ''}.`,
-    )
-  }
-  return value
-}
-
-function unsignedPayload(value: unknown): boolean | 'streams' {
-  if (value === undefined) return false
-  if (value === true || value === false || value === 'streams') return value
-  throw new AwsSigV4ConfigurationError(
-    'unsignedPayload',
-    `unsignedPayload must be true, false or 'streams', got ${describe(value)}.`,
-  )
-}
-
-function nonEmptyString(value: unknown, option: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new AwsSigV4ConfigurationError(
-      option,
-      `${option} must be a non-empty string, got ${describe(value)}.`,
-    )
-  }
-  return value.trim()
-}
-
-function optionalMs(o: Record<string, unknown>, option: string): number | undefined {
-  const value = o[option]
-  if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new AwsSigV4ConfigurationError(
-      option,
-      `${option} must be a number of milliseconds, 0 or more, got ${describe(value)}${typeof value === 'number' ? ` (${value})` : ''}.`,
-    )
-  }
-  return value
-}
-
-/** A timeout of 0 would fail every call: refused here, naming the option the user set. */
-function positive(value: number | undefined, option: string): number | undefined {
-  if (value !== 0) return value
-  throw new AwsSigV4ConfigurationError(
+  const isConnectionClass =
+    typeof proto === 'object' &&
+    proto !== null &&
+    typeof (proto as { request?: unknown }).request === 'function'
+  if (isConnectionClass) return value as ConnectionConstructor
+  return refuse(
     option,
-    `${option} must be more than 0 milliseconds (a provider call cannot finish in 0 ms), got 0.`,
+    'a connection class such as UndiciConnection or HttpConnection from @elastic/elasticsearch',
+    value,
   )
+}
+
+function hashConstructor(value: unknown, option: string): ChecksumConstructor {
+  if (typeof value === 'function') return value as ChecksumConstructor
+  return refuse(option, 'a hash constructor such as Sha256 from @aws-crypto/sha256-js', value)
+}
+
+function byteCount(value: unknown, option: string): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value
+  return refuse(option, 'a whole number of bytes, 0 or more', value)
+}
+
+function unsignedPayloadMode(value: unknown, option: string): boolean | 'streams' {
+  if (value === true || value === false || value === 'streams') return value
+  return refuse(option, "true, false or 'streams'", value)
 }

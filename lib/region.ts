@@ -5,6 +5,7 @@
  */
 
 import { AwsSigV4ConfigurationError } from './errors'
+import { describeValue } from './validation'
 
 /**
  * Shape of an AWS region name: a 2–4 letter area, an optional qualifier, a direction word and
@@ -66,12 +67,6 @@ export function validateService(value: unknown, option = 'service'): string {
 /** Environment variables are written in capitals; options in camelCase. */
 function describeSource(option: string): string {
   return /^[A-Z0-9_]+$/.test(option) ? `environment variable ${option}` : `\`${option}\` option`
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return value === '' ? 'an empty string' : JSON.stringify(value)
-  if (value === null) return 'null'
-  return `a value of type ${typeof value}`
 }
 
 /** Point at the likely mistake for the near misses people actually make. */

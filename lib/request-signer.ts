@@ -2,7 +2,6 @@ import type { ChecksumConstructor } from './sha256'
 import type { CredentialCache } from './credentials'
 import type { ConnectionContext, SignedTransportRequest, TransportRequest } from './transport'
 import type { RequestToSign, SigningContext } from './sigv4'
-import { NodeSha256 } from './sha256'
 import { mergeHeaders, headerString } from './headers'
 import { isReadable, preparePayload } from './payload'
 import { canonicalizeQuery } from './query'
@@ -13,9 +12,8 @@ import { withSecretsHidden } from './redaction'
 
 export interface RequestSignerOptions {
   credentials: CredentialCache
-  sha256?: ChecksumConstructor
+  sha256: ChecksumConstructor
   maxBodyBytes: number
-  unsignedPayload: boolean | 'streams'
   /** Current time for `x-amz-date`, corrected for a known clock offset. */
   now: () => Date
 }
@@ -37,7 +35,7 @@ export class RequestSigner {
     connection: ConnectionContext,
     signal?: AbortSignal,
   ): Promise<SignedTransportRequest> {
-    const { credentials, sha256, maxBodyBytes, unsignedPayload, now } = this.#options
+    const { credentials, sha256, maxBodyBytes, now } = this.#options
     throwIfAborted(signal)
 
     // 1. The headers as they will be sent (connection defaults, then the request's own).
@@ -47,7 +45,7 @@ export class RequestSigner {
     // 2. The body: hashed, or a stream buffered (up to the cap) and hashed, or marked unsigned.
     const payload = await preparePayload(params.body, {
       maxBodyBytes,
-      unsignedPayload,
+      unsignedPayload: connection.unsignedPayload,
       sha256,
       signal,
     })
@@ -73,7 +71,7 @@ export class RequestSigner {
       region: connection.target.region,
       service: connection.target.service,
       signingDate: now(),
-      sha256: sha256 ?? NodeSha256,
+      sha256,
     }
     throwIfAborted(signal)
     const sigv4 = await signRequest(toSign, ctx)

@@ -15,14 +15,16 @@ export class NodeSha256 extends Hash implements Checksum {
 }
 
 /**
- * Hex SHA-256 of a payload. Without a custom constructor this is one native call with no copy of
- * the bytes; with one (e.g. `@aws-crypto/sha256-js`) it goes through that implementation.
+ * Hex SHA-256 of a payload. With the native constructor (or none) this is one native call with
+ * no copy of the bytes; with another (e.g. `@aws-crypto/sha256-js`) it goes through that one.
  */
 export async function sha256Hex(
   data: string | Uint8Array,
   sha256?: ChecksumConstructor,
 ): Promise<string> {
-  if (sha256 === undefined) return createHash('sha256').update(data).digest('hex')
+  if (sha256 === undefined || sha256 === NodeSha256) {
+    return createHash('sha256').update(data).digest('hex')
+  }
   const hash = new sha256()
   hash.update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
   return Buffer.from(await hash.digest()).toString('hex')

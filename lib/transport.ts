@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import type { SigningTarget } from './endpoint'
+import type { RefusalStyle } from './services'
 import type { SignatureDescription } from './sigv4'
 
 /** The request bodies the transport hands a connection. */
@@ -38,13 +39,20 @@ export interface SignedTransportRequest {
   replayable: boolean
 }
 
-/** The connection a request goes through: its base URL, its own default headers, its target. */
+/**
+ * The connection a request goes through: its base URL and its own default headers, and what
+ * its node is signed for (see `resolveNodeOptions`).
+ */
 export interface ConnectionContext {
   url: URL
   headers?: IncomingHttpHeaders | null
   target: SigningTarget
   /** Send plain JSON media types instead of Elastic's vendor types (Amazon-managed engines). */
   plainMediaTypes: boolean
+  /** `true`: no body is hashed; `'streams'`: stream bodies are not; `false`: every body is. */
+  unsignedPayload: boolean | 'streams'
+  /** How the service's refusals look, to recognise them. */
+  refusals: RefusalStyle
 }
 
 /** A response as the base connection resolves it (not streamed). */
