@@ -5,7 +5,7 @@
  */
 import { AwsSigV4ConfigurationError } from '../errors'
 import { startEmulator, type Emulator, type EmulatorMode } from './emulator'
-import type { Engine } from './store'
+import type { Engine } from './store/engines'
 
 export interface EmulatorCliIo {
   env?: NodeJS.ProcessEnv

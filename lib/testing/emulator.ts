@@ -16,7 +16,10 @@ import { randomUUID } from 'node:crypto'
 import { serviceFor } from '../services'
 import { headerValues, splitUrl, type QueryPlusMode } from './canonical'
 import type { AuthFailureReason } from './aws-errors'
-import { MemoryStore, esErrorBody, type Engine, type StoreResponse } from './store'
+import type { Engine } from './store/engines'
+import { esErrorBody } from './store/errors'
+import { MemoryStore } from './store/memory-store'
+import type { StoreResponse } from './store/types'
 import {
   verifySignature,
   type EmulatorCredentials,

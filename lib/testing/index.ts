@@ -39,14 +39,10 @@ export {
   type VerifyOptions,
   type VerifyResult,
 } from './verifier'
-export {
-  MemoryStore,
-  esErrorBody,
-  type Engine,
-  type StoreOptions,
-  type StoreRequest,
-  type StoreResponse,
-} from './store'
+export { MemoryStore, type StoreOptions } from './store/memory-store'
+export { esErrorBody } from './store/errors'
+export type { Engine } from './store/engines'
+export type { StoreRequest, StoreResponse } from './store/types'
 export {
   startEmulator,
   type Emulator,

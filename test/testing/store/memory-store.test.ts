@@ -7,8 +7,8 @@ import {
   type ConnectionRequestOptions,
   type ConnectionRequestParams,
 } from '@elastic/elasticsearch'
-import { startEmulator, type Emulator } from '../../lib/testing'
-import { call, sign, type TestKey } from './sign'
+import { startEmulator, type Emulator } from '../../../lib/testing'
+import { call, sign, type TestKey } from '../sign'
 
 const KEY: TestKey = { accessKeyId: 'AKIDSTORE', secretAccessKey: 'store-secret' }
 

@@ -1,0 +1,89 @@
+/** What differs between the engines the store imitates: the info response and document shapes. */
+
+/** Which server the info response (and a few response details) imitate. */
+export type Engine = 'opensearch' | 'elasticsearch7' | 'elasticsearch8'
+
+const INFO_VERSIONS: Record<Engine, Record<string, unknown>> = {
+  opensearch: {
+    distribution: 'opensearch',
+    number: '2.13.0',
+    build_type: 'tar',
+    build_hash: '7ec678d1b7c87d6e779fdef94e33623e1f1e2647',
+    build_date: '2024-03-26T00:04:51.025238748Z',
+    build_snapshot: false,
+    lucene_version: '9.10.0',
+    minimum_wire_compatibility_version: '7.10.0',
+    minimum_index_compatibility_version: '7.0.0',
+  },
+  elasticsearch7: {
+    number: '7.10.2',
+    build_flavor: 'oss',
+    build_type: 'tar',
+    build_hash: '747e1cc71def077253878a59143c1f785afa92b9',
+    build_date: '2021-01-13T00:42:12.435326Z',
+    build_snapshot: false,
+    lucene_version: '8.7.0',
+    minimum_wire_compatibility_version: '6.8.0',
+    minimum_index_compatibility_version: '6.0.0-beta1',
+  },
+  elasticsearch8: {
+    number: '8.15.0',
+    build_flavor: 'default',
+    build_type: 'docker',
+    build_hash: '1a77947f34deddb41af25e6f0ddb8e830159c179',
+    build_date: '2024-08-05T10:05:34.233336849Z',
+    build_snapshot: false,
+    lucene_version: '9.11.1',
+    minimum_wire_compatibility_version: '7.17.0',
+    minimum_index_compatibility_version: '7.0.0',
+  },
+}
+
+/** The `GET /` body of one engine. */
+export function infoBody(
+  engine: Engine,
+  cluster: { name: string; uuid: string },
+): Record<string, unknown> {
+  return {
+    name: 'emulator-node',
+    cluster_name: cluster.name,
+    cluster_uuid: cluster.uuid,
+    version: INFO_VERSIONS[engine],
+    tagline:
+      engine === 'opensearch'
+        ? 'The OpenSearch Project: https://opensearch.org/'
+        : 'You Know, for Search',
+  }
+}
+
+/** A document response body as the engine shapes it. */
+export function withDocType(
+  engine: Engine,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  // Elasticsearch 7 still names the (single) mapping type in document responses.
+  if (engine !== 'elasticsearch7') return body
+  const { _index, ...rest } = body
+  return { _index, _type: '_doc', ...rest }
+}
+
+/** The `GET /_cluster/health` body: one node, everything green. */
+export function healthBody(clusterName: string, shards: number): Record<string, unknown> {
+  return {
+    cluster_name: clusterName,
+    status: 'green',
+    timed_out: false,
+    number_of_nodes: 1,
+    number_of_data_nodes: 1,
+    active_primary_shards: shards,
+    active_shards: shards,
+    relocating_shards: 0,
+    initializing_shards: 0,
+    unassigned_shards: 0,
+    delayed_unassigned_shards: 0,
+    number_of_pending_tasks: 0,
+    number_of_in_flight_fetch: 0,
+    task_max_waiting_in_queue_millis: 0,
+    active_shards_percent_as_number: 100.0,
+  }
+}
