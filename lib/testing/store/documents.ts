@@ -78,11 +78,7 @@ export class Documents {
 
   update(name: string, id: string, body: unknown): StoreResponse {
     if (!isObject(body)) {
-      throw new EsError(
-        400,
-        'action_request_validation_exception',
-        'Validation Failed: 1: script or doc is missing;',
-      )
+      throw scriptOrDocMissing()
     }
     const index = this.indices.ensure(name)
     return this.applyUpdate(index, id, body)
@@ -98,11 +94,7 @@ export class Documents {
     }
     const patch = body.doc
     if (!isObject(patch)) {
-      throw new EsError(
-        400,
-        'action_request_validation_exception',
-        'Validation Failed: 1: script or doc is missing;',
-      )
+      throw scriptOrDocMissing()
     }
     const existing = index.docs.get(id)
     if (!existing) {
@@ -158,4 +150,13 @@ function deepMerge(target: Source, patch: Source): Source {
     out[key] = isObject(current) && isObject(value) ? deepMerge(current, value) : value
   }
   return out
+}
+
+/** What Elasticsearch answers to an update that has neither `doc` nor `script`. */
+function scriptOrDocMissing(): EsError {
+  return new EsError(
+    400,
+    'action_request_validation_exception',
+    'Validation Failed: 1: script or doc is missing;',
+  )
 }
