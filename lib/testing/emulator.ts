@@ -3,23 +3,20 @@
  * bytes it received, answers refusals exactly as AWS does, and hands accepted requests to the
  * in-memory store (or forwards them to a real cluster).
  */
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib'
 import { randomUUID } from 'node:crypto'
 import { serviceFor } from '../services'
-import { headerValues, splitUrl, type QueryPlusMode } from './canonical'
+import { splitUrl, type QueryPlusMode } from './canonical'
 import type { AuthFailureReason } from './aws-errors'
+import { answerFromStore } from './dispatch'
+import { joinedHeaders, readBody } from './http'
+import { mediaTypeProblem } from './media-types'
 import type { Engine } from './store/engines'
 import { esErrorBody } from './store/errors'
 import { MemoryStore } from './store/memory-store'
 import type { StoreResponse } from './store/types'
+import { forwardToUpstream } from './upstream'
 import {
   verifySignature,
   type EmulatorCredentials,
@@ -148,34 +145,16 @@ export interface Emulator {
   close(): Promise<void>
 }
 
-const VENDOR_TYPE = /^application\/vnd\.elasticsearch\+/i
-const JSON_TYPES = /^application\/(json|x-ndjson)$/i
-
-function mediaType(value: string): string {
-  return value.split(';')[0].trim()
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
-}
-
-function decodeBody(body: Buffer, encoding: string | undefined): Buffer {
-  switch ((encoding ?? '').trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(body)
-    case 'deflate':
-      return inflateSync(body)
-    case 'br':
-      return brotliDecompressSync(body)
-    default:
-      return body
+/** The first action a hook asks for; hooks run in the order they were registered. */
+async function firstAction(
+  hooks: readonly FaultHook[],
+  context: FaultContext,
+): Promise<FaultAction | undefined> {
+  for (const hook of [...hooks]) {
+    const action = await hook(context)
+    if (action) return action
   }
+  return undefined
 }
 
 function sleep(ms: number): Promise<void> {
@@ -187,6 +166,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const row = serviceFor(service)
   const region = options.region ?? 'us-east-1'
   const mode = options.mode ?? 'amazon'
+  const mediaRules = {
+    vendorTypes: mode === 'elastic',
+    rejectVendorAccept: mode === 'amazon' && options.rejectVendorAccept === true,
+  }
   const keys = new Map<string, EmulatorCredentials>()
   for (const c of Array.isArray(options.credentials)
     ? (options.credentials as readonly EmulatorCredentials[])
@@ -223,85 +206,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     res.end(method === 'HEAD' ? undefined : bytes)
   }
 
-  const sendStore = (res: ServerResponse, method: string, response: StoreResponse): void => {
-    send(
-      res,
-      method,
-      response.status,
-      response.body === undefined ? undefined : JSON.stringify(response.body),
-    )
-  }
-
-  const mediaTypeProblem = (req: IncomingMessage, body: Buffer): StoreResponse | undefined => {
-    const contentTypes = headerValues(req.rawHeaders, 'content-type')
-    const accept = headerValues(req.rawHeaders, 'accept').join(',')
-    const allowed = (value: string): boolean =>
-      JSON_TYPES.test(mediaType(value)) ||
-      (mode === 'elastic' && VENDOR_TYPE.test(mediaType(value)))
-    const refuse = (error: string): StoreResponse => ({ status: 406, body: { error, status: 406 } })
-    if (body.length > 0) {
-      if (contentTypes.length === 0) return refuse('Content-Type header is missing')
-      if (contentTypes.length > 1 || !allowed(contentTypes[0])) {
-        return refuse(`Content-Type header [${contentTypes.join(',')}] is not supported`)
-      }
-    }
-    if (mode === 'amazon' && options.rejectVendorAccept && VENDOR_TYPE.test(accept)) {
-      // Not a published text: the Content-Type one, naming the Accept header instead.
-      return refuse(`Accept header [${accept}] is not supported`)
-    }
-    return undefined
-  }
-
-  const forward = (
-    req: IncomingMessage,
+  const sendStore = (
     res: ServerResponse,
-    body: Buffer,
-    upstream: URL,
-  ): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const headers: Record<string, string> = {}
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-        const name = req.rawHeaders[i].toLowerCase()
-        if (name === 'authorization' || name.startsWith('x-amz-') || name === 'host') continue
-        if (name === 'connection' || name === 'content-length' || name === 'transfer-encoding')
-          continue
-        headers[name] =
-          headers[name] === undefined
-            ? req.rawHeaders[i + 1]
-            : `${headers[name]}, ${req.rawHeaders[i + 1]}`
-      }
-      headers['content-length'] = String(body.length)
-      const base = upstream.pathname.replace(/\/+$/, '')
-      const call = upstream.protocol === 'https:' ? httpsRequest : httpRequest
-      const out = call(
-        {
-          protocol: upstream.protocol,
-          hostname: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: base + (req.url ?? '/'),
-          headers,
-          auth: upstream.username
-            ? `${decodeURIComponent(upstream.username)}:${decodeURIComponent(upstream.password)}`
-            : undefined,
-        },
-        (upstreamRes) => {
-          const status = upstreamRes.statusCode ?? 502
-          for (let i = 0; i + 1 < upstreamRes.rawHeaders.length; i += 2) {
-            const name = upstreamRes.rawHeaders[i].toLowerCase()
-            if (name === 'connection' || name === 'keep-alive' || name === 'date') continue
-            res.appendHeader(upstreamRes.rawHeaders[i], upstreamRes.rawHeaders[i + 1])
-          }
-          res.statusCode = status
-          res.setHeader('Date', new Date(now()).toUTCString())
-          upstreamRes.pipe(res)
-          upstreamRes.on('end', () => resolve(status))
-          upstreamRes.on('error', reject)
-        },
-      )
-      out.on('error', reject)
-      out.end(body)
-    })
+    method: string,
+    response: StoreResponse,
+    verdict: Verdict,
+  ): void => {
+    verdict.status = response.status
+    const text = response.body === undefined ? undefined : JSON.stringify(response.body)
+    send(res, method, response.status, text)
+  }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req)
@@ -350,99 +264,35 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return
     }
 
-    const headers: Record<string, string> = {}
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-      const name = req.rawHeaders[i].toLowerCase()
-      headers[name] =
-        headers[name] === undefined
-          ? req.rawHeaders[i + 1]
-          : `${headers[name]}, ${req.rawHeaders[i + 1]}`
+    const headers = joinedHeaders(req.rawHeaders)
+    const action = await firstAction(hooks, { method, path, query, headers, body, sequence })
+    if (action?.delayMs) await sleep(action.delayMs)
+    if (action?.destroy) {
+      verdict.fault = 'destroy'
+      req.socket.destroy()
+      return
     }
-    for (const hook of [...hooks]) {
-      const action = await hook({ method, path, query, headers, body, sequence })
-      if (!action) continue
-      if (action.delayMs) await sleep(action.delayMs)
-      if (action.destroy) {
-        verdict.fault = 'destroy'
-        req.socket.destroy()
-        return
-      }
-      if (action.status !== undefined) {
-        verdict.fault = 'status'
-        verdict.status = action.status
-        const text =
-          action.body === undefined
-            ? undefined
-            : typeof action.body === 'string'
-              ? action.body
-              : JSON.stringify(action.body)
-        send(res, method, action.status, text, action.headers)
-        return
-      }
-      break
-    }
-
-    const problem = mediaTypeProblem(req, body)
-    if (problem) {
-      verdict.status = problem.status
-      sendStore(res, method, problem)
+    if (action?.status !== undefined) {
+      verdict.fault = 'status'
+      verdict.status = action.status
+      const text =
+        action.body === undefined
+          ? undefined
+          : typeof action.body === 'string'
+            ? action.body
+            : JSON.stringify(action.body)
+      send(res, method, action.status, text, action.headers)
       return
     }
 
+    const problem = mediaTypeProblem(req.rawHeaders, body, mediaRules)
+    if (problem) return sendStore(res, method, problem, verdict)
     if (options.upstream) {
-      verdict.status = await forward(req, res, body, new URL(options.upstream))
+      verdict.status = await forwardToUpstream(req, res, body, new URL(options.upstream), now)
       return
     }
-
-    let response: StoreResponse
-    let segments: string[]
-    try {
-      segments = path
-        .split('/')
-        .filter((s) => s !== '')
-        .map((s) => decodeURIComponent(s))
-    } catch {
-      response = {
-        status: 400,
-        body: esErrorBody(
-          400,
-          'illegal_argument_exception',
-          `invalid percent-encoding in path [${path}]`,
-        ),
-      }
-      verdict.status = response.status
-      sendStore(res, method, response)
-      return
-    }
-    if (!row.clusterInfo && segments.length === 0) {
-      // Serverless has no cluster-info API (it is not in its list of supported operations).
-      response = {
-        status: 404,
-        body: esErrorBody(404, 'unsupported_operation', `GET / is not supported by ${row.title}`),
-      }
-    } else {
-      let decoded: Buffer
-      try {
-        decoded = decodeBody(body, headerValues(req.rawHeaders, 'content-encoding')[0])
-      } catch {
-        decoded = Buffer.alloc(0)
-        response = {
-          status: 400,
-          body: esErrorBody(400, 'parse_exception', 'request body could not be decompressed'),
-        }
-        verdict.status = response.status
-        sendStore(res, method, response)
-        return
-      }
-      response = store.handle({
-        method,
-        segments,
-        query: new Map(new URLSearchParams(query)),
-        body: decoded,
-      })
-    }
-    verdict.status = response.status
-    sendStore(res, method, response)
+    const arrivedRequest = { method, path, query, rawHeaders: req.rawHeaders, body }
+    sendStore(res, method, answerFromStore(store, row, arrivedRequest), verdict)
   }
 
   const server = createServer((req, res) => {

@@ -1,0 +1,45 @@
+/** Reading what arrived over HTTP: the body bytes, decompressed, and the raw headers. */
+import type { IncomingMessage } from 'node:http'
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
+
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+/** The body as the server reads it after `content-encoding`; throws for a corrupt one. */
+export function decodeBody(body: Buffer, encoding: string | undefined): Buffer {
+  switch ((encoding ?? '').trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return gunzipSync(body)
+    case 'deflate':
+      return inflateSync(body)
+    case 'br':
+      return brotliDecompressSync(body)
+    default:
+      return body
+  }
+}
+
+/**
+ * Node's `rawHeaders` as one record: lower-case names, repeated headers joined with `, `,
+ * leaving out the names `skip` says.
+ */
+export function joinedHeaders(
+  rawHeaders: readonly string[],
+  skip: (name: string) => boolean = () => false,
+): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i].toLowerCase()
+    if (skip(name)) continue
+    const value = rawHeaders[i + 1]
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`
+  }
+  return headers
+}

@@ -1,0 +1,20 @@
+import { expect } from 'chai'
+import { gzipSync } from 'node:zlib'
+import { decodeBody, joinedHeaders } from '../../lib/testing/http'
+
+describe('emulator http: what arrived', () => {
+  it('joins raw headers by lower-case name, skipping what it is told to', () => {
+    const raw = ['X-A', '1', 'x-a', '2', 'Authorization', 'secret', 'Host', 'h']
+    expect(joinedHeaders(raw)).to.deep.equal({ 'x-a': '1, 2', authorization: 'secret', host: 'h' })
+    expect(joinedHeaders(raw, (name) => name === 'authorization')).to.deep.equal({
+      'x-a': '1, 2',
+      host: 'h',
+    })
+  })
+
+  it('decompresses by content-encoding, and leaves other bodies alone', () => {
+    expect(decodeBody(gzipSync('{"a":1}'), ' GZIP ').toString()).to.equal('{"a":1}')
+    expect(decodeBody(Buffer.from('x'), undefined).toString()).to.equal('x')
+    expect(() => decodeBody(Buffer.from('not gzip'), 'gzip')).to.throw()
+  })
+})
