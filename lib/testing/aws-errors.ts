@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { RefusalStyle } from '../services'
+import { ALGORITHM, TERMINATOR } from './canonical'
 
 /** Why a request was refused; `ok` when it passed. */
 export type AuthFailureReason =
@@ -94,7 +95,7 @@ export function notYetCurrentMessage(requestDate: string, nowMs: number, windowM
 }
 
 export function unsupportedAlgorithmMessage(algorithm: string): string {
-  return `Unsupported AWS 'algorithm': '${algorithm}' (only AWS4-HMAC-SHA256 for now). `
+  return `Unsupported AWS 'algorithm': '${algorithm}' (only ${ALGORITHM} for now). `
 }
 
 export function credentialElementsMessage(credential: string): string {
@@ -118,7 +119,7 @@ export function scopeMessage(problems: ScopeProblems, expectedService: string): 
     out += `Credential should be scoped to correct service: '${expectedService}'. `
   }
   if (problems.terminator !== undefined) {
-    out += `Credential should be scoped with a valid terminator: 'aws4_request', not '${problems.terminator}'. `
+    out += `Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${problems.terminator}'. `
   }
   if (problems.date) {
     const { scope, expected, amzDate: full } = problems.date

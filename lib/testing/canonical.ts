@@ -8,8 +8,12 @@
  */
 import { createHash, createHmac } from 'node:crypto'
 
+/** SigV4's names, as AWS's documentation spells them; kept here, apart from lib's signer. */
 export const ALGORITHM = 'AWS4-HMAC-SHA256'
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+/** The last element of a credential scope. */
+export const TERMINATOR = 'aws4_request'
+/** The `x-amz-content-sha256` value of a request whose body is not signed. */
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
 
 /** How a bare `+` in the query string is read before it is re-encoded. */
 export type QueryPlusMode = 'literal' | 'space'
@@ -212,7 +216,7 @@ export function sha256Hex(data: string | Uint8Array): string {
 }
 
 export function credentialScope(date: string, region: string, service: string): string {
-  return `${date}/${region}/${service}/aws4_request`
+  return `${date}/${region}/${service}/${TERMINATOR}`
 }
 
 export function buildStringToSign(
@@ -235,7 +239,7 @@ export function deriveSigningKey(
     .digest()
   const kRegion = createHmac('sha256', kDate).update(region).digest()
   const kService = createHmac('sha256', kRegion).update(service).digest()
-  return createHmac('sha256', kService).update('aws4_request').digest()
+  return createHmac('sha256', kService).update(TERMINATOR).digest()
 }
 
 export function computeSignature(signingKey: Uint8Array, stringToSign: string): string {

@@ -1,48 +1,12 @@
 /**
  * `elasticsearch-aws-sigv4/testing`: a local endpoint that verifies AWS SigV4 the way AWS does,
- * in front of a small in-memory Elasticsearch look-alike (or a real cluster).
+ * in front of a small in-memory Elasticsearch look-alike (or a real cluster), and the verifier
+ * itself for requests you hold.
+ *
+ * Public: the emulator (`startEmulator` and its types), `verifySignature` with its types, and
+ * the types those reach (the store the emulator exposes, verdict reasons, error bodies). The
+ * canonicalisation, the AWS error texts and the store's internals are not part of the API.
  */
-export {
-  ALGORITHM,
-  EMPTY_SHA256,
-  buildCanonicalRequest,
-  buildStringToSign,
-  canonicalHeaderValue,
-  canonicalHeaders,
-  canonicalQuery,
-  canonicalUri,
-  computeSignature,
-  credentialScope,
-  deriveSigningKey,
-  headerValues,
-  normalizePath,
-  sha256Hex,
-  splitUrl,
-  uriEncode,
-  type CanonicalOptions,
-  type CanonicalRequestParts,
-  type QueryPlusMode,
-} from './canonical'
-export {
-  awsErrorResponse,
-  type AuthFailureReason,
-  type AwsErrorResponse,
-  type ErrorStyle,
-} from './aws-errors'
-export {
-  parseAmzDate,
-  parseAuthorization,
-  verifySignature,
-  type EmulatorCredentials,
-  type RawRequest,
-  type RevocationKind,
-  type VerifyOptions,
-  type VerifyResult,
-} from './verifier'
-export { MemoryStore, type StoreOptions } from './store/memory-store'
-export { esErrorBody } from './store/errors'
-export type { Engine } from './store/engines'
-export type { StoreRequest, StoreResponse } from './store/types'
 export {
   startEmulator,
   type Emulator,
@@ -54,4 +18,15 @@ export {
   type RevokeOptions,
   type Verdict,
 } from './emulator'
-export { runEmulatorCli, type EmulatorCliIo } from './cli'
+export {
+  verifySignature,
+  type EmulatorCredentials,
+  type RawRequest,
+  type RevocationKind,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verifier'
+export type { MemoryStore } from './store/memory-store'
+export type { Engine } from './store/engines'
+export type { AuthFailureReason, AwsErrorResponse, ErrorStyle } from './aws-errors'
+export type { CanonicalOptions, QueryPlusMode } from './canonical'

@@ -6,6 +6,8 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto'
 import {
   ALGORITHM,
+  TERMINATOR,
+  UNSIGNED_PAYLOAD,
   buildCanonicalRequest,
   buildStringToSign,
   computeSignature,
@@ -244,7 +246,7 @@ export function verifySignature(request: RawRequest, options: VerifyOptions): Ve
   const problems: ScopeProblems = {}
   if (scopeRegion !== options.region) problems.region = scopeRegion
   if (scopeService !== options.service) problems.service = scopeService
-  if (terminator !== 'aws4_request') problems.terminator = terminator
+  if (terminator !== TERMINATOR) problems.terminator = terminator
   if (scopeDate !== requestDate.slice(0, 8)) {
     problems.date = { scope: scopeDate, expected: requestDate.slice(0, 8), amzDate: requestDate }
   }
@@ -305,7 +307,7 @@ export function verifySignature(request: RawRequest, options: VerifyOptions): Ve
     )
   }
 
-  if (contentSha !== undefined && payloadHash !== 'UNSIGNED-PAYLOAD' && payloadHash !== bodyHash) {
+  if (contentSha !== undefined && payloadHash !== UNSIGNED_PAYLOAD && payloadHash !== bodyHash) {
     return refuse('content-sha256-mismatch', CONTENT_SHA256_MISMATCH_MESSAGE, seen, 400)
   }
 

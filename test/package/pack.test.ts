@@ -176,6 +176,17 @@ import {
   type AwsSigV4ConnectionOptions,
   type CredentialsOption,
 } from '${PKG_NAME}'
+import {
+  startEmulator,
+  verifySignature,
+  type AuthFailureReason,
+  type Emulator,
+  type MemoryStore,
+  type Verdict,
+  type VerifyResult,
+} from '${PKG_NAME}/testing'
+// @ts-expect-error the canonicalisation is internal to the emulator
+import { buildCanonicalRequest } from '${PKG_NAME}/testing'
 
 const credentials: CredentialsOption = async (): Promise<AwsCredentialIdentity> => ({
   accessKeyId: 'a',
@@ -197,6 +208,20 @@ export const fromOptions = new Client({
 export const zeroConfig = new Client({ node: 'https://localhost:9200', Connection: AwsSigV4Connection })
 export const instance: AwsSigV4Connection | undefined = undefined
 export const isConfigError = (e: unknown): boolean => e instanceof AwsSigV4ConfigurationError
+
+// The ./testing entry: the emulator and the verifier, with the types their signatures reach.
+export const emulate = async (): Promise<Verdict[]> => {
+  const emu: Emulator = await startEmulator({ credentials: { accessKeyId: 'a', secretAccessKey: 'b' } })
+  const store: MemoryStore = emu.store
+  store.documentCount('x')
+  const result: VerifyResult = verifySignature(
+    { method: 'GET', url: '/', rawHeaders: [], body: new Uint8Array() },
+    { credentials: [], region: 'eu-west-1', service: 'es' },
+  )
+  const reason: AuthFailureReason | 'ok' = result.reason
+  await emu.close()
+  return reason === 'ok' ? [...emu.verdicts] : []
+}
 
 // @ts-expect-error region must be a string
 createAwsSigV4Connection({ region: 42 })
@@ -498,6 +523,25 @@ describe('npm package (tarball)', function () {
     expect(r.code, r.stderr).to.equal(0)
     const out = JSON.parse(r.stdout) as { named: string[] }
     expect(out.named).to.include.members(['AwsSigV4Connection', 'createAwsSigV4Connection'])
+  })
+
+  it('exports the emulator and the verifier from ./testing, and nothing else, to require() and import', async function () {
+    const script = (load: string): string =>
+      `${load}.then((m) => console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort())))`
+    const cjs = await run(
+      process.execPath,
+      ['-e', script(`Promise.resolve(require('${PKG_NAME}/testing'))`)],
+      { cwd: app },
+    )
+    expect(cjs.code, cjs.stderr).to.equal(0)
+    expect(JSON.parse(cjs.stdout)).to.deep.equal(['startEmulator', 'verifySignature'])
+    const esm = await run(
+      process.execPath,
+      ['--input-type=module', '-e', script(`import('${PKG_NAME}/testing')`)],
+      { cwd: app },
+    )
+    expect(esm.code, esm.stderr).to.equal(0)
+    expect(JSON.parse(esm.stdout)).to.deep.equal(['startEmulator', 'verifySignature'])
   })
 
   it('type-checks a strict TypeScript consumer (node16: .cts and .mts)', async function () {

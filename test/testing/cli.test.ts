@@ -3,7 +3,8 @@ import { expect } from 'chai'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AwsSigV4ConfigurationError } from '../../lib/errors'
-import { runEmulatorCli, startEmulator } from '../../lib/testing'
+import { startEmulator } from '../../lib/testing'
+import { runEmulatorCli } from '../../lib/testing/cli'
 import { call, type TestKey } from './sign'
 
 const KEY: TestKey = { accessKeyId: 'AKIDCLI', secretAccessKey: 'cli-secret-value' }

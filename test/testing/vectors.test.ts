@@ -2,14 +2,13 @@
 import { expect } from 'chai'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { verifySignature, type RawRequest } from '../../lib/testing'
 import {
   buildCanonicalRequest,
   computeSignature,
   deriveSigningKey,
   headerValues,
-  verifySignature,
-  type RawRequest,
-} from '../../lib/testing'
+} from '../../lib/testing/canonical'
 import { parseAuthorization } from '../../lib/testing/verifier'
 
 const SUITE = join(__dirname, '..', '..', '..', 'shared', 'aws-sigv4-test-suite', 'v4')
