@@ -1,5 +1,4 @@
 import { expect } from 'chai'
-import { AwsSigV4ConfigurationError } from '../lib/errors'
 import {
   type AwsEndpointInfo,
   type AwsPartition,
@@ -8,16 +7,7 @@ import {
   resolveSigningTarget,
   type SigningTargetInput,
 } from '../lib/endpoint'
-
-function configError(fn: () => unknown): AwsSigV4ConfigurationError {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).to.be.instanceOf(AwsSigV4ConfigurationError)
-    return err as AwsSigV4ConfigurationError
-  }
-  expect.fail('expected an AwsSigV4ConfigurationError')
-}
+import { configError } from './support/config-error'
 
 const ES = 'search-<domain-name>-<id>.<region>.es.amazonaws.com'
 const AOSS = '<collection-id>.<region>.aoss.amazonaws.com'

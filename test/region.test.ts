@@ -1,16 +1,6 @@
 import { expect } from 'chai'
-import { AwsSigV4ConfigurationError } from '../lib/errors'
 import { isRegion, partitionOfRegion, validateRegion, validateService } from '../lib/region'
-
-function configError(fn: () => unknown): AwsSigV4ConfigurationError {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).to.be.instanceOf(AwsSigV4ConfigurationError)
-    return err as AwsSigV4ConfigurationError
-  }
-  expect.fail('expected an AwsSigV4ConfigurationError')
-}
+import { configError } from './support/config-error'
 
 describe('region validation', () => {
   const valid: Array<[string, 'aws' | 'aws-cn' | 'aws-us-gov' | undefined]> = [

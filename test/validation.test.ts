@@ -1,25 +1,12 @@
 import { expect } from 'chai'
-import { AwsSigV4ConfigurationError } from '../lib/errors'
+import { PER_NODE, describeValue, resolveOptionTable, typeName } from '../lib/validation'
 import {
-  PER_NODE,
   checkBoolean,
   checkMilliseconds,
   checkNonEmptyString,
   checkTimeoutMs,
-  describeValue,
-  resolveOptionTable,
-  typeName,
 } from '../lib/validation'
-
-function configError(fn: () => unknown): AwsSigV4ConfigurationError {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).to.be.instanceOf(AwsSigV4ConfigurationError)
-    return err as AwsSigV4ConfigurationError
-  }
-  expect.fail('expected an AwsSigV4ConfigurationError')
-}
+import { configError } from './support/config-error'
 
 describe('validation: describing a bad value', () => {
   const shown: Array<[unknown, string]> = [
