@@ -1,3 +1,7 @@
+/**
+ * One attempt of a transport request, signed: the headers, body, path and query as they will go
+ * on the wire, the credentials, then SigV4 (sigv4.ts) over exactly that.
+ */
 import type { ChecksumConstructor } from './sha256'
 import type { CredentialCache } from './credentials'
 import type { ConnectionContext, SignedTransportRequest, TransportRequest } from './transport'
