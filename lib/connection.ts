@@ -11,8 +11,9 @@ import { CredentialCache } from './credentials'
 import { RequestSigner } from './request-signer'
 import { SkewCorrectedClock } from './clock'
 import { hideProperty } from './redaction'
-import { readResponse, withProductHeader, withSignatureDebug } from './responses'
-import type { ConnectionContext, ConnectionResponse, SignedTransportRequest } from './transport'
+import { Exchanges } from './exchange'
+import { withProductHeader } from './responses'
+import type { ConnectionContext, ConnectionResponse } from './transport'
 import { withLowerCaseNames } from './headers'
 import { AwsSigV4ConfigurationError } from './errors'
 
@@ -69,6 +70,13 @@ export function createAwsSigV4Connection(
     maxBodyBytes: config.maxBodyBytes,
     now: () => clock.now(),
   })
+  const exchanges = new Exchanges({
+    signer,
+    credentials,
+    clock,
+    retryOnAwsRejection: config.retryOnAwsRejection,
+    debugSignatureMismatch: config.debugSignatureMismatch,
+  })
 
   class AwsSigV4Connection extends Base {
     // Private, so `util.inspect`, `JSON.stringify` and the client's copies of the connection
@@ -101,40 +109,15 @@ export function createAwsSigV4Connection(
       options: RequestOptions,
     ): Promise<unknown> {
       const context: ConnectionContext = { ...this.#node, url: this.url, headers: this.headers }
-      let signed = await signer.sign(params, context, options?.signal)
-      let response = await this.#send(signed, options)
-      // A streamed body is the caller's to read: it is neither redacted nor classified.
-      if (options?.asStream) return this.#adapted(response)
-
-      let read = readResponse(response, signed, context.refusals)
-      const rejection = read.rejection
-      if (rejection !== undefined && config.retryOnAwsRejection && signed.replayable) {
-        // Retry once, re-signed: with fresh credentials, or with the server's time.
-        let recoverable = false
-        if (rejection.kind === 'credentials-rejected') {
-          credentials.invalidate(signed.credentials)
-          recoverable = true
-        } else if (rejection.kind === 'clock-skew') {
-          recoverable = clock.learnFrom(response.headers.date)
-        }
-        if (recoverable) {
-          const again = { ...params, body: signed.params.body } as ConnectionRequestParams
-          signed = await signer.sign(again, context, options?.signal)
-          response = await this.#send(signed, options)
-          read = readResponse(response, signed, context.refusals)
-        }
-      }
-      return this.#adapted(
-        config.debugSignatureMismatch ? withSignatureDebug(read, signed) : read.response,
+      const response = await exchanges.run(
+        { params, context, signal: options?.signal, asStream: options?.asStream === true },
+        async (signed) =>
+          (await super.request(
+            signed.params as ConnectionRequestParams,
+            options,
+          )) as ConnectionResponse,
       )
-    }
-
-    async #send(
-      signed: SignedTransportRequest,
-      options: RequestOptions,
-    ): Promise<ConnectionResponse> {
-      const params = signed.params as ConnectionRequestParams
-      return (await super.request(params, options)) as ConnectionResponse
+      return this.#adapted(response)
     }
 
     /** Amazon-managed engines never send the product header the client insists on. */
