@@ -2,6 +2,15 @@
  * The package's constants, in one place. SigV4's own names come from `@smithy/signature-v4`,
  * AWS's signer, so they are spelt exactly as AWS spells them and written nowhere else.
  */
+import {
+  ALGORITHM_QUERY_PARAM,
+  AMZ_DATE_QUERY_PARAM,
+  CREDENTIAL_QUERY_PARAM,
+  SIGNATURE_QUERY_PARAM,
+  SIGNED_HEADERS_QUERY_PARAM,
+  TOKEN_QUERY_PARAM,
+} from '@smithy/signature-v4'
+
 export {
   ALGORITHM_IDENTIFIER,
   KEY_TYPE_IDENTIFIER,
@@ -12,6 +21,19 @@ export {
 /** SHA-256 of the empty string: the payload hash of a request without a body. */
 export const EMPTY_PAYLOAD_SHA256 =
   'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+
+/**
+ * The query parameters of SigV4 query-string signing (presigned URLs), as AWS spells them; in
+ * any letter case they cannot be sent with a request signed in its headers.
+ */
+export const PRESIGNED_QUERY_PARAMETERS: readonly string[] = [
+  ALGORITHM_QUERY_PARAM,
+  CREDENTIAL_QUERY_PARAM,
+  AMZ_DATE_QUERY_PARAM,
+  SIGNATURE_QUERY_PARAM,
+  SIGNED_HEADERS_QUERY_PARAM,
+  TOKEN_QUERY_PARAM,
+]
 
 /** The signing name used when neither the `service` option nor the endpoint host names one. */
 export const DEFAULT_SERVICE = 'es'
