@@ -12,6 +12,7 @@ import type { AuthFailureReason } from './aws-errors'
 import { answerFromStore } from './dispatch'
 import { joinedHeaders, readBody } from './http'
 import { mediaTypeProblem } from './media-types'
+import { withoutRequestSecrets } from './redaction'
 import type { Engine } from './store/engines'
 import { esErrorBody } from './store/errors'
 import { MemoryStore } from './store/memory-store'
@@ -60,12 +61,16 @@ export interface EmulatorOptions {
   queryPlus?: QueryPlusMode
 }
 
-/** One line of the emulator's log. Never holds a secret or a signature. */
+/**
+ * One line of the emulator's log. Never holds a secret or a signature: the session token line of
+ * the canonical request reads `x-amz-security-token:<redacted session token>`, as in the
+ * client's `sigv4_debug`, and a signature or token in the message or query is replaced.
+ */
 export interface Verdict {
   method: string
   /** Raw path as received. */
   path: string
-  /** Raw query string as received (no `?`). */
+  /** Raw query string as received (no `?`), values of `X-Amz-Signature`/`-Security-Token` redacted. */
   query: string
   /** Status the emulator answered with. */
   status: number
@@ -227,7 +232,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const verdict: Verdict = {
       method,
       path,
-      query,
+      query: withoutRequestSecrets(query),
       status: 0,
       ok: false,
       reason: 'ok',
@@ -249,13 +254,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         requestId: randomUUID(),
       },
     )
+    // The verdict is a log: the token and signature that arrived are left out of it (AWS's
+    // answer itself still quotes the canonical request as AWS does).
     Object.assign(verdict, {
       ok: result.ok,
       reason: result.reason,
-      message: result.message,
+      message: result.message && withoutRequestSecrets(result.message),
       accessKeyId: result.accessKeyId,
       signedHeaders: result.signedHeaders,
-      canonicalRequest: result.canonicalRequest,
+      canonicalRequest: result.canonicalRequest && withoutRequestSecrets(result.canonicalRequest),
       stringToSign: result.stringToSign,
     })
     if (!result.ok && result.response) {

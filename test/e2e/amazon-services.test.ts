@@ -189,13 +189,10 @@ describe('e2e Amazon services: Serverless, tunnels, other services, adaptation',
       expect(err.meta.statusCode).to.equal(403)
       const body = err.body as { message: string; sigv4_debug: { canonicalRequest: string } }
       expect(body.message).to.include('The request signature we calculated does not match')
-      // Same request on both sides, so our canonical request is the one AWS quotes.
+      // Same request on both sides, so our canonical request is the one AWS quotes; the
+      // emulator's log redacts the token as sigv4_debug does, so the two compare as they are.
       const ours = body.sigv4_debug.canonicalRequest
-      expect(
-        emu.verdicts
-          .at(-1)
-          ?.canonicalRequest?.replace(CREDS.sessionToken, '<redacted session token>'),
-      ).to.equal(ours)
+      expect(emu.verdicts.at(-1)?.canonicalRequest).to.equal(ours)
       expect(err.message).not.to.include('not-the-secret')
       await client.close()
     })

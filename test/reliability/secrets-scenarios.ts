@@ -249,6 +249,13 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
         createAwsSigV4Connection({ region: REGION, credentials: credentials as never }),
       )
     }
+    // The emulators' logs: every verdict, the refused ones with their canonical requests.
+    for (const [name, server] of [
+      ['emulator', emu],
+      ['mismatch emulator', wrong],
+    ] as const) {
+      for (const v of views(server.verdicts)) collect(`${name} verdicts`, v)
+    }
   } finally {
     for (const client of clients) await client.close()
     await emu.close()

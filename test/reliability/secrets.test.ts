@@ -85,6 +85,8 @@ describe('reliability: no secret or signature in anything a user can see', funct
     for (const expected of [
       'sigv4_debug',
       'x-amz-security-token:<redacted session token>',
+      // The emulator's verdicts are searched too: their canonical requests are there.
+      '"reason":"signature-mismatch"',
       'provider exploded',
       '`sessionToken` must be a string when present',
       'maxBodyBytes (16 bytes)',

@@ -344,6 +344,37 @@ describe('emulator: SigV4 verification over HTTP', () => {
     expect(log).not.to.contain(KEY.secretAccessKey)
     expect(log).not.to.contain(signature)
   })
+
+  it('never logs the session token, in the canonical request or the mismatch message', async () => {
+    const res = await call(emu.url, TOKEN_KEY, {
+      method: 'GET',
+      path: '/',
+      query: 'a=1',
+      sendPath: '/?a=2',
+    })
+    // AWS's answer quotes the canonical request it expected, token included, as AWS does.
+    expect(res.text).to.include(JSON.stringify(TOKEN_KEY.sessionToken).slice(1, -1))
+    const v = last()
+    expect(v.reason).to.equal('signature-mismatch')
+    expect(v.canonicalRequest?.split('\n')).to.include(
+      'x-amz-security-token:<redacted session token>',
+    )
+    expect(v.message).to.include('x-amz-security-token:<redacted session token>')
+    expect(JSON.stringify(emu.verdicts)).not.to.contain(TOKEN_KEY.sessionToken)
+  })
+
+  it('never logs a signature quoted in an incomplete-signature message, or secret query values', async () => {
+    const signature = 'cd'.repeat(32)
+    await send(emu.url, 'GET', `/?X-Amz-Security-Token=${TOKEN_KEY.sessionToken}`, {
+      authorization: `AWS4-HMAC-SHA256 Signature=${signature}`,
+    })
+    const v = last()
+    expect(v.reason).to.equal('incomplete-auth')
+    expect(v.message).to.include('Signature=<redacted signature>')
+    expect(v.query).to.equal('X-Amz-Security-Token=<redacted>')
+    expect(JSON.stringify(emu.verdicts)).not.to.contain(signature)
+    expect(JSON.stringify(emu.verdicts)).not.to.contain(TOKEN_KEY.sessionToken)
+  })
 })
 
 describe('emulator: modes, Serverless rules and fault hooks', () => {
