@@ -51,7 +51,7 @@ describe('aws-rejection: recognising recoverable 403s', () => {
 
   it("reads every refusal style; Serverless's generic 403 body is no recognised rejection", () => {
     const expired = r403('The security token included in the request is expired')
-    for (const style of ['es', 'aoss', 'generic'] as const) {
+    for (const style of ['es', 'aoss', 'lattice', 'generic'] as const) {
       expect(classifyAwsRejection(expired, style)?.kind, style).to.equal('credentials-rejected')
     }
     const serverless = {
@@ -71,6 +71,33 @@ describe('aws-rejection: recognising recoverable 403s', () => {
       kind: 'clock-skew',
       message: 'Signature not yet current: y',
     })
+  })
+})
+
+describe('aws-rejection: VPC Lattice refusal style (plain text after the error class)', () => {
+  const plain = (body: string): { statusCode: number; body: string } => ({ statusCode: 403, body })
+
+  it('reads the message after the class', () => {
+    const expired = plain(
+      'ExpiredTokenException: The security token included in the request is expired',
+    )
+    expect(classifyAwsRejection(expired, 'lattice')).to.deep.equal({
+      kind: 'credentials-rejected',
+      message: 'The security token included in the request is expired',
+    })
+    const skew = plain('InvalidSignatureException: Signature expired: a is now earlier than b')
+    expect(classifyAwsRejection(skew, 'lattice')?.kind).to.equal('clock-skew')
+    // Anchored texts are not recognised with the class in front, in any other style.
+    expect(classifyAwsRejection(skew, 'generic')).to.equal(undefined)
+  })
+
+  it("leaves Lattice's policy denials and malformed-signature refusals unrecognised", () => {
+    for (const body of [
+      'AccessDeniedException: User: anonymous is not authorized to perform: vpc-lattice-svcs:Invoke on resource: arn:aws:vpc-lattice:us-west-2:111122223333:service/svc-0e5f3d2b3db4c7962/ because no network-based policy allows the vpc-lattice-svcs:Invoke action',
+      "IncompleteSignatureException: Missing the 'x-amz-content-sha256' in canonical headers.",
+    ]) {
+      expect(classifyAwsRejection(plain(body), 'lattice'), body).to.equal(undefined)
+    }
   })
 })
 

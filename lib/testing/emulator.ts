@@ -250,6 +250,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         expectedHost: options.expectedHost,
         revoked,
         requireContentSha256: row.payload === 'signed-header-required',
+        requireUnsignedPayload: row.payload === 'unsigned-only',
         queryPlus: options.queryPlus,
         requestId: randomUUID(),
       },

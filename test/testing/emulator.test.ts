@@ -464,6 +464,83 @@ describe('emulator: modes, Serverless rules and fault hooks', () => {
     }
   })
 
+  it('vpc-lattice-svcs: only UNSIGNED-PAYLOAD, signed, passes; refusals are plain text', async () => {
+    const emu = await startEmulator({
+      credentials: KEY,
+      service: 'vpc-lattice-svcs',
+      region: 'us-west-2',
+      mode: 'elastic',
+    })
+    const lattice = { service: 'vpc-lattice-svcs', region: 'us-west-2' }
+    const unsigned = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }
+    const refusal = (res: { status: number; text: string; headers: Record<string, unknown> }) => {
+      expect(res.status).to.equal(403)
+      expect(res.headers['content-type']).to.equal('text/plain; charset=utf-8')
+      return res.text
+    }
+    try {
+      const missing =
+        "IncompleteSignatureException: Missing the 'x-amz-content-sha256' in canonical headers."
+      expect(refusal(await call(emu.url, KEY, { method: 'GET', path: '/', ...lattice }))).to.equal(
+        missing,
+      )
+      const notSigned = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/',
+        headers: unsigned,
+        unsigned: ['x-amz-content-sha256'],
+        ...lattice,
+      })
+      expect(refusal(notSigned)).to.equal(missing)
+      const hashed = await call(emu.url, KEY, {
+        method: 'PUT',
+        path: '/l/_doc/1',
+        headers: { 'content-type': 'application/json' },
+        body: '{"a":1}',
+        contentSha: true,
+        ...lattice,
+      })
+      expect(refusal(hashed)).to.match(
+        /^IncompleteSignatureException: VPC Lattice does not support payload signing\./,
+      )
+      expect(emu.verdicts.map((v) => v.reason)).to.deep.equal([
+        'content-sha256-missing',
+        'content-sha256-missing',
+        'payload-signed',
+      ])
+
+      for (const [method, body] of [
+        ['GET', undefined],
+        ['PUT', '{"a":1}'],
+      ] as const) {
+        const res = await call(emu.url, KEY, {
+          method,
+          path: method === 'GET' ? '/' : '/l/_doc/1',
+          headers: { ...unsigned, 'content-type': 'application/json' },
+          body,
+          ...lattice,
+        })
+        expect(res.status, method).to.be.oneOf([200, 201])
+      }
+
+      expect(refusal(await send(emu.url, 'GET', '/', {}))).to.match(
+        /^AccessDeniedException: User: anonymous is not authorized to perform: vpc-lattice-svcs:Invoke on resource: arn:aws:vpc-lattice:us-west-2:\d{12}:service\/svc-[0-9a-f]{17}\/ because no network-based policy allows the vpc-lattice-svcs:Invoke action$/,
+      )
+      const wrongSecret = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/',
+        headers: unsigned,
+        key: { ...KEY, secretAccessKey: 'other' },
+        ...lattice,
+      })
+      expect(refusal(wrongSecret)).to.match(
+        /^InvalidSignatureException: The request signature we calculated does not match/,
+      )
+    } finally {
+      await emu.close()
+    }
+  })
+
   it('onRequest hooks can answer a status, delay, or destroy the socket', async () => {
     const emu = await startEmulator({ credentials: KEY })
     try {
