@@ -51,7 +51,7 @@ export class Exchanges {
     let response = await send(signed)
     if (request.asStream) return response
 
-    let read = readResponse(response, signed, context.refusals)
+    let read = await readResponse(response, signed, context.refusals)
     const rejection = read.rejection
     if (rejection !== undefined && retryOnAwsRejection && signed.replayable) {
       // Retry once, re-signed: with fresh credentials, or with the server's time.
@@ -65,7 +65,7 @@ export class Exchanges {
       if (recoverable) {
         signed = await signer.sign({ ...params, body: signed.params.body }, context, signal)
         response = await send(signed)
-        read = readResponse(response, signed, context.refusals)
+        read = await readResponse(response, signed, context.refusals)
       }
     }
     return debugSignatureMismatch ? withSignatureDebug(read, signed) : read.response

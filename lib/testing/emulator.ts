@@ -6,11 +6,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { randomUUID } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import { serviceFor } from '../services'
 import { splitUrl, type QueryPlusMode } from './canonical'
 import type { AuthFailureReason } from './aws-errors'
 import { answerFromStore } from './dispatch'
-import { joinedHeaders, readBody } from './http'
+import { acceptsGzip, joinedHeaders, readBody } from './http'
 import { mediaTypeProblem } from './media-types'
 import { withoutRequestSecrets } from './redaction'
 import type { Engine } from './store/engines'
@@ -59,6 +60,12 @@ export interface EmulatorOptions {
   rejectVendorAccept?: boolean
   /** Canonical query reading of `+`; default 'literal' (see `canonicalQuery`). */
   queryPlus?: QueryPlusMode
+  /**
+   * Gzip every answer with a body, refusals included, to a request whose `accept-encoding`
+   * takes gzip, as a domain with HTTP compression does. Off by default: whether AWS's own
+   * SigV4 refusals come compressed is not documented.
+   */
+  compressResponses?: boolean
 }
 
 /**
@@ -193,12 +200,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const now = (): number => Date.now() + skew
 
   const send = (
+    req: IncomingMessage,
     res: ServerResponse,
-    method: string,
     status: number,
     body: string | undefined,
     headers: Readonly<Record<string, string>> = {},
   ): void => {
+    const method = (req.method ?? 'GET').toUpperCase()
     res.statusCode = status
     res.setHeader('Date', new Date(now()).toUTCString())
     if (mode === 'elastic') res.setHeader('x-elastic-product', 'Elasticsearch')
@@ -206,20 +214,29 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (body !== undefined && !res.hasHeader('content-type')) {
       res.setHeader('content-type', 'application/json; charset=UTF-8')
     }
-    const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(body, 'utf8')
+    let bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(body, 'utf8')
+    if (
+      options.compressResponses &&
+      bytes.length > 0 &&
+      method !== 'HEAD' &&
+      acceptsGzip(req.headers['accept-encoding'])
+    ) {
+      bytes = gzipSync(bytes)
+      res.setHeader('content-encoding', 'gzip')
+    }
     res.setHeader('content-length', bytes.length)
     res.end(method === 'HEAD' ? undefined : bytes)
   }
 
   const sendStore = (
+    req: IncomingMessage,
     res: ServerResponse,
-    method: string,
     response: StoreResponse,
     verdict: Verdict,
   ): void => {
     verdict.status = response.status
     const text = response.body === undefined ? undefined : JSON.stringify(response.body)
-    send(res, method, response.status, text)
+    send(req, res, response.status, text)
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -268,7 +285,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     })
     if (!result.ok && result.response) {
       verdict.status = result.response.status
-      send(res, method, result.response.status, result.response.body, result.response.headers)
+      send(req, res, result.response.status, result.response.body, result.response.headers)
       return
     }
 
@@ -289,18 +306,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           : typeof action.body === 'string'
             ? action.body
             : JSON.stringify(action.body)
-      send(res, method, action.status, text, action.headers)
+      send(req, res, action.status, text, action.headers)
       return
     }
 
     const problem = mediaTypeProblem(req.rawHeaders, body, mediaRules)
-    if (problem) return sendStore(res, method, problem, verdict)
+    if (problem) return sendStore(req, res, problem, verdict)
     if (options.upstream) {
       verdict.status = await forwardToUpstream(req, res, body, new URL(options.upstream), now)
       return
     }
     const arrivedRequest = { method, path, query, rawHeaders: req.rawHeaders, body }
-    sendStore(res, method, answerFromStore(store, row, arrivedRequest), verdict)
+    sendStore(req, res, answerFromStore(store, row, arrivedRequest), verdict)
   }
 
   const server = createServer((req, res) => {
@@ -310,12 +327,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         return
       }
       const message = err instanceof Error ? err.message : String(err)
-      send(
-        res,
-        req.method ?? 'GET',
-        500,
-        JSON.stringify(esErrorBody(500, 'emulator_exception', message)),
-      )
+      send(req, res, 500, JSON.stringify(esErrorBody(500, 'emulator_exception', message)))
     })
   })
   server.on('connection', (socket: Socket) => {

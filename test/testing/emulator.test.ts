@@ -2,7 +2,8 @@
 // when right, and answered with AWS's exact refusal when anything was tampered with.
 import { expect } from 'chai'
 import { createHash } from 'node:crypto'
-import { gzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { request } from 'node:http'
 import { startEmulator, type Emulator } from '../../lib/testing'
 import { amz, call, send, sign, type TestKey } from './sign'
 
@@ -541,6 +542,25 @@ describe('emulator: modes, Serverless rules and fault hooks', () => {
     }
   })
 
+  it('compressResponses: gzips answers, refusals included, when the request takes gzip', async () => {
+    const emu = await startEmulator({ credentials: KEY, compressResponses: true })
+    try {
+      const gz = { 'accept-encoding': 'gzip,deflate' }
+      const refused = await send(emu.url, 'GET', '/', gz)
+      expect(refused.status).to.equal(403)
+      expect(refused.headers['content-encoding']).to.equal('gzip')
+      const raw = await rawBody(emu.url, '/', gz)
+      expect(JSON.parse(gunzipSync(raw).toString()).Message).to.match(/^User: anonymous/)
+      const plain = await send(emu.url, 'GET', '/', {})
+      expect(plain.headers['content-encoding']).to.equal(undefined)
+      expect(plain.json()).to.have.property('Message')
+      const ok = await call(emu.url, KEY, { method: 'GET', path: '/', headers: gz })
+      expect([ok.status, ok.headers['content-encoding']]).to.deep.equal([200, 'gzip'])
+    } finally {
+      await emu.close()
+    }
+  })
+
   it('onRequest hooks can answer a status, delay, or destroy the socket', async () => {
     const emu = await startEmulator({ credentials: KEY })
     try {
@@ -576,4 +596,17 @@ describe('emulator: modes, Serverless rules and fault hooks', () => {
 
 function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex')
+}
+
+/** The body bytes of an unsigned GET, as they arrive (not decoded). */
+function rawBody(base: string, path: string, headers: Record<string, string>): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, base), { headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve(Buffer.concat(chunks)))
+    })
+    req.on('error', reject)
+    req.end()
+  })
 }
