@@ -12,6 +12,11 @@ export type AwsRejectionKind =
   | 'clock-skew'
   /** "The request signature we calculated does not match the signature you provided. …" */
   | 'signature-mismatch'
+  /**
+   * A 403 that gives no reason: OpenSearch Serverless's `{"error":{"type":"Forbidden"}}` for a
+   * skewed clock, rejected credentials and a denying access policy alike.
+   */
+  | 'unexplained'
 
 export interface AwsRejection {
   kind: AwsRejectionKind
@@ -57,7 +62,20 @@ export function classifyAwsRejection(
     if (pattern.test(message))
       return json === undefined ? { kind, message } : { kind, message, json }
   }
+  if (style === 'aoss' && json !== undefined && isBareForbidden(json)) {
+    return { kind: 'unexplained', message, json }
+  }
   return undefined
+}
+
+/** Serverless's refusal: `{"status":403,"request-id":…,"error":{"reason":"403 Forbidden","type":"Forbidden"}}`. */
+function isBareForbidden(json: Record<string, unknown>): boolean {
+  const error = json.error
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { type?: unknown }).type === 'Forbidden'
+  )
 }
 
 /** `text` parsed as JSON when that gives an object (not an array), else undefined. */

@@ -56,6 +56,36 @@ export function withSignatureDebug(
   return withBody(response, JSON.stringify({ ...rejection.json, sigv4_debug: signed.describe() }))
 }
 
+/** What OpenSearch Serverless's `x-aoss-response-hint` values mean (its troubleshooting guide). */
+const AOSS_HINTS: Readonly<Record<string, string>> = {
+  'X01:gw-helper-deny':
+    'refused before the collection: a data access policy that does not grant this principal ' +
+    'the action (or aoss:APIAccessAll missing from its IAM policy), or a request not signed ' +
+    'for aoss with x-amz-content-sha256',
+  'X01:network-policy-deny': "the collection's network policy does not allow this source",
+}
+
+/**
+ * For OpenSearch Serverless's bare refusal, puts its `x-aoss-response-hint` into AWS's body as
+ * `error.caused_by`, which the client's `ResponseError` shows in its message (`Forbidden`, then
+ * `Caused by: x-aoss-response-hint: …`). Nothing of AWS's body is changed or lost.
+ */
+export function withResponseHint({ response, rejection }: ReadResponse): ConnectionResponse {
+  const header = response.headers['x-aoss-response-hint']
+  const hint = Array.isArray(header) ? header.join(', ') : header
+  const json = rejection?.kind === 'unexplained' ? rejection.json : undefined
+  const error = json?.error
+  if (!hint || typeof error !== 'object' || error === null || 'caused_by' in error) {
+    return response
+  }
+  const meaning = AOSS_HINTS[hint]
+  const caused_by = {
+    type: 'x-aoss-response-hint',
+    reason: meaning === undefined ? hint : `${hint} (${meaning})`,
+  }
+  return withBody(response, JSON.stringify({ ...json, error: { ...error, caused_by } }))
+}
+
 /** Adds `x-elastic-product` to a response from an Amazon-managed engine (see compat.ts). */
 export function withProductHeader(response: ConnectionResponse): ConnectionResponse {
   if (response.headers['x-elastic-product'] !== undefined) return response

@@ -49,7 +49,7 @@ describe('aws-rejection: recognising recoverable 403s', () => {
     expect(classifyAwsRejection({ statusCode: 403, body: undefined })).to.equal(undefined)
   })
 
-  it("reads every refusal style; Serverless's generic 403 body is no recognised rejection", () => {
+  it("reads every refusal style; Serverless's bare 403 is an unexplained rejection", () => {
     const expired = r403('The security token included in the request is expired')
     for (const style of ['es', 'aoss', 'lattice', 'generic'] as const) {
       expect(classifyAwsRejection(expired, style)?.kind, style).to.equal('credentials-rejected')
@@ -58,7 +58,24 @@ describe('aws-rejection: recognising recoverable 403s', () => {
       statusCode: 403,
       body: '{"status":403,"request-id":"x","error":{"reason":"403 Forbidden","type":"Forbidden"}}',
     }
-    expect(classifyAwsRejection(serverless, 'aoss')).to.equal(undefined)
+    expect(classifyAwsRejection(serverless, 'aoss')).to.deep.include({
+      kind: 'unexplained',
+      json: JSON.parse(serverless.body) as unknown,
+    })
+    // The older body without request-id, as public reports show it.
+    const older = {
+      statusCode: 403,
+      body: '{"status":403,"error":{"reason":"403 Forbidden","type":"Forbidden"}}',
+    }
+    expect(classifyAwsRejection(older, 'aoss')?.kind).to.equal('unexplained')
+    // Only Serverless answers so; elsewhere, and for other errors, it is no SigV4 rejection.
+    expect(classifyAwsRejection(serverless, 'es')).to.equal(undefined)
+    expect(classifyAwsRejection({ ...serverless, statusCode: 401 }, 'aoss')).to.equal(undefined)
+    const fgac = {
+      statusCode: 403,
+      body: '{"error":{"type":"security_exception","reason":"no permissions"},"status":403}',
+    }
+    expect(classifyAwsRejection(fgac, 'aoss')).to.equal(undefined)
   })
 
   it('hands on the parsed body, and takes `Message` or the raw text when there is no `message`', () => {

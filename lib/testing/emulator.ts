@@ -45,6 +45,11 @@ export interface EmulatorOptions {
   upstream?: string
   /** The emulator's clock runs this far ahead (+) or behind (-) the machine's. */
   clockSkewMs?: number
+  /**
+   * The `Date` header of every answer runs this far off the emulator's own clock, which still
+   * decides what is accepted: a proxy or cache in between that sends a wrong date. Default 0.
+   */
+  dateHeaderSkewMs?: number
   /** Host the signature must cover; default: the `host` header that arrived. */
   expectedHost?: string
   /** Info response: default 'opensearch' ('elasticsearch8' in elastic mode). */
@@ -146,6 +151,8 @@ export interface Emulator {
   /** Undoes `revoke`. */
   restore(accessKeyId: string): void
   setClockSkew(ms: number): void
+  /** See `EmulatorOptions.dateHeaderSkewMs`. */
+  setDateHeaderSkew(ms: number): void
   /** The emulator's clock, epoch ms. */
   now(): number
   /**
@@ -196,6 +203,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     engine: options.engine ?? (mode === 'elastic' ? 'elasticsearch8' : 'opensearch'),
   })
   let skew = options.clockSkewMs ?? 0
+  let dateHeaderSkew = options.dateHeaderSkewMs ?? 0
   let sequence = 0
   const now = (): number => Date.now() + skew
 
@@ -208,7 +216,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   ): void => {
     const method = (req.method ?? 'GET').toUpperCase()
     res.statusCode = status
-    res.setHeader('Date', new Date(now()).toUTCString())
+    res.setHeader('Date', new Date(now() + dateHeaderSkew).toUTCString())
     if (mode === 'elastic') res.setHeader('x-elastic-product', 'Elasticsearch')
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
     if (body !== undefined && !res.hasHeader('content-type')) {
@@ -364,6 +372,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
     setClockSkew: (ms) => {
       skew = ms
+    },
+    setDateHeaderSkew: (ms) => {
+      dateHeaderSkew = ms
     },
     now,
     onRequest: (hook) => {

@@ -192,7 +192,9 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
         await failing(`${label}: signature mismatch 403 with sigv4_debug`, () => mismatch.info())
 
         emu.revoke(CREDS.accessKeyId)
-        await failing(`${label}: expired token 403 after one re-signed retry`, () => client.info())
+        await failing(`${label}: expired token 403 (static credentials: one attempt)`, () =>
+          client.info(),
+        )
         emu.restore(CREDS.accessKeyId)
 
         const throwing = make(variant, redaction, emu.url, {

@@ -14,7 +14,7 @@ import { withoutNock } from './support'
  */
 const FAILURE_PATHS = [
   'signature mismatch 403 with sigv4_debug',
-  'expired token 403 after one re-signed retry',
+  'expired token 403 (static credentials: one attempt)',
   'credentials provider error',
   'provider returns garbage holding the secrets',
   'aborted in flight',

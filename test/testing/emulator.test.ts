@@ -227,6 +227,21 @@ describe('emulator: SigV4 verification over HTTP', () => {
     })
   })
 
+  it('can send a Date header off its own clock, which still decides what it accepts', async () => {
+    emu.setDateHeaderSkew(10 * 365 * 24 * 60 * MINUTE)
+    try {
+      const res = await call(emu.url, KEY, { method: 'GET', path: '/' })
+      expect(res.status).to.equal(200)
+      expect(new Date(String(res.headers.date)).getUTCFullYear()).to.be.above(
+        new Date().getUTCFullYear() + 9,
+      )
+    } finally {
+      emu.setDateHeaderSkew(0)
+    }
+    const res = await call(emu.url, KEY, { method: 'GET', path: '/' })
+    expect(Math.abs(Date.parse(String(res.headers.date)) - Date.now())).to.be.below(60 * MINUTE)
+  })
+
   it('accepts a request 4 minutes off the server clock', async () => {
     emu.setClockSkew(4 * MINUTE)
     expect((await call(emu.url, KEY, { method: 'GET', path: '/' })).status).to.equal(200)
