@@ -258,10 +258,16 @@ interface CacheEntry {
   readonly now: () => number
 }
 
-/** Imported on first use so users who pass credentials never load the AWS SDK chain. */
+/**
+ * Imported on first use so users who pass credentials never load the AWS SDK chain.
+ * `ignoreCache`: the chain otherwise reads ~/.aws/config and ~/.aws/credentials once per
+ * process (@smithy/core config `readFile`, dist-cjs/submodules/config/index.js:275), so a
+ * profile rotated on disk was never seen; with it, each re-ask reads both files again (and the
+ * SSO token provider re-reads them too; the SSO token file itself is read afresh either way).
+ */
 async function loadDefaultChain(): Promise<AwsCredentialIdentityProvider> {
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
-  return defaultProvider()
+  return defaultProvider({ ignoreCache: true })
 }
 
 /** Why `value` is not usable credentials, naming the field but never showing its value. */

@@ -679,6 +679,41 @@ describe('CredentialCache default chain (child processes)', function () {
     })
   })
 
+  it('re-reads a rotated shared credentials file (AWS_PROFILE) at the next re-ask, as the emulator sees', async () => {
+    const file = join(dir, 'rotated-credentials')
+    const profile = (key: string): string =>
+      `[rotating]\naws_access_key_id = ${key}\naws_secret_access_key = secret-${key}\n`
+    writeFileSync(file, profile('AKIDROTATEDA'))
+    const out = await runChild(
+      `
+      const { writeFileSync } = require('node:fs')
+      const { Client } = require('@elastic/elasticsearch')
+      const { startEmulator } = require(${JSON.stringify(resolve(__dirname, '../lib/testing/index.ts'))})
+      const emu = await startEmulator({
+        credentials: [
+          { accessKeyId: 'AKIDROTATEDA', secretAccessKey: 'secret-AKIDROTATEDA' },
+          { accessKeyId: 'AKIDROTATEDB', secretAccessKey: 'secret-AKIDROTATEDB' },
+        ],
+        region: 'eu-west-1',
+      })
+      // Re-ask the chain on every request, so no waiting is needed.
+      const Connection = lib.createAwsSigV4Connection({ region: 'eu-west-1', credentialsMaxAgeMs: 0 })
+      const client = new Client({ node: emu.url, Connection })
+      try {
+        await client.info()
+        writeFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE, ${JSON.stringify(profile('AKIDROTATEDB'))})
+        await client.info()
+        return { keys: emu.verdicts.map((v) => v.accessKeyId), ok: emu.verdicts.map((v) => v.ok) }
+      } finally {
+        await client.close()
+        await emu.close()
+      }
+    `,
+      { AWS_SHARED_CREDENTIALS_FILE: file, AWS_PROFILE: 'rotating' },
+    )
+    expect(out).to.deep.equal({ keys: ['AKIDROTATEDA', 'AKIDROTATEDB'], ok: [true, true] })
+  })
+
   it('fails with AwsCredentialsError, quickly, when nothing is configured', async () => {
     const out = await runChild(`
       const started = Date.now()
