@@ -4,6 +4,7 @@ import * as es9 from '@elastic/elasticsearch'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator } from '../../lib/testing'
 import { CLIENT_VARIANTS } from '../support/client-variants'
+import { rotatingProvider, statusOf } from '../support/rotating-provider'
 import type { AnyClient, SignedOptions } from '../support/client-variants'
 
 /**
@@ -15,26 +16,6 @@ import type { AnyClient, SignedOptions } from '../support/client-variants'
 
 const REGION = 'eu-west-1'
 const MINUTE = 60_000
-
-function rotatingProvider(emu: Emulator, prefix: string) {
-  const keys: string[] = []
-  return {
-    keys,
-    provider: async () => {
-      const creds = {
-        accessKeyId: `AKID${prefix}${keys.length + 1}`,
-        secretAccessKey: `secret/${prefix}`,
-        sessionToken: `session-${prefix}-${keys.length + 1}`,
-      }
-      emu.addCredentials(creds)
-      keys.push(creds.accessKeyId)
-      return { ...creds, expiration: new Date(Date.now() + 3600_000) }
-    },
-  }
-}
-
-const statusOf = (err: unknown): number | undefined =>
-  (err as { meta?: { statusCode?: number } }).meta?.statusCode
 
 for (const variant of CLIENT_VARIANTS) {
   const tag = `${variant.major}${variant.name.includes('Http') ? 'H' : 'U'}`

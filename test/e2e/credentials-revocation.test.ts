@@ -3,6 +3,7 @@ import * as es9 from '@elastic/elasticsearch'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator, RevocationKind } from '../../lib/testing'
 import { CLIENT_VARIANTS } from '../support/client-variants'
+import { rotatingProvider } from '../support/rotating-provider'
 import type { AnyClient, SignedOptions } from '../support/client-variants'
 
 /**
@@ -19,29 +20,6 @@ const variants = CLIENT_VARIANTS
 const MESSAGES: Record<RevocationKind, RegExp> = {
   expired: /security token included in the request is expired/,
   invalid: /security token included in the request is invalid/,
-}
-
-/**
- * Hands out a new temporary key, valid for an hour, on every call and registers it with the
- * emulator first, like STS: `keys[n]` is the key of call n + 1.
- */
-function rotatingProvider(emu: Emulator, prefix: string) {
-  const keys: string[] = []
-  return {
-    keys,
-    provider: async () => {
-      const n = keys.length + 1
-      const creds = {
-        accessKeyId: `AKID${prefix}${n}`,
-        secretAccessKey: `secret/${prefix}+${n}`,
-        sessionToken: `session-${prefix}-${n}`,
-      }
-      emu.addCredentials(creds)
-      keys.push(creds.accessKeyId)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-      return { ...creds, expiration: new Date(Date.now() + 3600_000) }
-    },
-  }
 }
 
 for (const variant of variants) {
@@ -66,7 +44,7 @@ for (const variant of variants) {
 
     for (const kind of ['expired', 'invalid'] as const) {
       it(`revoked (${kind}) under 100 concurrent requests: one refetch, every request retried once and succeeds`, async () => {
-        const p = rotatingProvider(emu, `BURST${kind.toUpperCase()}`)
+        const p = rotatingProvider(emu, `BURST${kind.toUpperCase()}`, 20)
         const client = make({ credentials: p.provider })
         const index = `burst-${kind}`
         await Promise.all(
@@ -98,7 +76,7 @@ for (const variant of variants) {
       })
 
       it(`revoked (${kind}) during helpers.bulk ingestion: no failed document`, async () => {
-        const p = rotatingProvider(emu, `BULK${kind.toUpperCase()}`)
+        const p = rotatingProvider(emu, `BULK${kind.toUpperCase()}`, 20)
         const client = make({ credentials: p.provider })
         const index = `bulk-${kind}`
         // Revoke the key in use as the 20th request arrives (that one still passes).
