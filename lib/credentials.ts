@@ -138,21 +138,30 @@ export class CredentialCache {
     }
   }
 
+  /**
+   * The credentials to sign with now, when they are at hand without waiting: static ones, or
+   * cached ones not yet stale (starting a due background refresh, as `get()` does); otherwise
+   * undefined, and the caller waits on `get()`. Lets a request be signed without a promise.
+   */
+  peek(): AwsCredentialIdentity | undefined {
+    if (this.#static !== undefined) return this.#static
+    const entry = this.#entry
+    if (entry === undefined) return undefined
+    const now = entry.now()
+    if (now >= entry.staleAt) return undefined
+    if (now >= entry.refreshAt && now >= this.#nextBackgroundAt && !this.#inflight) {
+      this.#nextBackgroundAt = now + BACKGROUND_RETRY_MS
+      // Failure is fine here: the cached credentials stay valid and a later get() retries.
+      this.#fetch().catch(() => {})
+    }
+    return entry.credentials
+  }
+
   /** Resolved credentials; rejects with AwsCredentialsError, or AwsSigV4AbortError on `signal`. */
   get(signal?: AbortSignal): Promise<AwsCredentialIdentity> {
     if (signal?.aborted) return Promise.reject(abortError())
-    if (this.#static !== undefined) return Promise.resolve(this.#static)
-
-    const entry = this.#entry
-    const now = entry?.now() ?? 0
-    if (entry !== undefined && now < entry.staleAt) {
-      if (now >= entry.refreshAt && now >= this.#nextBackgroundAt && !this.#inflight) {
-        this.#nextBackgroundAt = now + BACKGROUND_RETRY_MS
-        // Failure is fine here: the cached credentials stay valid and a later get() retries.
-        this.#fetch().catch(() => {})
-      }
-      return Promise.resolve(entry.credentials)
-    }
+    const ready = this.peek()
+    if (ready !== undefined) return Promise.resolve(ready)
     return raceAbort(
       this.#fetch().then((e) => e.credentials),
       signal,

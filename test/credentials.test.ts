@@ -559,6 +559,62 @@ describe('CredentialCache with a provider', () => {
   })
 })
 
+describe('CredentialCache.peek: credentials at hand, without a promise', () => {
+  it('gives static credentials, forever', () => {
+    const clock = fakeClock()
+    const value = creds('STATIC', new Date(clock.t + MINUTE))
+    const cache = new CredentialCache(value, { now: clock.now })
+    expect(cache.peek()).to.equal(value)
+    clock.t += 24 * 60 * MINUTE
+    expect(cache.peek()).to.equal(value)
+  })
+
+  it('gives nothing before the first fetch, and asks no provider', async () => {
+    const { provider, calls } = scriptedProvider(() => creds('A'))
+    const cache = new CredentialCache(provider)
+    expect(cache.peek()).to.equal(undefined)
+    await flush()
+    expect(calls).to.have.length(0)
+  })
+
+  it('gives what get() resolved while fresh, nothing once stale or invalidated', async () => {
+    const clock = fakeClock()
+    const { provider } = scriptedProvider(
+      () => creds('A', new Date(clock.t + 60 * MINUTE)),
+      () => creds('B', new Date(clock.t + 60 * MINUTE)),
+    )
+    const cache = new CredentialCache(provider, { now: clock.now })
+    const first = await cache.get()
+    expect(cache.peek()).to.equal(first)
+    clock.t += 55 * MINUTE // the stale point (expiration - margin)
+    expect(cache.peek()).to.equal(undefined)
+    const second = await cache.get()
+    expect(second.accessKeyId).to.equal('B')
+    expect(cache.peek()).to.equal(second)
+    cache.invalidate(second)
+    expect(cache.peek()).to.equal(undefined)
+  })
+
+  it('starts the due background refresh once, as get() does, and serves the cached ones meanwhile', async () => {
+    const clock = fakeClock()
+    const refresh = deferred<AwsCredentialIdentity>()
+    const { provider, calls } = scriptedProvider(
+      () => creds('OLD', new Date(clock.t + 60 * MINUTE)),
+      () => refresh.promise,
+    )
+    const cache = new CredentialCache(provider, { now: clock.now })
+    await cache.get()
+    clock.t += 50 * MINUTE // 2x margin before expiration
+    for (let i = 0; i < 10; i++) expect(cache.peek()?.accessKeyId).to.equal('OLD')
+    await flush()
+    expect(calls).to.have.length(2)
+    refresh.resolve(creds('NEW', new Date(clock.t + 60 * MINUTE)))
+    await flush()
+    expect(cache.peek()?.accessKeyId).to.equal('NEW')
+    expect(calls).to.have.length(2)
+  })
+})
+
 describe('CredentialCache never leaks secrets', () => {
   it('util.inspect and JSON.stringify show no secret or token', async () => {
     const staticCache = new CredentialCache(creds('AKIDSTATIC'))
