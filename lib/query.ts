@@ -1,57 +1,79 @@
-import { getCanonicalQuery } from '@smithy/signature-v4'
-import type { HttpRequest, QueryParameterBag } from '@smithy/types'
+import type { QueryParameterBag } from '@smithy/types'
 import { AwsSigV4RequestError } from './errors'
 import { PRESIGNED_QUERY_PARAMETERS } from './constants'
+import { uriEscape } from './uri-escape'
 
-/** A query string decoded into the parameter bag the smithy signer takes, and its canonical form. */
-export interface CanonicalQuery {
-  /** Decoded parameters; a key that repeats maps to an array. */
-  parameters: QueryParameterBag
-  /**
-   * The canonical SigV4 query string: RFC 3986 encoding (space as `%20`, `* ! ' ( )` encoded),
-   * sorted by key then value. This exact string is what goes on the wire.
-   */
-  canonical: string
+/**
+ * The canonical SigV4 query string for the query string the client built (Node's
+ * `querystring.stringify`, which leaves `! ' ( ) *` raw) or one a user passed: every key and
+ * value decoded, then RFC 3986-encoded (space as `%20`, `* ! ' ( )` encoded), the pairs sorted
+ * by key, then by value. This exact string is what goes on the wire, so the server rebuilds
+ * exactly what was signed. One pass, no parameter bag: it is on every request's path.
+ */
+export function canonicalQuery(querystring: string | undefined): string {
+  if (!querystring) return ''
+  const pairs = decodedPairs(querystring)
+  for (const pair of pairs) {
+    pair[0] = uriEscape(pair[0])
+    pair[1] = uriEscape(pair[1])
+  }
+  if (pairs.length > 1) pairs.sort(byKeyThenValue)
+  let out = ''
+  for (const [key, value] of pairs) out += out === '' ? `${key}=${value}` : `&${key}=${value}`
+  return out
 }
 
 /**
- * Parses the query string the client built (Node's `querystring.stringify`, which leaves
- * `! ' ( ) *` raw) or one a user passed, and re-encodes it canonically. Sending the canonical
- * string itself means the server rebuilds exactly what was signed.
+ * The same parameters decoded into the bag `@smithy/signature-v4` takes (a key that repeats maps
+ * to an array), for the signing path that goes through smithy.
  */
-export function canonicalizeQuery(querystring: string | undefined): CanonicalQuery {
+export function queryParameters(querystring: string | undefined): QueryParameterBag {
   const parameters: QueryParameterBag = Object.create(null)
-  if (querystring) {
-    for (const pair of querystring.split('&')) {
-      if (pair === '') continue
-      const eq = pair.indexOf('=')
-      const key = decodeComponent(eq === -1 ? pair : pair.slice(0, eq))
-      if (key === '__proto__') {
-        // The smithy signer collects parameters in a plain object, where this name is the
-        // prototype: the canonical query would come out as "[object Object]".
-        throw new AwsSigV4RequestError(
-          'A query parameter named "__proto__" cannot be signed. Nothing was sent.',
-        )
-      }
-      checkNotReserved(key)
-      const value = eq === -1 ? '' : decodeComponent(pair.slice(eq + 1))
-      const existing = parameters[key]
-      if (existing === undefined || existing === null) parameters[key] = value
-      else if (Array.isArray(existing)) existing.push(value)
-      else parameters[key] = [existing, value]
-    }
+  if (!querystring) return parameters
+  for (const [key, value] of decodedPairs(querystring)) {
+    const existing = parameters[key]
+    if (existing === undefined || existing === null) parameters[key] = value
+    else if (Array.isArray(existing)) existing.push(value)
+    else parameters[key] = [existing, value]
   }
-  return { parameters, canonical: getCanonicalQuery({ query: parameters } as HttpRequest) }
+  return parameters
+}
+
+/** The `key=value` pairs, decoded, in order; a key without `=` has the value ''. */
+function decodedPairs(querystring: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = []
+  for (const pair of querystring.split('&')) {
+    if (pair === '') continue
+    const eq = pair.indexOf('=')
+    const key = decodeComponent(eq === -1 ? pair : pair.slice(0, eq))
+    checkSignable(key)
+    pairs.push([key, eq === -1 ? '' : decodeComponent(pair.slice(eq + 1))])
+  }
+  return pairs
+}
+
+/** As smithy orders them: by key, and a repeated key's pairs by value. */
+function byKeyThenValue(a: [string, string], b: [string, string]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1
+  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0
 }
 
 const RESERVED = new Set(PRESIGNED_QUERY_PARAMETERS.map((name) => name.toLowerCase()))
 
 /**
- * SigV4 reads these names as query-string authentication (a presigned URL): smithy's signer
- * leaves `X-Amz-Signature` out of the canonical query, and AWS would see two ways of signing in
- * one request. Refused by name only: the value may be a signature or a token.
+ * Refuses the names no request signed in its headers can carry.
+ * - `__proto__`: smithy's signer collects parameters in a plain object, where this name is the
+ *   prototype: its canonical query would come out as "[object Object]".
+ * - SigV4's presigned-URL names: SigV4 reads them as query-string authentication, smithy's
+ *   signer leaves `X-Amz-Signature` out of the canonical query, and AWS would see two ways of
+ *   signing in one request. Refused by name only: the value may be a signature or a token.
  */
-function checkNotReserved(key: string): void {
+function checkSignable(key: string): void {
+  if (key === '__proto__') {
+    throw new AwsSigV4RequestError(
+      'A query parameter named "__proto__" cannot be signed. Nothing was sent.',
+    )
+  }
   if (!RESERVED.has(key.toLowerCase())) return
   throw new AwsSigV4RequestError(
     `The query parameter "${key}" is reserved for SigV4 query-string signing (presigned URLs) ` +

@@ -8,7 +8,7 @@ import type { ConnectionContext, SignedTransportRequest, TransportRequest } from
 import type { RequestToSign, SigningContext } from './sigv4'
 import { mergeHeaders, headerString } from './headers'
 import { isReadable, preparePayload } from './payload'
-import { canonicalizeQuery } from './query'
+import { canonicalQuery } from './query'
 import { describeSignature, signRequest } from './sigv4'
 import { AwsSigV4AbortError } from './errors'
 import { withPlainMediaTypes } from './compat'
@@ -59,7 +59,7 @@ export class RequestSigner {
 
     // 3. Path and query exactly as they go on the wire; the query is re-encoded canonically.
     const path = withoutDotSegments(params.path.startsWith('/') ? params.path : `/${params.path}`)
-    const query = canonicalizeQuery(params.querystring)
+    const query = canonicalQuery(params.querystring)
     const toSign: RequestToSign = {
       method: params.method,
       host: connection.target.host,
@@ -83,7 +83,7 @@ export class RequestSigner {
 
     return {
       params: withSecretsHidden(
-        { method: params.method, path, querystring: query.canonical, body: payload.body },
+        { method: params.method, path, querystring: query, body: payload.body },
         headers,
         sigv4,
       ),

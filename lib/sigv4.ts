@@ -5,9 +5,9 @@
 import { createHash, createHmac } from 'node:crypto'
 import { SignatureV4, createScope, getCanonicalHeaders } from '@smithy/signature-v4'
 import type { AwsCredentialIdentity, ChecksumConstructor, HttpRequest } from '@smithy/types'
-import type { CanonicalQuery } from './query'
 import { ALGORITHM_IDENTIFIER, KEY_TYPE_IDENTIFIER, SHA256_HEADER } from './constants'
 import { NodeSha256 } from './sha256'
+import { queryParameters } from './query'
 
 /**
  * The parts of a request that are signed, as they will go on the wire. Only these headers are
@@ -20,7 +20,8 @@ export interface RequestToSign {
   host: string
   /** The path exactly as sent (already percent-encoded by the client, path prefix included). */
   path: string
-  query: CanonicalQuery
+  /** The canonical query string (query.ts `canonicalQuery`), which is also the one sent. */
+  query: string
   /** Further headers to sign (lower-case names): `content-type`, and any the user opted into. */
   headers: Record<string, string>
   /** Hex SHA-256 of the body, or `UNSIGNED-PAYLOAD`. */
@@ -238,7 +239,8 @@ function toSmithyRequest(req: RequestToSign): HttpRequest {
     protocol: 'https:',
     hostname: req.host,
     path: req.path,
-    query: req.query.parameters,
+    // The canonical query decoded again: smithy canonicalises it itself, to the same string.
+    query: queryParameters(req.query),
     headers,
   }
 }

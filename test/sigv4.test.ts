@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { describeSignature, signRequest } from '../lib/sigv4'
 import type { RequestToSign, SigningContext } from '../lib/sigv4'
-import { canonicalizeQuery } from '../lib/query'
+import { canonicalQuery } from '../lib/query'
 import { NodeSha256, sha256Hex } from '../lib/sha256'
 import { loadVectors, suiteAvailable, SUITE_DIR } from './support/aws-test-suite'
 import type { Vector } from './support/aws-test-suite'
@@ -23,7 +23,7 @@ function toSigningInput(v: Vector): { req: RequestToSign; ctx: SigningContext } 
   }
   const q = v.request.target.indexOf('?')
   const path = q === -1 ? v.request.target : v.request.target.slice(0, q)
-  const query = canonicalizeQuery(q === -1 ? '' : v.request.target.slice(q + 1))
+  const query = canonicalQuery(q === -1 ? '' : v.request.target.slice(q + 1))
   const c = v.context
   const withToken = c.credentials.token !== undefined && c.omit_session_token !== true
   const ctx: SigningContext = {
