@@ -1,4 +1,5 @@
 import { inspect } from 'node:util'
+import type { AwsCredentialIdentity } from '@smithy/types'
 import type { SignedTransportRequest } from './transport'
 import type { SigV4Headers } from './sigv4'
 
@@ -85,6 +86,12 @@ export function withoutEchoedSecrets(text: string, signed: SignedTransportReques
     if (out.includes(secret)) out = out.split(secret).join(placeholder)
   }
   return out
+}
+
+/** The session token is a credential: a description shows that it was signed, never its value. */
+export function redactToken(text: string, credentials: AwsCredentialIdentity): string {
+  const token = credentials.sessionToken
+  return token ? text.split(token).join('<redacted session token>') : text
 }
 
 /** Makes an own property non-enumerable, so copies of the object leave it out. */

@@ -9,7 +9,7 @@ import type { RequestToSign, SigningContext } from './sigv4'
 import { mergeHeaders, headerString } from './headers'
 import { isReadable, preparePayload } from './payload'
 import { canonicalQuery } from './query'
-import { describeSignature, signRequest } from './sigv4'
+import { signRequest } from './sigv4'
 import { AwsSigV4AbortError } from './errors'
 import { withPlainMediaTypes } from './compat'
 import { withSecretsHidden } from './redaction'
@@ -78,16 +78,17 @@ export class RequestSigner {
       sha256,
     }
     throwIfAborted(signal)
-    const sigv4 = await signRequest(toSign, ctx)
+    const signature = await signRequest(toSign, ctx)
     throwIfAborted(signal)
 
     return {
       params: withSecretsHidden(
         { method: params.method, path, querystring: query, body: payload.body },
         headers,
-        sigv4,
+        signature.headers,
       ),
-      describe: () => describeSignature(toSign, ctx),
+      // What was signed, from the very path that signed it.
+      describe: signature.describe,
       credentials: ctx.credentials,
       replayable: !isReadable(payload.body),
     }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import { Hash } from '@smithy/core/serde'
 import type { Checksum, ChecksumConstructor, SourceData } from '@smithy/types'
 
@@ -14,6 +14,18 @@ export class NodeSha256 extends Hash implements Checksum {
   }
 }
 
+type OneShotHash = (algorithm: string, data: string | Uint8Array, outputEncoding: 'hex') => string
+
+/** `crypto.hash` (Node 20.12 and later): one native call, no Hash object to create. */
+const oneShot = (crypto as { hash?: OneShotHash }).hash
+
+/** Hex SHA-256 of text (as UTF-8) or bytes, with Node's native crypto, now; no copy of bytes. */
+export function sha256HexNow(data: string | Uint8Array): string {
+  return oneShot !== undefined
+    ? oneShot('sha256', data, 'hex')
+    : crypto.createHash('sha256').update(data).digest('hex')
+}
+
 /**
  * Hex SHA-256 of a payload. With the native constructor (or none) this is one native call with
  * no copy of the bytes; with another (e.g. `@aws-crypto/sha256-js`) it goes through that one.
@@ -22,9 +34,7 @@ export async function sha256Hex(
   data: string | Uint8Array,
   sha256?: ChecksumConstructor,
 ): Promise<string> {
-  if (sha256 === undefined || sha256 === NodeSha256) {
-    return createHash('sha256').update(data).digest('hex')
-  }
+  if (sha256 === undefined || sha256 === NodeSha256) return sha256HexNow(data)
   const hash = new sha256()
   hash.update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
   return Buffer.from(await hash.digest()).toString('hex')

@@ -1,13 +1,19 @@
 /**
  * SigV4 over a request description ({@link RequestToSign}): the canonical request, the string
- * to sign and the signature, through smithy's canonicalisation. Knows nothing of the transport.
+ * to sign and the signature. Knows nothing of the transport.
+ *
+ * With Node's native hash (the default) it signs in one synchronous pass over the written-out
+ * canonicalisation of canonical-request.ts; with any other hash constructor it goes through
+ * `@smithy/signature-v4` (smithy-signer.ts), AWS's own signer, which is also the reference the
+ * written-out path is tested against.
  */
-import { createHash, createHmac } from 'node:crypto'
-import { SignatureV4, createScope, getCanonicalHeaders } from '@smithy/signature-v4'
-import type { AwsCredentialIdentity, ChecksumConstructor, HttpRequest } from '@smithy/types'
+import { createHmac } from 'node:crypto'
+import type { AwsCredentialIdentity, ChecksumConstructor } from '@smithy/types'
 import { ALGORITHM_IDENTIFIER, KEY_TYPE_IDENTIFIER, SHA256_HEADER } from './constants'
-import { NodeSha256 } from './sha256'
-import { queryParameters } from './query'
+import { amzDate, canonicalHeaders, canonicalRequest } from './canonical-request'
+import { NodeSha256, sha256HexNow } from './sha256'
+import { describeWithSmithy, signWithSmithy } from './smithy-signer'
+import { redactToken } from './redaction'
 
 /**
  * The parts of a request that are signed, as they will go on the wire. Only these headers are
@@ -50,135 +56,69 @@ export interface SigV4Headers {
   'x-amz-security-token'?: string
 }
 
-/**
- * Signs with `@smithy/signature-v4`, AWS's own signer: it canonicalises the path (normalised,
- * encoded once more, as for every service but S3), the query and the headers, derives the
- * signing key and computes the signature.
- *
- * With the default native hash, the last steps (hash of the canonical request, signing key,
- * HMAC) call Node's crypto directly on smithy's canonical request; see {@link signNative}.
- * With any other hash constructor the request goes through smithy's own `sign`, hashing
- * with that constructor throughout.
- */
-export async function signRequest(req: RequestToSign, ctx: SigningContext): Promise<SigV4Headers> {
-  const h = ctx.sha256 === NodeSha256 ? signNative(req, ctx) : await signWithSmithy(req, ctx)
-  const out: SigV4Headers = {
-    host: req.host,
-    authorization: h.authorization,
-    'x-amz-date': h['x-amz-date'],
-  }
-  if (req.signPayloadHashHeader !== false) out['x-amz-content-sha256'] = req.payloadHash
-  if (h['x-amz-security-token'] !== undefined)
-    out['x-amz-security-token'] = h['x-amz-security-token']
-  return out
-}
-
 /** What was signed, for comparing with what AWS says it expected. Never includes secrets. */
 export interface SignatureDescription {
   canonicalRequest: string
   stringToSign: string
 }
 
-/** The canonical request and string to sign of {@link signRequest}, session token redacted. */
-export function describeSignature(req: RequestToSign, ctx: SigningContext): SignatureDescription {
-  const { canonicalRequest, stringToSign } = canonicalize(req, ctx)
-  return { canonicalRequest: redactToken(canonicalRequest, ctx.credentials), stringToSign }
+export interface Signature {
+  headers: SigV4Headers
+  /** The canonical request and string to sign this signature was computed over, token redacted. */
+  describe(): SignatureDescription
 }
 
 /**
- * What smithy's `sign` does for a header-signed request, with the same canonical request, but
- * hashing with Node's crypto directly and keeping the signing key per credentials object:
- * smithy's path copies the request, awaits a dozen promises, converts every string to bytes and
- * computes an extra HMAC per request to look its key cache up, which together cost more than
- * the hashing itself on a small request.
+ * Signs a request: synchronously over the written-out canonicalisation when the context's hash
+ * is Node's native one ({@link signNow}), through smithy's own `sign` for any other.
  */
-function signNative(req: RequestToSign, ctx: SigningContext): Record<string, string> {
-  const { headers, stringToSign, scope, shortDate, signedHeaders } = canonicalize(req, ctx)
-  const { credentials, region, service } = ctx
-  const signature = createHmac('sha256', signingKey(credentials, shortDate, region, service))
-    .update(stringToSign)
-    .digest('hex')
-  headers.authorization =
-    `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, ` +
-    `SignedHeaders=${signedHeaders}, Signature=${signature}`
-  return headers
-}
-
-/** smithy's own `sign`, hashing with the context's hash constructor throughout. */
-async function signWithSmithy(
-  req: RequestToSign,
-  ctx: SigningContext,
-): Promise<Record<string, string>> {
-  const signed = await signerFor(ctx).sign(toSmithyRequest(req), {
-    signingDate: ctx.signingDate,
-    unsignableHeaders: unsignable(req),
-  })
-  return signed.headers
-}
-
-/** The session token is a credential: show that it was signed, never its value. */
-function redactToken(text: string, credentials: AwsCredentialIdentity): string {
-  const token = credentials.sessionToken
-  return token ? text.split(token).join('<redacted session token>') : text
-}
-
-interface Canonical {
-  /** The request's headers, with `x-amz-date` (and the session token) added. */
-  headers: Record<string, string>
-  canonicalRequest: string
-  stringToSign: string
-  /** `<date>/<region>/<service>/aws4_request` */
-  scope: string
-  shortDate: string
-  /** `SignedHeaders`: the signed header names, `;`-separated. */
-  signedHeaders: string
-}
-
-/** smithy's signer, for its canonicalisation (protected methods) only. */
-class Canonicalizer extends SignatureV4 {
-  /**
-   * Canonical request (smithy's own `createCanonicalRequest` and `getCanonicalHeaders`) and
-   * string to sign, the one path both signing and describing take.
-   */
-  canonicalize(req: RequestToSign, ctx: SigningContext): Canonical {
-    const { credentials } = ctx
-    this.validateResolvedCredentials(credentials)
-    const request = toSmithyRequest(req)
-    const { longDate, shortDate } = this.formatDate(ctx.signingDate)
-    request.headers['x-amz-date'] = longDate
-    if (credentials.sessionToken) {
-      request.headers['x-amz-security-token'] = credentials.sessionToken
-    }
-    const canonicalHeaders = getCanonicalHeaders(request, unsignable(req))
-    const canonicalRequest = this.createCanonicalRequest(request, canonicalHeaders, req.payloadHash)
-    const scope = createScope(shortDate, ctx.region, ctx.service)
-    const hashed = createHash('sha256').update(canonicalRequest).digest('hex')
-    return {
-      headers: request.headers,
-      canonicalRequest,
-      stringToSign: `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${hashed}`,
-      scope,
-      shortDate,
-      signedHeaders: this.getCanonicalHeaderList(canonicalHeaders),
-    }
+export async function signRequest(req: RequestToSign, ctx: SigningContext): Promise<Signature> {
+  if (ctx.sha256 === NodeSha256) return signNow(req, ctx)
+  const signed = await signWithSmithy(req, ctx)
+  return {
+    headers: sigV4Headers(req, signed.authorization, signed['x-amz-date'], ctx.credentials),
+    describe: () => describeWithSmithy(req, ctx),
   }
 }
 
 /**
- * Uses none of the signer's own settings but `uriEscapePath` (credentials, region and service
- * come from the signing context).
+ * Signs a request with Node's native crypto, in one synchronous pass: canonical request,
+ * string to sign, signing key (kept per credentials object and scope), HMAC. Gives exactly what
+ * smithy's `sign` gives (test/sigv4.test.ts holds it to that), without its request copies, a
+ * dozen awaits, byte conversions and the extra HMAC per request its key cache costs.
  */
-const CANONICALIZER = new Canonicalizer({
-  credentials: { accessKeyId: '', secretAccessKey: '' },
-  region: 'unused',
-  service: 'unused',
-  sha256: NodeSha256,
-  uriEscapePath: true,
-  applyChecksum: false,
-})
+export function signNow(req: RequestToSign, ctx: Omit<SigningContext, 'sha256'>): Signature {
+  const { credentials, region, service } = ctx
+  const longDate = amzDate(ctx.signingDate)
+  const shortDate = longDate.slice(0, 8)
+  const token = credentials.sessionToken
+  const headers = canonicalHeaders(req, longDate, token)
+  const canonical = canonicalRequest(req, headers)
+  const scope = `${shortDate}/${region}/${service}/${KEY_TYPE_IDENTIFIER}`
+  const stringToSign = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${sha256HexNow(canonical)}`
+  const signature = createHmac('sha256', signingKey(credentials, shortDate, region, service))
+    .update(stringToSign)
+    .digest('hex')
+  const authorization =
+    `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, ` +
+    `SignedHeaders=${headers.signed}, Signature=${signature}`
+  return {
+    headers: sigV4Headers(req, authorization, longDate, credentials),
+    describe: () => ({ canonicalRequest: redactToken(canonical, credentials), stringToSign }),
+  }
+}
 
-function canonicalize(req: RequestToSign, ctx: SigningContext): Canonical {
-  return CANONICALIZER.canonicalize(req, ctx)
+/** SigV4's own headers, in the order they are sent. */
+function sigV4Headers(
+  req: RequestToSign,
+  authorization: string,
+  longDate: string,
+  credentials: AwsCredentialIdentity,
+): SigV4Headers {
+  const out: SigV4Headers = { host: req.host, authorization, 'x-amz-date': longDate }
+  if (req.signPayloadHashHeader !== false) out[SHA256_HEADER] = req.payloadHash
+  if (credentials.sessionToken) out['x-amz-security-token'] = credentials.sessionToken
+  return out
 }
 
 /**
@@ -207,40 +147,4 @@ function signingKey(
   }
   signingKeys.set(credentials, { secret, scope, key })
   return key
-}
-
-function signerFor(ctx: SigningContext): SignatureV4 {
-  return new SignatureV4({
-    credentials: ctx.credentials,
-    region: ctx.region,
-    service: ctx.service,
-    sha256: ctx.sha256,
-    uriEscapePath: true,
-    applyChecksum: false,
-  })
-}
-
-const PAYLOAD_HASH_UNSIGNED = new Set([SHA256_HEADER])
-
-function unsignable(req: RequestToSign): Set<string> | undefined {
-  return req.signPayloadHashHeader === false ? PAYLOAD_HASH_UNSIGNED : undefined
-}
-
-function toSmithyRequest(req: RequestToSign): HttpRequest {
-  // The hash header is always given, since the signer takes the payload hash from it; whether
-  // it is also signed (and sent) is up to `unsignable`.
-  const headers: Record<string, string> = {
-    ...req.headers,
-    host: req.host,
-    [SHA256_HEADER]: req.payloadHash,
-  }
-  return {
-    method: req.method,
-    protocol: 'https:',
-    hostname: req.host,
-    path: req.path,
-    // The canonical query decoded again: smithy canonicalises it itself, to the same string.
-    query: queryParameters(req.query),
-    headers,
-  }
 }

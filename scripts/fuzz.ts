@@ -10,6 +10,8 @@
  * random, printed) picks the seed. On a failure fast-check prints the counterexample, the seed
  * and the shrink path: rerun with that FUZZ_SEED to reproduce it. Exits 1 on a failure.
  * Everything runs in-process against the local verifying emulator; nothing leaves the machine.
+ * It also signs FUZZ_RUNS requests and query strings both ways, written out and through
+ * `@smithy/signature-v4` (test/support/sigv4-differential.ts), which must agree exactly.
  */
 import fc from 'fast-check'
 import {
@@ -19,6 +21,7 @@ import {
   startFuzzEnv,
   transportProperty,
 } from '../test/reliability/fuzz-properties'
+import { queryProperty, signingProperty } from '../test/support/sigv4-differential'
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name]
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
     ['index/get', documentProperty(env) as never, runs],
     ['client headers', clientHeadersProperty(env) as never, Math.max(1, Math.ceil(runs / 3))],
     ['1-5 MB bodies', hugeBodyProperty(env) as never, Math.max(1, Math.ceil(runs / 200))],
+    ['SigV4 written out vs smithy', signingProperty() as never, runs],
+    ['canonical query written out vs smithy', queryProperty() as never, runs],
   ]
   let failed = false
   try {

@@ -1,11 +1,14 @@
 import { expect } from 'chai'
+import fc from 'fast-check'
 import { Sha256 } from '@aws-crypto/sha256-js'
-import { describeSignature, signRequest } from '../lib/sigv4'
-import type { RequestToSign, SigningContext } from '../lib/sigv4'
+import { signNow, signRequest } from '../lib/sigv4'
+import type { RequestToSign, Signature, SigningContext } from '../lib/sigv4'
 import { canonicalQuery } from '../lib/query'
 import { NodeSha256, sha256Hex } from '../lib/sha256'
 import { loadVectors, suiteAvailable, SUITE_DIR } from './support/aws-test-suite'
 import type { Vector } from './support/aws-test-suite'
+import { newStats, signedBySmithy, signedLean, signingProperty } from './support/sigv4-differential'
+import { fuzzSeed } from './reliability/fuzz-properties'
 
 /**
  * Turns a vector's raw request into what our signing path takes. Headers that repeat are
@@ -59,6 +62,12 @@ function authorizationIn(signedRequest: string): string {
   return /^Authorization:(.*)$/m.exec(signedRequest)?.[1] ?? ''
 }
 
+/** The two ways a request is signed: written out with Node's crypto, and smithy's own `sign`. */
+const WAYS: Array<[string, (req: RequestToSign, ctx: SigningContext) => Promise<Signature>]> = [
+  ['written out (native hash)', async (req, ctx) => signNow(req, ctx)],
+  ['smithy (sha256-js)', (req, ctx) => signRequest(req, { ...ctx, sha256: Sha256 })],
+]
+
 describe('sigv4: AWS SigV4 test suite', () => {
   before(function () {
     if (!suiteAvailable()) throw new Error(`AWS SigV4 test suite not found at ${SUITE_DIR}`)
@@ -81,38 +90,79 @@ describe('sigv4: AWS SigV4 test suite', () => {
       ? 'as expected'
       : 'as its normalized twin expects (non-S3 signer)'
 
-    it(`${v.name}: canonical request, string to sign and signature ${what}`, async () => {
-      expect(expectedFrom, `twin of ${v.name}`).to.exist
-      const expected = expectedFrom!.expected
-      const { req, ctx } = toSigningInput(v)
-      req.payloadHash = await sha256Hex(v.request.body)
+    for (const [way, sign] of WAYS) {
+      it(`${v.name}, ${way}: canonical request, string to sign and signature ${what}`, async () => {
+        expect(expectedFrom, `twin of ${v.name}`).to.exist
+        const expected = expectedFrom!.expected
+        const { req, ctx } = toSigningInput(v)
+        req.payloadHash = await sha256Hex(v.request.body)
 
-      const token = ctx.credentials.sessionToken
-      const redact = (s: string): string =>
-        token ? s.split(token).join('<redacted session token>') : s
-      const described = await describeSignature(req, ctx)
-      expect(described.canonicalRequest).to.equal(redact(expected.canonicalRequest))
-      expect(described.stringToSign).to.equal(expected.stringToSign)
+        const token = ctx.credentials.sessionToken
+        const redact = (s: string): string =>
+          token ? s.split(token).join('<redacted session token>') : s
+        const signed = await sign(req, ctx)
+        const described = signed.describe()
+        expect(described.canonicalRequest).to.equal(redact(expected.canonicalRequest))
+        expect(described.stringToSign).to.equal(expected.stringToSign)
 
-      const signed = await signRequest(req, ctx)
-      expect(signatureOf(signed.authorization)).to.equal(expected.signature)
-      if (v.context.normalize) {
-        expect(signed.authorization).to.equal(authorizationIn(expected.signedRequest))
-      }
-      expect(signed['x-amz-date']).to.equal('20150830T123600Z')
-      expect(signed['x-amz-security-token']).to.equal(token)
-      expect('x-amz-content-sha256' in signed).to.equal(v.context.sign_body)
-    })
+        expect(signatureOf(signed.headers.authorization)).to.equal(expected.signature)
+        if (v.context.normalize) {
+          expect(signed.headers.authorization).to.equal(authorizationIn(expected.signedRequest))
+        }
+        expect(signed.headers['x-amz-date']).to.equal('20150830T123600Z')
+        expect(signed.headers['x-amz-security-token']).to.equal(token)
+        expect('x-amz-content-sha256' in signed.headers).to.equal(v.context.sign_body)
+      })
+    }
   }
 
-  it('@aws-crypto/sha256-js and native crypto give identical signatures on every case', async () => {
+  it('signed both ways, every case gives the very same canonical request, string to sign and headers', async () => {
     for (const v of vectors) {
       const { req, ctx } = toSigningInput(v)
       req.payloadHash = await sha256Hex(v.request.body, Sha256)
       expect(req.payloadHash).to.equal(await sha256Hex(v.request.body))
-      const js = await signRequest(req, { ...ctx, sha256: Sha256 })
-      const native = await signRequest(req, ctx)
-      expect(js.authorization, v.name).to.equal(native.authorization)
+      const lean = signedLean(req, ctx)
+      expect(lean.error, v.name).to.equal(undefined)
+      expect(lean, v.name).to.deep.equal(await signedBySmithy(req, ctx))
+    }
+  })
+
+  it('the native hash takes the written-out path, any other smithy', async () => {
+    const { req, ctx } = toSigningInput(vectors[0])
+    // Same input, same result: only which code ran differs, seen through a hash that counts.
+    let constructed = 0
+    class CountingSha256 extends Sha256 {
+      constructor(secret?: ConstructorParameters<typeof Sha256>[0]) {
+        super(secret)
+        constructed++
+      }
+    }
+    const native = await signRequest(req, ctx)
+    expect(constructed).to.equal(0)
+    const custom = await signRequest(req, { ...ctx, sha256: CountingSha256 })
+    expect(constructed).to.be.greaterThan(0)
+    expect(custom.headers).to.deep.equal(native.headers)
+  })
+})
+
+describe('sigv4: written out vs smithy, fuzzed requests', function () {
+  this.timeout(300_000)
+  const seed = fuzzSeed()
+  const runs = 3000
+
+  it(`${runs} requests (seed ${seed}): identical canonical request, string to sign and headers, or the same error`, async () => {
+    const stats = newStats()
+    await fc.assert(signingProperty(stats), { seed, numRuns: runs })
+    expect(stats.runs).to.equal(runs)
+    // The fuzz reaches every branch: refusals, other headers, unusual paths, tokens, queries.
+    for (const reached of [
+      'errors',
+      'otherHeaders',
+      'unusualPaths',
+      'withToken',
+      'withQuery',
+    ] as const) {
+      expect(stats[reached], reached).to.be.greaterThan(runs / 100)
     }
   })
 })
