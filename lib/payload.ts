@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import type { RequestBody } from './transport'
 import type { ChecksumConstructor } from './sha256'
-import { sha256Hex } from './sha256'
+import { NodeSha256, sha256Hex, sha256HexNow } from './sha256'
 import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD } from './constants'
 import { AwsSigV4AbortError, AwsSigV4RequestError } from './errors'
 
@@ -31,18 +31,6 @@ export async function preparePayload(
   body: RequestBody,
   options: PayloadOptions,
 ): Promise<PreparedPayload> {
-  if (body === undefined || body === null || body === '') {
-    // A service that takes no payload signing (VPC Lattice) refuses the empty hash as well.
-    return {
-      body,
-      hash: options.unsignedPayload === true ? UNSIGNED_PAYLOAD : EMPTY_PAYLOAD_SHA256,
-    }
-  }
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    const hash =
-      options.unsignedPayload === true ? UNSIGNED_PAYLOAD : await sha256Hex(body, options.sha256)
-    return { body, hash }
-  }
   if (isReadable(body)) {
     if (options.unsignedPayload !== false) return { body, hash: UNSIGNED_PAYLOAD }
     const bytes = await bufferStream(body, options.maxBodyBytes, options.signal)
@@ -52,7 +40,47 @@ export async function preparePayload(
       contentLength: bytes.length,
     }
   }
-  throw new AwsSigV4RequestError(
+  const sha256 = options.sha256
+  if (sha256 === undefined || sha256 === NodeSha256) {
+    return preparePayloadNow(body, options.unsignedPayload)
+  }
+  if (isEmpty(body)) return emptyPayload(body, options.unsignedPayload)
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const hash = options.unsignedPayload === true ? UNSIGNED_PAYLOAD : await sha256Hex(body, sha256)
+    return { body, hash }
+  }
+  throw unsignableBody(body)
+}
+
+/**
+ * The payload of a body that needs no reading (none, a string, bytes), hashed now with Node's
+ * native SHA-256, or marked unsigned. A stream has to be read first: {@link preparePayload}.
+ */
+export function preparePayloadNow(
+  body: RequestBody,
+  unsignedPayload: boolean | 'streams',
+): PreparedPayload {
+  if (isEmpty(body)) return emptyPayload(body, unsignedPayload)
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    return { body, hash: unsignedPayload === true ? UNSIGNED_PAYLOAD : sha256HexNow(body) }
+  }
+  throw unsignableBody(body)
+}
+
+function isEmpty(body: RequestBody): body is null | undefined | '' {
+  return body === undefined || body === null || body === ''
+}
+
+function emptyPayload(
+  body: null | undefined | '',
+  unsignedPayload: boolean | 'streams',
+): PreparedPayload {
+  // A service that takes no payload signing (VPC Lattice) refuses the empty hash as well.
+  return { body, hash: unsignedPayload === true ? UNSIGNED_PAYLOAD : EMPTY_PAYLOAD_SHA256 }
+}
+
+function unsignableBody(body: unknown): AwsSigV4RequestError {
+  return new AwsSigV4RequestError(
     `Cannot sign a request body of type ${typeof body}: expected a string, Buffer or Readable stream. Nothing was sent.`,
   )
 }

@@ -2,14 +2,17 @@
  * One attempt of a transport request, signed: the headers, body, path and query as they will go
  * on the wire, the credentials, then SigV4 (sigv4.ts) over exactly that.
  */
+import type { AwsCredentialIdentity } from '@smithy/types'
 import type { ChecksumConstructor } from './sha256'
 import type { CredentialCache } from './credentials'
 import type { ConnectionContext, SignedTransportRequest, TransportRequest } from './transport'
-import type { RequestToSign, SigningContext } from './sigv4'
+import type { PreparedPayload } from './payload'
+import type { RequestToSign, Signature } from './sigv4'
 import { mergeHeaders, headerString } from './headers'
-import { isReadable, preparePayload } from './payload'
+import { isReadable, preparePayload, preparePayloadNow } from './payload'
 import { canonicalQuery } from './query'
-import { signRequest } from './sigv4'
+import { signNow, signRequest } from './sigv4'
+import { NodeSha256 } from './sha256'
 import { AwsSigV4AbortError } from './errors'
 import { withPlainMediaTypes } from './compat'
 import { withSecretsHidden } from './redaction'
@@ -34,17 +37,49 @@ export class RequestSigner {
     this.#options = options
   }
 
+  /**
+   * Signs the request now, without a promise, when nothing has to be waited for: credentials
+   * at hand (static, or cached and fresh), a body that needs no reading (none, a string, bytes)
+   * and Node's native hash. Otherwise undefined, and {@link sign} does it. Throws what `sign`
+   * rejects with (an aborted signal, a bad header or body, an unsignable query).
+   */
+  signSync(
+    params: TransportRequest,
+    connection: ConnectionContext,
+    signal?: AbortSignal,
+  ): SignedTransportRequest | undefined {
+    throwIfAborted(signal)
+    if (this.#options.sha256 !== NodeSha256 || isReadable(params.body)) return undefined
+    const credentials = this.#options.credentials.peek()
+    if (credentials === undefined) return undefined
+    const headers = headersToSend(params, connection)
+    const attempt = attemptOf(
+      params,
+      connection,
+      headers,
+      preparePayloadNow(params.body, connection.unsignedPayload),
+    )
+    const signature = signNow(attempt.toSign, {
+      credentials,
+      region: connection.target.region,
+      service: connection.target.service,
+      signingDate: this.#options.now(),
+    })
+    return signed(attempt, signature, credentials)
+  }
+
+  /** Signs the request, waiting for what has to be: credentials, a stream's bytes, a custom hash. */
   async sign(
     params: TransportRequest,
     connection: ConnectionContext,
     signal?: AbortSignal,
   ): Promise<SignedTransportRequest> {
-    const { credentials, sha256, maxBodyBytes, now } = this.#options
-    throwIfAborted(signal)
+    const now = this.signSync(params, connection, signal)
+    if (now !== undefined) return now
+    const { credentials, sha256, maxBodyBytes } = this.#options
 
     // 1. The headers as they will be sent (connection defaults, then the request's own).
-    let headers = mergeHeaders(connection.headers, params.headers)
-    if (connection.plainMediaTypes) headers = withPlainMediaTypes(headers)
+    const headers = headersToSend(params, connection)
 
     // 2. The body: hashed, or a stream buffered (up to the cap) and hashed, or marked unsigned.
     const payload = await preparePayload(params.body, {
@@ -53,45 +88,84 @@ export class RequestSigner {
       sha256,
       signal,
     })
-    if (payload.contentLength !== undefined)
-      headers['content-length'] = String(payload.contentLength)
     throwIfAborted(signal)
 
     // 3. Path and query exactly as they go on the wire; the query is re-encoded canonically.
-    const path = withoutDotSegments(params.path.startsWith('/') ? params.path : `/${params.path}`)
-    const query = canonicalQuery(params.querystring)
-    const toSign: RequestToSign = {
-      method: params.method,
-      host: connection.target.host,
-      path: joinPath(connection.url.pathname, path),
-      query,
-      headers: signedHeaderSubset(headers),
-      payloadHash: payload.hash,
-    }
+    const attempt = attemptOf(params, connection, headers, payload)
 
     // 4. Credentials (cached, refreshed ahead of expiry), then the signature.
-    const ctx: SigningContext = {
-      credentials: await credentials.get(signal),
+    const identity = await credentials.get(signal)
+    throwIfAborted(signal)
+    const signature = await signRequest(attempt.toSign, {
+      credentials: identity,
       region: connection.target.region,
       service: connection.target.service,
-      signingDate: now(),
+      signingDate: this.#options.now(),
       sha256,
-    }
+    })
     throwIfAborted(signal)
-    const signature = await signRequest(toSign, ctx)
-    throwIfAborted(signal)
+    return signed(attempt, signature, identity)
+  }
+}
 
-    return {
-      params: withSecretsHidden(
-        { method: params.method, path, querystring: query, body: payload.body },
-        headers,
-        signature.headers,
-      ),
-      // What was signed, from the very path that signed it.
-      describe: signature.describe,
-      credentials: ctx.credentials,
-      replayable: !isReadable(payload.body),
-    }
+/** One attempt, before its signature: what is sent, and the part of it that is signed. */
+interface Attempt {
+  method: string
+  /** The request path as the base connection takes it (it adds the node's prefix). */
+  path: string
+  headers: Record<string, string | string[]>
+  payload: PreparedPayload
+  toSign: RequestToSign
+}
+
+/** The headers as they will be sent: the connection's, then the request's, media types plain. */
+function headersToSend(
+  params: TransportRequest,
+  connection: ConnectionContext,
+): Record<string, string | string[]> {
+  const headers = mergeHeaders(connection.headers, params.headers)
+  return connection.plainMediaTypes ? withPlainMediaTypes(headers) : headers
+}
+
+/**
+ * The path (starting with `/`, dot segments encoded), and what is signed: the method, host,
+ * path with the node's prefix, the canonical query (which is what is sent), the signed subset
+ * of the headers and the payload hash.
+ */
+function attemptOf(
+  params: TransportRequest,
+  connection: ConnectionContext,
+  headers: Record<string, string | string[]>,
+  payload: PreparedPayload,
+): Attempt {
+  if (payload.contentLength !== undefined) headers['content-length'] = String(payload.contentLength)
+  const path = withoutDotSegments(params.path.startsWith('/') ? params.path : `/${params.path}`)
+  const toSign: RequestToSign = {
+    method: params.method,
+    host: connection.target.host,
+    path: joinPath(connection.url.pathname, path),
+    query: canonicalQuery(params.querystring),
+    headers: signedHeaderSubset(headers),
+    payloadHash: payload.hash,
+  }
+  return { method: params.method, path, headers, payload, toSign }
+}
+
+/** The signed copy for the base connection, its signature hidden from `inspect` and JSON. */
+function signed(
+  { method, path, headers, payload, toSign }: Attempt,
+  signature: Signature,
+  credentials: AwsCredentialIdentity,
+): SignedTransportRequest {
+  return {
+    params: withSecretsHidden(
+      { method, path, querystring: toSign.query, body: payload.body },
+      headers,
+      signature.headers,
+    ),
+    describe: signature.describe,
+    credentials,
+    replayable: !isReadable(payload.body),
   }
 }
 

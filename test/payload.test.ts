@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
-import { bufferStream, preparePayload } from '../lib/payload'
+import { bufferStream, preparePayload, preparePayloadNow } from '../lib/payload'
 import type { PayloadOptions } from '../lib/payload'
 import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD } from '../lib/constants'
 import { AwsSigV4AbortError, AwsSigV4RequestError } from '../lib/errors'
@@ -92,5 +92,42 @@ describe('payload: hashing bodies', () => {
   it('rejects a body type it cannot sign', async () => {
     const err = await preparePayload(42 as unknown as string, opts()).catch((e: unknown) => e)
     expect(err).to.be.instanceOf(AwsSigV4RequestError)
+  })
+})
+
+describe('payload: hashing now, without a promise (Node native SHA-256)', () => {
+  it('hashes strings as UTF-8 and bytes as they are, keeping the very body', () => {
+    expect(preparePayloadNow('héllo', false)).to.deep.equal({ body: 'héllo', hash: sha('héllo') })
+    const bytes = Buffer.from([0, 1, 2, 255])
+    const p = preparePayloadNow(bytes, 'streams')
+    expect(p.body).to.equal(bytes)
+    expect(p.hash).to.equal(sha(bytes))
+    const view = new Uint8Array([104, 105])
+    expect(preparePayloadNow(view, false).hash).to.equal(sha('hi'))
+  })
+
+  it('no body: the empty hash, or UNSIGNED-PAYLOAD when every payload is unsigned', () => {
+    for (const none of [undefined, null, '']) {
+      expect(preparePayloadNow(none, false)).to.deep.equal({
+        body: none,
+        hash: EMPTY_PAYLOAD_SHA256,
+      })
+      expect(preparePayloadNow(none, true).hash).to.equal(UNSIGNED_PAYLOAD)
+    }
+    expect(preparePayloadNow('abc', true).hash).to.equal(UNSIGNED_PAYLOAD)
+  })
+
+  it('gives what preparePayload gives', async () => {
+    for (const body of ['', 'a', 'é'.repeat(1000), Buffer.alloc(70_000, 7), undefined]) {
+      for (const unsignedPayload of [false, 'streams', true] as const) {
+        expect(preparePayloadNow(body, unsignedPayload)).to.deep.equal(
+          await preparePayload(body, opts({ unsignedPayload })),
+        )
+      }
+    }
+  })
+
+  it('rejects a body type it cannot sign', () => {
+    expect(() => preparePayloadNow(42 as unknown as string, false)).to.throw(AwsSigV4RequestError)
   })
 })
