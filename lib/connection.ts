@@ -85,6 +85,7 @@ export function createAwsSigV4Connection(
     // Private, so `util.inspect`, `JSON.stringify` and the client's copies of the connection
     // in error metadata never reach anything signing-related.
     readonly #node: NodeOptions
+    #lastContext: ConnectionContext | undefined
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
@@ -107,25 +108,29 @@ export function createAwsSigV4Connection(
       this.headers = withLowerCaseNames(this.headers)
     }
 
-    override async request(
-      params: ConnectionRequestParams,
-      options: RequestOptions,
-    ): Promise<unknown> {
-      const context: ConnectionContext = { ...this.#node, url: this.url, headers: this.headers }
-      const response = await exchanges.run(
-        { params, context, signal: options?.signal, asStream: options?.asStream === true },
-        async (signed) =>
-          (await super.request(
+    override request(params: ConnectionRequestParams, options: RequestOptions): Promise<unknown> {
+      const response = exchanges.run(
+        {
+          params,
+          context: this.#context(),
+          signal: options?.signal,
+          asStream: options?.asStream === true,
+        },
+        (signed) =>
+          super.request(
             signed.params as ConnectionRequestParams,
             options,
-          )) as ConnectionResponse,
+          ) as Promise<ConnectionResponse>,
       )
-      return this.#adapted(response)
+      // Amazon-managed engines never send the product header the client insists on.
+      return this.#node.plainMediaTypes ? response.then(withProductHeader) : response
     }
 
-    /** Amazon-managed engines never send the product header the client insists on. */
-    #adapted(response: ConnectionResponse): ConnectionResponse {
-      return this.#node.plainMediaTypes ? withProductHeader(response) : response
+    /** What requests go through, built again only if the base's `url` or `headers` is replaced. */
+    #context(): ConnectionContext {
+      const context = this.#lastContext
+      if (context?.url === this.url && context.headers === this.headers) return context
+      return (this.#lastContext = { ...this.#node, url: this.url, headers: this.headers })
     }
   }
 

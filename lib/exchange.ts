@@ -17,6 +17,7 @@ import type {
 import type { ReadResponse } from './responses'
 import { readResponse, withResponseHint, withSignatureDebug } from './responses'
 import { Recovery } from './recovery'
+import type { Stamp } from './recovery'
 
 export interface ExchangeOptions {
   signer: RequestSigner
@@ -52,30 +53,70 @@ export class Exchanges {
       recovery ?? new Recovery({ credentials: options.credentials, clock: options.clock })
   }
 
-  async run(request: ExchangeRequest, send: Send): Promise<ConnectionResponse> {
-    const { signer, retryOnAwsRejection } = this.#options
-    const { params, context, signal } = request
-    let signedAt = this.#recovery.stamp()
-    let signed = await signer.sign(params, context, signal)
-    let response = await send(signed)
+  /**
+   * Signs, sends, and on a refusal learns and retries once. A request that can be signed at
+   * once (see `RequestSigner.signSync`, nearly every one) goes out in the same tick, and a
+   * success comes back through one promise: this is every request's path.
+   */
+  run(request: ExchangeRequest, send: Send): Promise<ConnectionResponse> {
+    try {
+      const signedAt = this.#recovery.stamp()
+      const signed = this.#options.signer.signSync(request.params, request.context, request.signal)
+      if (signed !== undefined) {
+        return send(signed).then((response) =>
+          this.#answered(request, send, signed, signedAt, response),
+        )
+      }
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    return this.#signThenSend(request, send)
+  }
+
+  /** The same, for a request whose signing waits (credentials to fetch, a stream to read). */
+  async #signThenSend(request: ExchangeRequest, send: Send): Promise<ConnectionResponse> {
+    const signedAt = this.#recovery.stamp()
+    const signed = await this.#options.signer.sign(request.params, request.context, request.signal)
+    return this.#answered(request, send, signed, signedAt, await send(signed))
+  }
+
+  /** A first answer: passed on as it is, unless it is a refusal to read and learn from. */
+  #answered(
+    request: ExchangeRequest,
+    send: Send,
+    signed: SignedTransportRequest,
+    signedAt: Stamp,
+    response: ConnectionResponse,
+  ): ConnectionResponse | Promise<ConnectionResponse> {
     if (request.asStream) {
       this.#recovery.learnFromStream(response, signed)
       return response
     }
     if (response.statusCode < 400) return response
+    return this.#refused(request, send, signed, signedAt, response)
+  }
 
+  /** Reads a refusal, learns from it, and retries once, re-signed, when that sends something new. */
+  async #refused(
+    { params, context, signal }: ExchangeRequest,
+    send: Send,
+    signed: SignedTransportRequest,
+    signedAt: Stamp,
+    response: ConnectionResponse,
+  ): Promise<ConnectionResponse> {
+    const { signer, retryOnAwsRejection } = this.#options
     let read = await readResponse(response, signed, context.refusals)
     // Learned whether or not a retry follows; only the retry itself is optional.
     const retry = retryOnAwsRejection && signed.replayable
     const helps = await this.#recovery.learn(read, signed, { retry, signedAt, signal })
     if (retry && helps) {
-      signedAt = this.#recovery.stamp()
+      const retriedAt = this.#recovery.stamp()
       signed = await signer.sign({ ...params, body: signed.params.body }, context, signal)
       response = await send(signed)
       if (response.statusCode < 400) return response
       read = await readResponse(response, signed, context.refusals)
       // Learned from too (a clock that was learned wrong heals here), but not retried again.
-      await this.#recovery.learn(read, signed, { retry: false, signedAt, signal })
+      await this.#recovery.learn(read, signed, { retry: false, signedAt: retriedAt, signal })
     }
     return this.#forClient(read, signed)
   }

@@ -149,6 +149,26 @@ describe('connection: glue around the base connection (nock, HttpConnection)', (
     expect(seen.authorization).to.include('SignedHeaders=content-type;host;')
   })
 
+  it("sends the connection's headers as they are now, also after they were replaced", async () => {
+    const seen = recorder()
+    nock(NODE)
+      .get('/')
+      .times(2)
+      .reply(function () {
+        seen.headers.push(this.req.headers as Record<string, string>)
+        return [200, { version: { number: '2.13.0' } }, ES_HEADERS]
+      })
+    const client = new Client({
+      node: { url: new URL(NODE), headers: { 'x-v': '1' } },
+      Connection: signedHttp(),
+    })
+    await client.info()
+    const connection = client.connectionPool.connections[0]
+    connection.headers = { ...connection.headers, 'x-v': '2' }
+    await client.info()
+    expect(seen.headers.map((h) => h['x-v'])).to.deep.equal(['1', '2'])
+  })
+
   it('signs every attempt afresh when the client retries', async () => {
     const dates: string[] = []
     const record = function (this: nock.ReplyFnContext): void {

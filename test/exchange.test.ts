@@ -158,6 +158,47 @@ describe('exchange: sign, send, read, learn, retry once', () => {
   })
 })
 
+describe('exchange: the path of nearly every request', () => {
+  it('with credentials at hand, sends in the same tick, before run() returns', async () => {
+    const { exchanges } = setUp({ credentials: CREDS })
+    const base = scripted(ok)
+    const pending = exchanges.run({ params, context }, base.send)
+    expect(base.sent).to.have.length(1)
+    expect(await pending).to.equal(ok)
+  })
+
+  it('a request that cannot be signed is a rejection, never a throw, and nothing is sent', async () => {
+    const { exchanges } = setUp({ credentials: CREDS })
+    const base = scripted(ok)
+    const bad = { ...params, headers: { 'x-bad': { a: 1 } } as never }
+    const controller = new AbortController()
+    controller.abort()
+    for (const request of [
+      { params: bad, context },
+      { params, context, signal: controller.signal },
+    ]) {
+      let pending: Promise<ConnectionResponse> | undefined
+      expect(() => (pending = exchanges.run(request, base.send))).not.to.throw()
+      expect(
+        await pending!.then(
+          () => 'resolved',
+          (e: unknown) => e,
+        ),
+      ).to.be.instanceOf(Error)
+    }
+    expect(base.sent).to.have.length(0)
+  })
+
+  it('a base connection that throws instead of rejecting: a rejection too', async () => {
+    const { exchanges } = setUp({ credentials: CREDS })
+    const failing = (): Promise<ConnectionResponse> => {
+      throw new Error('thrown by send')
+    }
+    const outcome = await exchanges.run({ params, context }, failing).catch((e: Error) => e.message)
+    expect(outcome).to.equal('thrown by send')
+  })
+})
+
 describe('exchange: no retry that cannot help', () => {
   it('static credentials refused as expired: one attempt, the 403 reaches the caller', async () => {
     const { exchanges } = setUp({ credentials: { ...CREDS, sessionToken: 'revoked-token' } })
