@@ -1,0 +1,37 @@
+import { expect } from 'chai'
+import { refuseClientAuth } from '../lib/client-auth'
+import { AwsSigV4ConfigurationError } from '../lib/errors'
+
+describe("client-auth: the client's own authentication is refused", () => {
+  const auths = {
+    basic: { username: 'u', password: 'p' },
+    'API key': { apiKey: 'a2V5' },
+    bearer: { bearer: 'token' },
+    "the OpenSearch client's AwsSigv4Signer": {
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret-never-shown' },
+      region: 'eu-west-1',
+      service: 'es',
+    },
+  }
+  for (const [name, auth] of Object.entries(auths)) {
+    it(`${name}: an AwsSigV4ConfigurationError naming auth, never showing it`, () => {
+      let err: unknown
+      try {
+        refuseClientAuth({ url: new URL('https://localhost:9200'), auth })
+      } catch (e) {
+        err = e
+      }
+      expect(err).to.be.instanceOf(AwsSigV4ConfigurationError)
+      expect((err as AwsSigV4ConfigurationError).option).to.equal('auth')
+      expect((err as Error).message).to.match(/Remove "auth" from the client options/)
+      expect((err as Error).message).not.to.include('secret-never-shown')
+      expect((err as Error).message).not.to.include('a2V5')
+    })
+  }
+
+  it('lets connections without auth through', () => {
+    expect(() => refuseClientAuth({ url: new URL('https://localhost:9200') })).not.to.throw()
+    expect(() => refuseClientAuth({ auth: null })).not.to.throw()
+    expect(() => refuseClientAuth(undefined)).not.to.throw()
+  })
+})
