@@ -76,6 +76,7 @@ export type CallbackModule = typeof es717
 export interface CallbackVariant {
   name: string
   module: CallbackModule
+  product: 'elasticsearch' | 'opensearch'
   /** The client sends its product check (`GET /`) before its first other request: 7.14–7.17. */
   productCheck: boolean
   /** The engine the emulator plays for this client on `es`: what such users run against. */
@@ -93,6 +94,7 @@ function callbackVariant(
   return {
     name,
     module: m,
+    product: engine === 'opensearch' ? 'opensearch' : 'elasticsearch',
     productCheck,
     engine,
     make: (node, opts, extra) =>
