@@ -1,11 +1,12 @@
 import { expect } from 'chai'
 import { inspect } from 'node:util'
+import { gzipSync } from 'node:zlib'
 import { Readable } from 'node:stream'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { createAwsSigV4Connection } from '../lib'
 import { sendableCopy } from '../lib/callback-connection'
 import type { Abortable, ConnectionCallback } from '../lib/callback-connection'
-import { AwsSigV4AbortError } from '../lib/errors'
+import { AwsSigV4AbortError, AwsSigV4UnsupportedEngineError } from '../lib/errors'
 import { CredentialCache } from '../lib/credentials'
 import { RequestSigner } from '../lib/request-signer'
 import { NodeSha256 } from '../lib/sha256'
@@ -19,7 +20,7 @@ const CREDS = {
 const EXPIRED = JSON.stringify({ message: 'The security token included in the request is expired' })
 
 /** A response as the base connection calls back with it: a byte stream with status and headers. */
-function incoming(statusCode: number, body: string, headers: IncomingHttpHeaders = {}) {
+function incoming(statusCode: number, body: string | Buffer, headers: IncomingHttpHeaders = {}) {
   const res = new Readable({ read() {} }) as Readable & {
     statusCode: number
     headers: IncomingHttpHeaders
@@ -241,5 +242,55 @@ describe('callback-connection: one exchange per request, through the base callba
     // Outside a client package (this scripted base), the look-alike of the same name.
     expect(calls[0]).to.be.instanceOf(AwsSigV4AbortError)
     expect(sent).to.have.length(0)
+  })
+})
+
+describe('callback-connection: the product check of a 7.14+ client', () => {
+  // A base outside any client package counts as a 7.14+ client (lineage.ts): it gets the check.
+  const PRODUCT_CHECK = { method: 'GET', path: '/', headers: {}, querystring: '' }
+  const OSS = JSON.stringify({
+    version: { number: '7.10.2', build_flavor: 'oss' },
+    tagline: 'You Know, for Search',
+  })
+
+  it('a gzip answer (suggestCompression) is decoded, adapted, and handed on uncompressed', async () => {
+    const { Base } = scriptedBase([
+      incoming(200, gzipSync(Buffer.from(OSS)), { 'content-encoding': 'gzip' }),
+    ])
+    const { err, res } = await call(connect(Base), PRODUCT_CHECK)
+    expect(err).to.equal(null)
+    expect(res?.headers).not.to.have.property('content-encoding')
+    expect(JSON.parse(await text(res!))).to.deep.equal({
+      version: { number: '7.10.2', build_flavor: 'default' },
+      tagline: 'You Know, for Search',
+    })
+  })
+
+  it('client.info() (body: null) gets the same answer untouched', async () => {
+    const { Base } = scriptedBase([incoming(200, OSS)])
+    const { res } = await call(connect(Base), { ...PRODUCT_CHECK, body: null })
+    expect(await text(res!)).to.equal(OSS)
+  })
+
+  it('OpenSearch 2.x: the error once from the answer, then from every connection of the class without sending', async () => {
+    const os2 = JSON.stringify({ version: { distribution: 'opensearch', number: '2.13.0' } })
+    const { Base, sent } = scriptedBase([incoming(200, os2)])
+    const Signed = createAwsSigV4Connection({
+      region: 'eu-west-1',
+      credentials: CREDS,
+      baseConnection: Base,
+    }) as unknown as new (opts: { url: URL }) => ReturnType<typeof connect>
+    const first = new Signed({ url: new URL('http://a:9200') })
+    const second = new Signed({ url: new URL('http://b:9200') })
+    const answers = [
+      await call(first, PRODUCT_CHECK),
+      await call(first, PRODUCT_CHECK),
+      await call(second, PRODUCT_CHECK),
+    ]
+    for (const { err } of answers) expect(err).to.be.instanceOf(AwsSigV4UnsupportedEngineError)
+    expect(sent).to.have.length(1)
+    // Any other request is sent as usual.
+    await call(second, { method: 'GET', path: '/_cat/indices' })
+    expect(sent).to.have.length(2)
   })
 })
