@@ -1,0 +1,112 @@
+import { expect } from 'chai'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { needles } from './secrets-scenarios'
+import { CALLBACK_FAILURE_PATHS, runCallbackScenarios } from './secrets-callback-scenarios'
+import { CALLBACK_VARIANTS } from '../support/client-variants'
+import { withoutNock } from './support'
+
+/**
+ * The callback lineage (7.17, 7.13.0, OpenSearch client 3.x/2.x): neither the secret access
+ * key, the session token nor any signature sent appears in their events' results and errors
+ * (printed, serialised, or walked property by property through `meta.connection` while requests
+ * are in flight), in util.inspect / JSON of clients, connections and errors, or in what the
+ * `debug` module prints with DEBUG=elasticsearch,opensearch.
+ */
+
+function findLeaks(texts: Array<[string, string]>, secrets: string[]): string[] {
+  const leaks: string[] = []
+  for (const [label, text] of texts) {
+    for (const secret of secrets) {
+      const at = text.indexOf(secret)
+      if (at >= 0) leaks.push(`${label}: …${text.slice(Math.max(0, at - 80), at)}[SECRET]…`)
+    }
+  }
+  return leaks
+}
+
+const EXPECTED_PATHS = [
+  ...CALLBACK_VARIANTS.flatMap((v) => CALLBACK_FAILURE_PATHS.map((path) => `${v.name}: ${path}`)),
+  `${CALLBACK_VARIANTS[0].name} vs OpenSearch 2.x: unsupported engine`,
+]
+
+describe('reliability: the callback lineage shows no secret or signature', function () {
+  this.timeout(120_000)
+  withoutNock()
+
+  // The child runs beside the in-process test (2 cores); its result is checked below.
+  let child: Promise<{ stdout: string; stderr: string }>
+  const dir = mkdtempSync(join(tmpdir(), 'sigv4-secrets-callback-'))
+  const out = join(dir, 'signatures.json')
+  before(() => {
+    child = new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join(__dirname, 'secrets-callback-child.ts'), out],
+        {
+          cwd: join(__dirname, '..', '..'),
+          env: { ...process.env, DEBUG: 'elasticsearch,opensearch', DEBUG_DEPTH: '10' },
+          maxBuffer: 256 * 1024 * 1024,
+        },
+        (err, stdout, stderr) =>
+          err
+            ? reject(new Error(`${err.message}\n${stderr.slice(-2000)}`))
+            : resolve({ stdout, stderr }),
+      )
+    })
+    child.catch(() => {})
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('in process: events (printed and walked), errors, meta.connection, inspect/JSON', async () => {
+    const texts: Array<[string, string]> = []
+    const result = await runCallbackScenarios((label, text) => texts.push([label, text]))
+    expect([...result.reached].sort()).to.deep.equal([...EXPECTED_PATHS].sort())
+    expect(result.signatures.size).to.be.at.least(3 * CALLBACK_VARIANTS.length)
+    const leaks = findLeaks(texts, needles(result.signatures))
+    expect(leaks, leaks.slice(0, 10).join('\n')).to.deep.equal([])
+    // The searched texts are the real thing: AWS's refusal with our sigv4_debug, the provider's
+    // own error, our unsupported-engine error, the walked connection of a live client.
+    for (const expected of [
+      'sigv4_debug',
+      'x-amz-security-token:<redacted session token>',
+      'provider exploded',
+      '`sessionToken` must be a string when present',
+      'maxBodyBytes (16 bytes)',
+      'override_main_response_version',
+    ]) {
+      expect(
+        texts.some(([, t]) => t.includes(expected)),
+        expected,
+      ).to.equal(true)
+    }
+    // The walks reached the requests and the live connection (its id is the node URL).
+    const walked = texts.filter(([label]) => label.endsWith('event request result, walked'))
+    expect(walked.some(([, t]) => t.includes('/sec/_search'))).to.equal(true)
+    expect(walked.some(([, t]) => /http:\/\/127\.0\.0\.1:\d+\//.test(t))).to.equal(true)
+  })
+
+  it('in a child process with DEBUG=elasticsearch,opensearch: nothing the debug module prints', async () => {
+    const { stdout, stderr } = await child
+    const { signatures, reached } = JSON.parse(readFileSync(out, 'utf8')) as {
+      signatures: string[]
+      reached: string[]
+    }
+    expect(reached.length).to.equal(EXPECTED_PATHS.length)
+    expect(signatures.length).to.be.at.least(3 * CALLBACK_VARIANTS.length)
+    // The debug output is there for both products, and shows the signed requests.
+    expect(stderr).to.include('elasticsearch Starting a new request')
+    expect(stderr).to.include('opensearch Starting a new request')
+    expect(stderr).to.include('Signature=<redacted>')
+    const leaks = findLeaks(
+      [
+        ['child stdout', stdout],
+        ['child stderr', stderr],
+      ],
+      needles(signatures),
+    )
+    expect(leaks, leaks.slice(0, 10).join('\n')).to.deep.equal([])
+  })
+})
