@@ -6,8 +6,10 @@
  */
 import type { ConnectionConstructor } from './options'
 
+// `any` where @elastic/elasticsearch is not installed. The directive is in a JSDoc comment, on
+// its last line, since declaration files keep those (not `//` ones): so consumers compile too.
 // eslint-disable-next-line @typescript-eslint/ban-ts-comment
-// @ts-ignore -- resolves to `any` when @elastic/elasticsearch is not installed
+/** @ts-ignore */
 type InstalledClient = typeof import('@elastic/elasticsearch')
 
 /** The installed client's default connection: `UndiciConnection` (8.x, 9.x) or `Connection` (7.x). */
