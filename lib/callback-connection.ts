@@ -20,12 +20,9 @@ import type {
   SignedTransportRequest,
   TransportRequest,
 } from './transport'
-import { resolveNodeOptions } from './options'
 import { callbackClientOf } from './lineage'
 import { loadedModuleExports } from './client-loader'
-import { refuseClientAuth } from './client-auth'
-import { hideProperty } from './redaction'
-import { withLowerCaseNames } from './headers'
+import { setUpNodeConnection } from './connection-setup'
 import { isReadable } from './payload'
 import { parseJsonObject } from './aws-rejection'
 import { serviceFor } from './services'
@@ -88,13 +85,7 @@ export function createCallbackConnection(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
       super(...args)
-      refuseClientAuth(args[0])
-      this.#node = resolveNodeOptions(config, this.url)
-      // The agent's sockets hold every in-flight request's raw header block; the 7.x transport
-      // puts this very instance in `meta.connection`. Non-enumerable, copies leave it out.
-      hideProperty(this, 'agent')
-      // The base merges its own headers under their names as given beside ours.
-      this.headers = withLowerCaseNames(this.headers)
+      this.#node = setUpNodeConnection(this, args[0], config)
     }
 
     override request(params: Record<string, unknown>, callback: ConnectionCallback): Abortable {

@@ -1,16 +1,14 @@
 import type { ConnectionRequestParams } from '@elastic/elasticsearch'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { AwsSigV4ConnectionOptions, ConnectionConstructor, NodeOptions } from './options'
-import { resolveNodeOptions, resolveOptions } from './options'
+import { resolveOptions } from './options'
 import { CredentialCache } from './credentials'
 import { RequestSigner } from './request-signer'
 import { SkewCorrectedClock } from './clock'
-import { hideProperty } from './redaction'
 import { Exchanges } from './exchange'
 import { withProductHeader } from './responses'
 import type { ConnectionContext, ConnectionResponse } from './transport'
-import { withLowerCaseNames } from './headers'
-import { refuseClientAuth } from './client-auth'
+import { setUpNodeConnection } from './connection-setup'
 import { lineageOf } from './lineage'
 import { createCallbackConnection } from './callback-connection'
 import type { ClientConnectionClass, DefaultConnectionClass } from './client-types'
@@ -89,15 +87,7 @@ export function createAwsSigV4Connection(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
       super(...args)
-      refuseClientAuth(args[0])
-      this.#node = resolveNodeOptions(config, this.url)
-      // HttpConnection's http.Agent reaches every in-flight request's raw header block, session
-      // token and signature included; the client's default redaction copies the connection into
-      // error metadata through its enumerable properties. Non-enumerable, it is left out.
-      hideProperty(this, 'agent')
-      // The base class sends its own default headers under their names as given, beside ours:
-      // `X-A` would go out twice and `Authorization` or `Content-Type` would break the signature.
-      this.headers = withLowerCaseNames(this.headers)
+      this.#node = setUpNodeConnection(this, args[0], config)
     }
 
     override async request(

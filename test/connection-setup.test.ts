@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { refuseClientAuth } from '../lib/client-auth'
+import { refuseClientAuth, setUpNodeConnection } from '../lib/connection-setup'
+import { resolveOptions } from '../lib/options'
 import { AwsSigV4ConfigurationError } from '../lib/errors'
 
 describe("client-auth: the client's own authentication is refused", () => {
@@ -33,5 +34,33 @@ describe("client-auth: the client's own authentication is refused", () => {
     expect(() => refuseClientAuth({ url: new URL('https://localhost:9200') })).not.to.throw()
     expect(() => refuseClientAuth({ auth: null })).not.to.throw()
     expect(() => refuseClientAuth(undefined)).not.to.throw()
+  })
+})
+
+describe('connection-setup: a connection the client just created for a node', () => {
+  const config = resolveOptions({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  })
+
+  it('hides the agent, lower-cases the default headers, and resolves what the node signs for', () => {
+    const connection = {
+      url: new URL('https://search-a-1.eu-west-1.es.amazonaws.com'),
+      headers: { 'X-Team': 'search' },
+      agent: { sockets: {} },
+    }
+    const node = setUpNodeConnection(connection, { url: connection.url }, config)
+    expect(Object.keys(connection)).to.deep.equal(['url', 'headers'])
+    expect(connection.agent).to.deep.equal({ sockets: {} })
+    expect(connection.headers).to.deep.equal({ 'x-team': 'search' })
+    expect(node.target).to.include({ region: 'eu-west-1', service: 'es' })
+    expect(node.plainMediaTypes).to.equal(true)
+  })
+
+  it('refuses auth before anything else', () => {
+    const connection = { url: new URL('https://localhost:9200'), headers: {} }
+    expect(() =>
+      setUpNodeConnection(connection, { auth: { username: 'u', password: 'p' } }, config),
+    ).to.throw(AwsSigV4ConfigurationError, /auth/)
   })
 })
