@@ -10,6 +10,7 @@ import { AwsSigV4AbortError, AwsSigV4UnsupportedEngineError } from '../lib/error
 import { CredentialCache } from '../lib/credentials'
 import { RequestSigner } from '../lib/request-signer'
 import { NodeSha256 } from '../lib/sha256'
+import { resolveNodeOptions, resolveOptions } from '../lib/options'
 import type { ConnectionContext } from '../lib/transport'
 
 const CREDS = {
@@ -99,20 +100,9 @@ function text(res: IncomingMessage): Promise<string> {
 }
 
 describe('callback-connection: what the base connection is handed', () => {
-  const context: ConnectionContext = {
-    url: new URL('http://localhost:9200'),
-    headers: {},
-    target: {
-      region: 'eu-west-1',
-      service: 'es',
-      host: 'localhost:9200',
-      regionSource: 'option',
-      serviceSource: 'option',
-    },
-    plainMediaTypes: true,
-    unsignedPayload: false,
-    refusals: 'es',
-  }
+  const url = new URL('http://localhost:9200')
+  const config = resolveOptions({ region: 'eu-west-1', credentials: CREDS })
+  const context: ConnectionContext = { ...resolveNodeOptions(config, url), url, headers: {} }
   const signer = new RequestSigner({
     credentials: new CredentialCache(CREDS),
     sha256: NodeSha256,

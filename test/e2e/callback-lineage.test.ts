@@ -10,6 +10,7 @@ import { startEmulator } from '../../lib/testing'
 import type { Emulator, Engine } from '../../lib/testing'
 import { CALLBACK_VARIANTS } from '../support/client-variants'
 import type { CallbackClient, CallbackVariant } from '../support/client-variants'
+import { TRICKY_IDS } from '../support/tricky-ids'
 
 /**
  * The callback lineage — @elastic/elasticsearch 7.17 and 7.13.0, the OpenSearch client 3.x and
@@ -25,19 +26,8 @@ const CREDS = {
 }
 const REGION = 'eu-west-1'
 
-const IDS = [
-  'a/b c',
-  'plus+sign',
-  'per%cent',
-  'ques?tion',
-  'hash#tag',
-  'eq=ual',
-  'é',
-  '日本',
-  '🎉',
-  "!*'()",
-  '..',
-]
+/** With `..`, which must stay an id, not the parent path. */
+const IDS = [...TRICKY_IDS, '..']
 
 const ENGINE_VERSION: Record<Engine, string> = {
   elasticsearch7: '7.10.2',

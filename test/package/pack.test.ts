@@ -403,13 +403,17 @@ describe('npm package (tarball)', function () {
 
     app = join(scratch, 'app')
     installed = join(app, 'node_modules', PKG_NAME)
-    mkdirSync(installed, { recursive: true })
-    const untar = await run(
-      'tar',
-      ['-xzf', join(scratch, info.filename), '-C', installed, '--strip-components=1'],
-      { cwd: scratch },
-    )
-    expect(untar.code, untar.stderr).to.equal(0)
+    /** The tarball extracted into `dir`, as `npm install <tarball>` would put it. */
+    const extract = async (dir: string): Promise<void> => {
+      mkdirSync(dir, { recursive: true })
+      const untar = await run(
+        'tar',
+        ['-xzf', join(scratch, info.filename), '-C', dir, '--strip-components=1'],
+        { cwd: scratch },
+      )
+      expect(untar.code, untar.stderr).to.equal(0)
+    }
+    await extract(installed)
     tarballPkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as PackageJson
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
 
@@ -463,14 +467,7 @@ describe('npm package (tarball)', function () {
     // package (so the package's types resolve that project's client).
     for (const [i, [name, { links, source }]] of Object.entries(CLIENT_APPS).entries()) {
       const dir = join(scratch, `client-${i}`)
-      const copy = join(dir, 'node_modules', PKG_NAME)
-      mkdirSync(copy, { recursive: true })
-      const untarred = await run(
-        'tar',
-        ['-xzf', join(scratch, info.filename), '-C', copy, '--strip-components=1'],
-        { cwd: scratch },
-      )
-      expect(untarred.code, untarred.stderr).to.equal(0)
+      await extract(join(dir, 'node_modules', PKG_NAME))
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
       for (const dep of new Set(ownDependencies)) link(dir, dep)
       for (const [as, from] of Object.entries(links)) link(dir, as, from)

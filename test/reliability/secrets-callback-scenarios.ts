@@ -5,8 +5,8 @@
  * nothing and put the live connection in `meta.connection`, so besides every printed view, the
  * events' results are walked property by property (own enumerable ones, as a logger or a
  * serialiser would), while other requests are in flight on the same connection.
- * Shared by secrets-callback.test.ts (in process) and secrets-callback-child.ts
- * (DEBUG=elasticsearch,opensearch).
+ * Shared by secrets-callback.test.ts (in process) and secrets-child.ts (its `callback` set,
+ * with DEBUG=elasticsearch,opensearch).
  */
 import { Readable } from 'node:stream'
 import type { IncomingMessage } from 'node:http'
@@ -16,7 +16,7 @@ import { startEmulator } from '../../lib/testing'
 import type { Engine } from '../../lib/testing'
 import { CALLBACK_VARIANTS } from '../support/client-variants'
 import type { CallbackClient, CallbackModule } from '../support/client-variants'
-import { safeJson, views } from './secrets-scenarios'
+import { failureCollector, safeJson, views } from './secrets-scenarios'
 import type { Collect, ScenarioResult } from './secrets-scenarios'
 import { CREDS, REGION } from './support'
 
@@ -138,17 +138,9 @@ export async function runCallbackScenarios(collect: Collect): Promise<ScenarioRe
     return client
   }
 
+  const collectFailure = failureCollector(collect, (label) => reached.add(label))
   const failing = async (label: string, call: () => PromiseLike<unknown>): Promise<void> => {
-    let err: unknown
-    try {
-      await call()
-    } catch (e) {
-      err = e
-    }
-    if (err === undefined) throw new Error(`${label}: expected an error`)
-    reached.add(label)
-    for (const v of views(err)) collect(`${label} error`, v)
-    collect(`${label} error, walked`, deepWalk(err))
+    collect(`${label} error, walked`, deepWalk(await collectFailure(label, call)))
   }
 
   try {

@@ -1,12 +1,11 @@
 import { expect } from 'chai'
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { needles } from './secrets-scenarios'
 import { CALLBACK_FAILURE_PATHS, runCallbackScenarios } from './secrets-callback-scenarios'
 import { CALLBACK_VARIANTS } from '../support/client-variants'
-import { withoutNock } from './support'
+import { expectSearched, findLeaks, runScenariosInChild, withoutNock } from './support'
 
 /**
  * The callback lineage (7.17, 7.13.0, OpenSearch client 3.x/2.x): neither the secret access
@@ -15,17 +14,6 @@ import { withoutNock } from './support'
  * are in flight), in util.inspect / JSON of clients, connections and errors, or in what the
  * `debug` module prints with DEBUG=elasticsearch,opensearch.
  */
-
-function findLeaks(texts: Array<[string, string]>, secrets: string[]): string[] {
-  const leaks: string[] = []
-  for (const [label, text] of texts) {
-    for (const secret of secrets) {
-      const at = text.indexOf(secret)
-      if (at >= 0) leaks.push(`${label}: …${text.slice(Math.max(0, at - 80), at)}[SECRET]…`)
-    }
-  }
-  return leaks
-}
 
 const EXPECTED_PATHS = [
   ...CALLBACK_VARIANTS.flatMap((v) => CALLBACK_FAILURE_PATHS.map((path) => `${v.name}: ${path}`)),
@@ -41,22 +29,7 @@ describe('reliability: the callback lineage shows no secret or signature', funct
   const dir = mkdtempSync(join(tmpdir(), 'sigv4-secrets-callback-'))
   const out = join(dir, 'signatures.json')
   before(() => {
-    child = new Promise((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', join(__dirname, 'secrets-callback-child.ts'), out],
-        {
-          cwd: join(__dirname, '..', '..'),
-          env: { ...process.env, DEBUG: 'elasticsearch,opensearch', DEBUG_DEPTH: '10' },
-          maxBuffer: 256 * 1024 * 1024,
-        },
-        (err, stdout, stderr) =>
-          err
-            ? reject(new Error(`${err.message}\n${stderr.slice(-2000)}`))
-            : resolve({ stdout, stderr }),
-      )
-    })
-    child.catch(() => {})
+    child = runScenariosInChild('callback', 'elasticsearch,opensearch', out)
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -69,19 +42,14 @@ describe('reliability: the callback lineage shows no secret or signature', funct
     expect(leaks, leaks.slice(0, 10).join('\n')).to.deep.equal([])
     // The searched texts are the real thing: AWS's refusal with our sigv4_debug, the provider's
     // own error, our unsupported-engine error, the walked connection of a live client.
-    for (const expected of [
+    expectSearched(texts, [
       'sigv4_debug',
       'x-amz-security-token:<redacted session token>',
       'provider exploded',
       '`sessionToken` must be a string when present',
       'maxBodyBytes (16 bytes)',
       'override_main_response_version',
-    ]) {
-      expect(
-        texts.some(([, t]) => t.includes(expected)),
-        expected,
-      ).to.equal(true)
-    }
+    ])
     // The walks reached the requests and the live connection (its id is the node URL).
     const walked = texts.filter(([label]) => label.endsWith('event request result, walked'))
     expect(walked.some(([, t]) => t.includes('/sec/_search'))).to.equal(true)
