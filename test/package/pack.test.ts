@@ -14,25 +14,21 @@
 // dependency fails here even if npm's hoisting would have hidden it.
 import { spawn } from 'node:child_process'
 import { expect } from 'chai'
-import { execFile } from 'node:child_process'
 import { builtinModules } from 'node:module'
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  readdirSync,
   realpathSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, sep } from 'node:path'
+import { PKG_NAME, REPO, buildIfStale, packInto, run, walk } from './support'
 
-const REPO = join(__dirname, '..', '..')
-const PKG_NAME = 'elasticsearch-aws-sigv4'
 const repoPkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as PackageJson
 
 /**
@@ -62,52 +58,6 @@ interface PackageJson {
   dependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
 }
-
-interface RunResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number },
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd,
-      args,
-      {
-        cwd: opts.cwd,
-        env: { ...process.env, ...opts.env },
-        timeout: opts.timeout ?? 60_000,
-        maxBuffer: 32 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') return reject(err)
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr })
-      },
-    )
-  })
-}
-
-function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)],
-  )
-}
-
-function newestMtime(paths: string[]): number {
-  return Math.max(
-    ...paths
-      .filter((p) => existsSync(p))
-      .flatMap((p) => (statSync(p).isDirectory() ? walk(p) : [p]))
-      .map((f) => statSync(f).mtimeMs),
-  )
-}
-
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
 /** `tsc` over `files` in the scratch project; errors located in @elastic/elasticsearch dropped. */
 async function tsc(
@@ -384,22 +334,10 @@ describe('npm package (tarball)', function () {
   const clientChecks: Record<string, ReturnType<typeof tsc>> = {}
 
   before(async function () {
-    const distIndex = join(REPO, 'dist', 'index.js')
-    const sources = [join(REPO, 'lib'), join(REPO, 'scripts'), join(REPO, 'tsconfig.build.json')]
-    if (!existsSync(distIndex) || statSync(distIndex).mtimeMs < newestMtime(sources)) {
-      const b = await run(npm, ['run', 'build'], { cwd: REPO, timeout: 120_000 })
-      expect(b.code, `npm run build failed:\n${b.stdout}\n${b.stderr}`).to.equal(0)
-    }
-
+    await buildIfStale()
     scratch = mkdtempSync(join(tmpdir(), 'esv4-pack-'))
-    const packed = await run(
-      npm,
-      ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch],
-      { cwd: REPO, env: { npm_config_loglevel: 'error' } },
-    )
-    expect(packed.code, packed.stderr).to.equal(0)
-    const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[]
-    packedFiles = info.files.map((f) => f.path).sort()
+    const info = await packInto(scratch)
+    packedFiles = info.files
 
     app = join(scratch, 'app')
     installed = join(app, 'node_modules', PKG_NAME)
