@@ -127,6 +127,21 @@ describe('e2e product check: @elastic/elasticsearch 7.17 against the engines beh
     })
   })
 
+  it('ELASTIC_CLIENT_APIVERSIONING=true: the vendor media types are sent plain (else 406)', async () => {
+    const saved = process.env.ELASTIC_CLIENT_APIVERSIONING
+    process.env.ELASTIC_CLIENT_APIVERSIONING = 'true'
+    try {
+      await withClient(es717, { engine: 'elasticsearch7' }, {}, async (client, emu) => {
+        await client.index({ index: 'versioned', id: '1', body: { a: 1 }, refresh: true })
+        await client.bulk({ body: [{ index: { _index: 'versioned', _id: '2' } }, { a: 2 }] })
+        expect(emu.store.documentCount('versioned')).to.equal(2)
+      })
+    } finally {
+      if (saved === undefined) delete process.env.ELASTIC_CLIENT_APIVERSIONING
+      else process.env.ELASTIC_CLIENT_APIVERSIONING = saved
+    }
+  })
+
   it("adaptToAmazonEngine: false: the client's own refusal", async () => {
     await withClient(
       es717,
