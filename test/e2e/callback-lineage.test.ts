@@ -215,6 +215,20 @@ for (const [variant, engine] of runs) {
       expect(emu.verdicts).to.have.length(0)
     })
 
+    it("abort while a stream body is buffered: the client's RequestAbortedError, nothing sent", async () => {
+      // A 7.14+ client's product check goes first: done before the stream request is started.
+      await client.indices.exists({ index: 'events' })
+      emu.clearVerdicts()
+      const body = new Readable({ read() {} })
+      body.push('{"index":{"_index":"never"}}\n')
+      const request = client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: body })
+      setTimeout(() => request.abort(), 50)
+      const err = await failure(request)
+      expect(err).to.be.instanceOf(variant.module.errors.RequestAbortedError)
+      expect(body.destroyed).to.equal(true)
+      expect(emu.verdicts).to.have.length(0)
+    })
+
     it("abort in flight: the client's RequestAbortedError; the request reached the server", async () => {
       const unhook = emu.onRequest(() => ({ delayMs: 300 }))
       try {
