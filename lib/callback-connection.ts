@@ -101,7 +101,9 @@ export function createCallbackConnection(
       }
 
       const controller = new AbortController()
-      let inFlight: Abortable | undefined
+      // The base's request of the latest attempt: aborting it stops it in flight, or stops the
+      // transport's read of the response it called back with, as on the base class itself.
+      let current: Abortable | undefined
       let aborted = false
       const asStream = params.asStream === true
       const mustRead = (status: number | undefined): boolean =>
@@ -112,27 +114,16 @@ export function createCallbackConnection(
           if (aborted) return reject(new AwsSigV4AbortError())
           const open = this._openRequests
           try {
-            inFlight = super.request(sendableCopy(params, signed), (err, res) => {
+            current = super.request(sendableCopy(params, signed), (err, res) => {
               if (err !== null || res === null) {
-                inFlight = undefined
                 return reject(
                   err ?? new Error('The base connection called back without a response'),
                 )
               }
               if (!mustRead(res.statusCode)) {
-                inFlight = undefined
                 return resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res })
               }
-              readResponseBody(res).then(
-                (read) => {
-                  inFlight = undefined
-                  resolve(read)
-                },
-                (readErr: unknown) => {
-                  inFlight = undefined
-                  reject(readErr)
-                },
-              )
+              readResponseBody(res).then(resolve, reject)
             })
           } catch (err) {
             // `http.request` throws synchronously for some header values, after the base counted
@@ -164,8 +155,8 @@ export function createCallbackConnection(
         abort: () => {
           if (aborted) return
           aborted = true
-          // In flight, the base calls back its own RequestAbortedError; before, the signer stops.
-          inFlight?.abort()
+          // Sent, the base calls back its own RequestAbortedError; before, the signer stops.
+          current?.abort()
           controller.abort()
         },
       }

@@ -40,6 +40,7 @@ function incoming(statusCode: number, body: string | Buffer, headers: IncomingHt
  */
 function scriptedBase(answers: Array<IncomingMessage | Error | 'throw'>) {
   const sent: Array<Record<string, unknown>> = []
+  const aborts = { count: 0 }
   class ScriptedConnection {
     url: URL
     headers: IncomingHttpHeaders = {}
@@ -60,10 +61,14 @@ function scriptedBase(answers: Array<IncomingMessage | Error | 'throw'>) {
         if (answer instanceof Error) callback(answer, null)
         else callback(null, answer ?? incoming(200, '{}'))
       })
-      return { abort() {} }
+      return {
+        abort() {
+          aborts.count++
+        },
+      }
     }
   }
-  return { Base: ScriptedConnection, sent }
+  return { Base: ScriptedConnection, sent, aborts }
 }
 
 function connect(
@@ -167,6 +172,18 @@ describe('callback-connection: one exchange per request, through the base callba
     expect(err).to.equal(null)
     expect(res).to.equal(notFound)
     expect(await text(res!)).to.equal('{"found":false}')
+  })
+
+  it("abort after the response was handed on reaches the base's request (the read stops, as on the base)", async () => {
+    const { Base, aborts } = scriptedBase([incoming(200, '{"big":true}')])
+    const connection = connect(Base)
+    let handle: Abortable | undefined
+    const res = await new Promise<IncomingMessage | null>((resolve) => {
+      handle = connection.request({ method: 'GET', path: '/big' }, (_err, r) => resolve(r))
+    })
+    expect(res?.statusCode).to.equal(200)
+    handle?.abort()
+    expect(aborts.count).to.equal(1)
   })
 
   it('reads a 403, recognises the expired token, and retries once re-signed with new credentials', async () => {
