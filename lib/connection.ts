@@ -58,9 +58,12 @@ export function createAwsSigV4Connection(
   const clock = new SkewCorrectedClock()
   const credentials = new CredentialCache(config.credentials, {
     now: () => clock.now().getTime(),
+    machineNow: Date.now,
     refreshMarginMs: config.credentialsRefreshMarginMs,
     maxAgeMs: config.credentialsMaxAgeMs,
     providerTimeoutMs: config.credentialsTimeoutMs,
+    // Fresh credentials that look expired only through a learned offset prove it wrong.
+    onExpiredOnArrival: () => clock.reset(),
   })
   const signer = new RequestSigner({
     credentials,

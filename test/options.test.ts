@@ -126,8 +126,31 @@ describe('options: per node, from the endpoint and the services table', () => {
     expect(options).to.deep.include({ plainMediaTypes: true, refusals: 'aoss' })
   })
 
+  it('a VPC Lattice service host: unsigned payload, nothing adapted, Lattice refusals', () => {
+    const options = node('my-svc-0123.7d67968.vpc-lattice-svcs.us-west-2.on.aws', {
+      region: undefined,
+    })
+    expect(options.target).to.include({ service: 'vpc-lattice-svcs', region: 'us-west-2' })
+    expect(options).to.deep.include({
+      plainMediaTypes: false,
+      unsignedPayload: true,
+      refusals: 'lattice',
+    })
+    // An explicit option still wins (a stream-only setting, say).
+    expect(
+      node('my-svc-0123.7d67968.vpc-lattice-svcs.us-west-2.on.aws', { unsignedPayload: 'streams' })
+        .unsignedPayload,
+    ).to.equal('streams')
+  })
+
+  it('an API Gateway host: execute-api, payload hashed, nothing adapted', () => {
+    const options = node('a1b2c3d4e5.execute-api.us-east-1.amazonaws.com', { region: undefined })
+    expect(options.target).to.include({ service: 'execute-api', region: 'us-east-1' })
+    expect(options).to.deep.include({ plainMediaTypes: false, unsignedPayload: false })
+  })
+
   it('any other service: no adaptation, generic refusals', () => {
-    expect(node('api.example.com', { service: 'execute-api' })).to.deep.include({
+    expect(node('api.example.com', { service: 'lambda' })).to.deep.include({
       plainMediaTypes: false,
       unsignedPayload: false,
       refusals: 'generic',

@@ -108,6 +108,66 @@ for (const variant of variants) {
       })
     }
 
+    it('an absurd Date (10 years off) is not learned: requests keep being sent, and heal once the Date is right', async () => {
+      const YEARS = 10 * 365 * 24 * 60 * 60_000
+      let calls = 0
+      const client = variant.make(emu.url, {
+        region: REGION,
+        credentials: async () => {
+          calls += 1
+          return { ...CREDS, expiration: new Date(Date.now() + 3600_000) }
+        },
+      })
+      clients.push(client)
+      emu.setClockSkew(15 * 60_000)
+      emu.setDateHeaderSkew(YEARS)
+      try {
+        for (let i = 0; i < 5; i++) {
+          const err = await client.info().catch((e: unknown) => e)
+          // AWS's refusal each time, one attempt each: no credentials error, nothing withheld.
+          expect((err as { meta?: { statusCode?: number } }).meta?.statusCode).to.equal(403)
+        }
+        expect(emu.verdicts.map((v) => v.reason)).to.deep.equal(Array(5).fill('expired'))
+        expect(calls).to.equal(1)
+        emu.setDateHeaderSkew(0)
+        await client.info()
+        await client.info()
+        expect(emu.verdicts.slice(5).map((v) => v.status)).to.deep.equal([403, 200, 200])
+      } finally {
+        emu.setClockSkew(0)
+        emu.setDateHeaderSkew(0)
+      }
+    })
+
+    it('a wrong offset learned from a one-off bogus Date is replaced by the next skew rejection', async () => {
+      emu.setClockSkew(0)
+      const client = make()
+      // One refusal, as if AWS's clock were 3 hours ahead; the emulator's own clock is right.
+      let bogus = true
+      const unhook = emu.onRequest(() => {
+        if (!bogus) return undefined
+        bogus = false
+        return {
+          status: 403,
+          body: { message: 'Signature not yet current: (bogus)' },
+          headers: { date: new Date(Date.now() + 3 * 3600_000).toUTCString() },
+        }
+      })
+      try {
+        const err = await client.info().catch((e: unknown) => e)
+        // Its retry, signed 3 hours ahead, meets the real clock, which corrects the offset.
+        expect((err as { meta?: { statusCode?: number } }).meta?.statusCode).to.equal(403)
+        expect(emu.verdicts.map((v) => [v.status, v.reason])).to.deep.equal([
+          [403, 'ok'],
+          [403, 'not-yet-current'],
+        ])
+        await Promise.all(Array.from({ length: 20 }, () => client.info()))
+        expect(emu.verdicts.slice(2).every((v) => v.ok && v.status === 200)).to.equal(true)
+      } finally {
+        unhook()
+      }
+    })
+
     it('a client whose clock is right sends no 403 and learns nothing', async () => {
       emu.setClockSkew(0)
       const client = make()

@@ -203,7 +203,9 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
         await failing(`${label}: signature mismatch 403 with sigv4_debug`, () => mismatch.info())
 
         emu.revoke(CREDS.accessKeyId)
-        await failing(`${label}: expired token 403 after one re-signed retry`, () => client.info())
+        await failing(`${label}: expired token 403 (static credentials: one attempt)`, () =>
+          client.info(),
+        )
         emu.restore(CREDS.accessKeyId)
 
         const throwing = make(variant, redaction, emu.url, {
@@ -259,6 +261,13 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
       await failing('configuration: credentials of the wrong shape', async () =>
         createAwsSigV4Connection({ region: REGION, credentials: credentials as never }),
       )
+    }
+    // The emulators' logs: every verdict, the refused ones with their canonical requests.
+    for (const [name, server] of [
+      ['emulator', emu],
+      ['mismatch emulator', wrong],
+    ] as const) {
+      for (const v of views(server.verdicts)) collect(`${name} verdicts`, v)
     }
   } finally {
     for (const client of clients) await client.close()

@@ -13,7 +13,7 @@ import { expectSearched, findLeaks, runScenariosInChild, withoutNock } from './s
  */
 const FAILURE_PATHS = [
   'signature mismatch 403 with sigv4_debug',
-  'expired token 403 after one re-signed retry',
+  'expired token 403 (static credentials: one attempt)',
   'credentials provider error',
   'provider returns garbage holding the secrets',
   'aborted in flight',
@@ -71,6 +71,8 @@ describe('reliability: no secret or signature in anything a user can see', funct
     expectSearched(texts, [
       'sigv4_debug',
       'x-amz-security-token:<redacted session token>',
+      // The emulator's verdicts are searched too: their canonical requests are there.
+      '"reason":"signature-mismatch"',
       'provider exploded',
       '`sessionToken` must be a string when present',
       'maxBodyBytes (16 bytes)',

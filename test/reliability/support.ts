@@ -72,10 +72,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
-/** Status of a client error, or undefined for errors that carry no HTTP response. */
-export function statusOf(err: unknown): number | undefined {
-  return (err as { meta?: { statusCode?: number } } | undefined)?.meta?.statusCode ?? undefined
-}
+export { statusOf } from '../support/rotating-provider'
 
 /**
  * nock (loaded by other test files) intercepts every Node http request once imported, and
