@@ -309,3 +309,80 @@ for (const [variant, engine] of runs) {
     })
   })
 }
+
+for (const variant of CALLBACK_VARIANTS) {
+  describe(`e2e ${variant.name}: compressed answers (suggestCompression, a server that gzips)`, function () {
+    this.timeout(30_000)
+    let emu: Emulator
+    let wrong: Emulator
+    const compressed = { suggestCompression: true }
+
+    before(async () => {
+      const options = {
+        region: REGION,
+        service: 'es',
+        engine: variant.engine,
+        compressResponses: true,
+      }
+      emu = await startEmulator({ credentials: CREDS, ...options })
+      wrong = await startEmulator({
+        credentials: { ...CREDS, secretAccessKey: 'another' },
+        ...options,
+      })
+    })
+    after(async () => {
+      await emu.close()
+      await wrong.close()
+    })
+
+    it('a gzipped mismatch 403: AWS message, sigv4_debug, the token redacted', async () => {
+      const client = variant.make(wrong.url, { region: REGION, credentials: CREDS }, compressed)
+      const err = await failure(client.info())
+      await client.close()
+      expect(err.meta?.statusCode).to.equal(403)
+      const body = err.meta?.body as { message: string; sigv4_debug?: { canonicalRequest: string } }
+      expect(body.message).to.match(/^The request signature we calculated does not match/)
+      expect(body.sigv4_debug?.canonicalRequest).to.include(
+        'x-amz-security-token:<redacted session token>',
+      )
+      expect(JSON.stringify(err.meta)).not.to.include(CREDS.sessionToken)
+    })
+
+    it('a gzipped expired-token 403 is recognised: fresh credentials, one retry, success', async () => {
+      let calls = 0
+      const client = variant.make(
+        emu.url,
+        {
+          region: REGION,
+          credentials: async () => {
+            calls += 1
+            const key = { ...CREDS, accessKeyId: `AKIDGZIP${calls}` }
+            emu.addCredentials(key)
+            return key
+          },
+        },
+        compressed,
+      )
+      await client.index({ index: 'gz', id: '1', body: { a: 1 }, refresh: true })
+      emu.revoke('AKIDGZIP1')
+      emu.clearVerdicts()
+      const res = await client.get({ index: 'gz', id: '1' })
+      await client.close()
+      expect(res.body._source).to.deep.equal({ a: 1 })
+      expect(calls).to.equal(2)
+      expect(emu.verdicts.map((v) => [v.status, v.reason])).to.deep.equal([
+        [403, 'revoked'],
+        [200, 'ok'],
+      ])
+    })
+
+    if (variant.productCheck) {
+      it("a gzipped answer to the product check is decoded and adapted; client.info() stays the engine's", async () => {
+        const client = variant.make(emu.url, { region: REGION, credentials: CREDS }, compressed)
+        await client.indices.create({ index: 'gz-checked' })
+        expect((await client.info()).body.version.build_flavor).to.equal('oss')
+        await client.close()
+      })
+    }
+  })
+}
