@@ -3,7 +3,7 @@ import { refuseClientAuth, setUpNodeConnection } from '../lib/connection-setup'
 import { resolveOptions } from '../lib/options'
 import { AwsSigV4ConfigurationError } from '../lib/errors'
 
-describe("client-auth: the client's own authentication is refused", () => {
+describe("connection-setup: the client's own authentication is refused", () => {
   const auths = {
     basic: { username: 'u', password: 'p' },
     'API key': { apiKey: 'a2V5' },
