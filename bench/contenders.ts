@@ -79,20 +79,7 @@ function openSearch(signed: boolean): (node: string) => BenchClient {
           getCredentials: () => Promise.resolve(CREDENTIALS),
         })
       : {}
-    const client = new OpenSearchClient({ ...signer, node })
-    return {
-      async bulk(docs) {
-        const stats = await client.helpers.bulk({
-          datasource: docs,
-          onDocument: () => ({ index: { _index: INDEX } }),
-        })
-        return { successful: stats.successful, failed: stats.failed }
-      },
-      async search() {
-        await client.search({ index: INDEX, body: { query: QUERY, size: 10 } })
-      },
-      close: () => client.close(),
-    }
+    return callbackApi(new OpenSearchClient({ ...signer, node }) as unknown as CallbackApiClient)
   }
 }
 
