@@ -12,6 +12,7 @@ import * as es717 from 'es717'
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws'
 import { packageIndex } from './dist'
 import { legacyRequire } from './legacy'
+import { FloorConnection } from './floor'
 
 /** Static credentials (the AWS documentation's example pair); the server does not verify. */
 export const CREDENTIALS = {
@@ -42,7 +43,7 @@ const QUERY = { match: { message: 'quick brown fox' } }
 
 function elastic(options: {
   signed: boolean
-  base: typeof UndiciConnection | typeof HttpConnection
+  base: typeof UndiciConnection | typeof HttpConnection | typeof FloorConnection
   compression?: boolean
 }): (node: string) => BenchClient {
   return (node) => {
@@ -149,6 +150,12 @@ export const ES_UNDICI_SIGNED: Contender = {
   signed: true,
   create: elastic({ signed: true, base: UndiciConnection }),
 }
+export const ES_UNDICI_FLOOR: Contender = {
+  id: 'es-undici-floor',
+  label: 'floor: Undici + SigV4-sized headers, no crypto',
+  signed: false,
+  create: elastic({ signed: false, base: FloorConnection }),
+}
 export const ES_HTTP: Contender = {
   id: 'es-http',
   label: 'ES client, HttpConnection (unsigned)',
@@ -202,4 +209,39 @@ export const OPENSEARCH_OURS: Contender = {
   label: 'OpenSearch client, SigV4 on Connection (ours)',
   signed: true,
   create: openSearchOurs,
+}
+
+const ALL = [
+  ES_UNDICI,
+  ES_UNDICI_SIGNED,
+  ES_UNDICI_FLOOR,
+  ES_HTTP,
+  ES_HTTP_SIGNED,
+  ES_GZIP,
+  ES_GZIP_SIGNED,
+  OPENSEARCH,
+  OPENSEARCH_SIGNED,
+  OPENSEARCH_OURS,
+  ES7_SIGNED,
+  ES7_LEGACY,
+]
+
+/**
+ * A contender by its id, for the process it runs in. With `BENCH_INJECT_FAILURE=<id>` that
+ * contender's client throws, to check that a failing contender makes the run exit non-zero.
+ */
+export function contenderById(id: string): Contender {
+  const contender = ALL.find((c) => c.id === id)
+  if (contender === undefined) throw new Error(`no bench contender ${id}`)
+  if (process.env.BENCH_INJECT_FAILURE !== id) return contender
+  return {
+    ...contender,
+    create: (node: string) => {
+      const client = contender.create(node)
+      const fail = (): never => {
+        throw new Error(`injected failure (BENCH_INJECT_FAILURE=${id})`)
+      }
+      return { ...client, bulk: async () => fail(), search: async () => fail() }
+    },
+  }
 }

@@ -35,7 +35,8 @@ export function rotate<T>(items: readonly T[], round: number): T[] {
 export function schedule<T extends { id: string }>(items: readonly T[], round: number): T[] {
   const groups = new Map<string, T[]>()
   for (const item of items) {
-    const key = item.id.replace(/-sigv4$/, '')
+    // The floor contender runs beside the unsigned baseline too.
+    const key = item.id.replace(/-(sigv4|floor)$/, '')
     groups.set(key, [...(groups.get(key) ?? []), item])
   }
   return rotate([...groups.values()], round).flatMap((g) =>
