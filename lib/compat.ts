@@ -9,6 +9,7 @@
  *    `x-elastic-product: Elasticsearch`, which those engines never send. We add the header to
  *    their responses, since the engine behind these service names is known.
  */
+import { MEDIA_TYPES_REMEMBERED } from './constants'
 
 const VENDOR_MEDIA_TYPE = /^application\/vnd\.elasticsearch\+(json|x-ndjson)\s*(;.*)?$/i
 
@@ -19,13 +20,24 @@ export function plainMediaType(mediaType: string): string {
   return match[1].toLowerCase() === 'json' ? 'application/json' : 'application/x-ndjson'
 }
 
+/**
+ * The client sends the same few vendor types on every request (`compatible-with=8|9`, JSON
+ * and NDJSON), so each is made plain once; bounded, so odd values cannot grow it.
+ */
+const seen = new Map<string, string>()
+
 /** The same header value with every vendor media type in its comma-separated list made plain. */
 export function plainMediaTypes(value: string): string {
   if (!value.includes('vnd.elasticsearch')) return value
-  return value
-    .split(',')
-    .map((part) => plainMediaType(part.trim()))
-    .join(',')
+  let plain = seen.get(value)
+  if (plain === undefined) {
+    plain = value
+      .split(',')
+      .map((part) => plainMediaType(part.trim()))
+      .join(',')
+    if (seen.size < MEDIA_TYPES_REMEMBERED) seen.set(value, plain)
+  }
+  return plain
 }
 
 /** Copies `headers`, with `content-type` and `accept` using plain media types. */

@@ -92,3 +92,6 @@ export const ELASTIC_BUILD_FLAVOR = 'default'
  * `GET /`: the Elasticsearch version whose API OpenSearch keeps (what compatibility mode reports).
  */
 export const SERVERLESS_REPORTED_VERSION = '7.10.2'
+
+/** How many distinct vendor media type values compat.ts remembers the plain form of. */
+export const MEDIA_TYPES_REMEMBERED = 32

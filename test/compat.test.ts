@@ -34,3 +34,17 @@ describe('compat: media types for Amazon-managed engines', () => {
     expect(headers['content-type']).to.include('vnd')
   })
 })
+
+describe('compat: the same vendor types, again and again', () => {
+  it('gives the same answer for a value seen before, and for more values than are kept', () => {
+    const values = Array.from(
+      { length: 100 },
+      (_, i) => `application/vnd.elasticsearch+json; compatible-with=${i},text/x-${i}`,
+    )
+    for (let round = 0; round < 2; round++) {
+      for (const [i, value] of values.entries()) {
+        expect(plainMediaTypes(value)).to.equal(`application/json,text/x-${i}`)
+      }
+    }
+  })
+})
