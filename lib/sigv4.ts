@@ -13,6 +13,7 @@ import { ALGORITHM_IDENTIFIER, KEY_TYPE_IDENTIFIER, SHA256_HEADER } from './cons
 import { amzDate, canonicalHeaders, canonicalRequest } from './canonical-request'
 import { NodeSha256, sha256HexNow } from './sha256'
 import { describeWithSmithy, signWithSmithy } from './smithy-signer'
+import { HmacSha256Key } from './hmac'
 import { redactToken } from './redaction'
 
 /**
@@ -96,9 +97,7 @@ export function signNow(req: RequestToSign, ctx: Omit<SigningContext, 'sha256'>)
   const canonical = canonicalRequest(req, headers)
   const scope = `${shortDate}/${region}/${service}/${KEY_TYPE_IDENTIFIER}`
   const stringToSign = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${sha256HexNow(canonical)}`
-  const signature = createHmac('sha256', signingKey(credentials, shortDate, region, service))
-    .update(stringToSign)
-    .digest('hex')
+  const signature = signingKey(credentials, shortDate, region, service).hex(stringToSign)
   const authorization =
     `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, ` +
     `SignedHeaders=${headers.signed}, Signature=${signature}`
@@ -128,7 +127,7 @@ function sigV4Headers(
  */
 const signingKeys = new WeakMap<
   AwsCredentialIdentity,
-  { secret: string; scope: string; key: Buffer }
+  { secret: string; scope: string; key: HmacSha256Key }
 >()
 
 function signingKey(
@@ -136,7 +135,7 @@ function signingKey(
   shortDate: string,
   region: string,
   service: string,
-): Buffer {
+): HmacSha256Key {
   const scope = `${shortDate}/${region}/${service}`
   const cached = signingKeys.get(credentials)
   const secret = credentials.secretAccessKey
@@ -145,6 +144,7 @@ function signingKey(
   for (const part of [region, service, KEY_TYPE_IDENTIFIER]) {
     key = createHmac('sha256', key).update(part).digest()
   }
-  signingKeys.set(credentials, { secret, scope, key })
-  return key
+  const prepared = new HmacSha256Key(key)
+  signingKeys.set(credentials, { secret, scope, key: prepared })
+  return prepared
 }

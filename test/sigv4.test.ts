@@ -1,4 +1,6 @@
 import { expect } from 'chai'
+import { createHmac } from 'node:crypto'
+import { inspect } from 'node:util'
 import fc from 'fast-check'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { signNow, signRequest } from '../lib/sigv4'
@@ -163,6 +165,54 @@ describe('sigv4: written out vs smithy, fuzzed requests', function () {
       'withQuery',
     ] as const) {
       expect(stats[reached], reached).to.be.greaterThan(runs / 100)
+    }
+  })
+})
+
+describe('sigv4: the signing key kept per credentials', () => {
+  it('shows neither the derived signing key nor the secret in util.inspect or JSON of a signature', () => {
+    const ctx = {
+      credentials: {
+        accessKeyId: 'AKIDEXAMPLE',
+        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      },
+      region: 'us-east-1',
+      service: 'es',
+      signingDate: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+    }
+    const req: RequestToSign = {
+      method: 'GET',
+      host: 'example.com',
+      path: '/',
+      query: '',
+      headers: {},
+      payloadHash: 'UNSIGNED-PAYLOAD',
+    }
+    let derived = Buffer.from(`AWS4${ctx.credentials.secretAccessKey}`)
+    for (const part of ['20260102', 'us-east-1', 'es', 'aws4_request']) {
+      derived = createHmac('sha256', derived).update(part).digest()
+    }
+    // Signed twice: the second signature uses the kept key.
+    signNow(req, ctx)
+    const signature = signNow(req, ctx)
+    const shown = [
+      inspect(signature, { showHidden: true, depth: Infinity }),
+      JSON.stringify(signature),
+      JSON.stringify(signature.describe()),
+    ]
+    const bytes = derived
+      .subarray(0, 6)
+      .toString('hex')
+      .replace(/(..)(?!$)/g, '$1 ')
+    for (const text of shown) {
+      for (const secret of [
+        derived.toString('hex'),
+        derived.toString('base64'),
+        bytes,
+        ctx.credentials.secretAccessKey,
+      ]) {
+        expect(text).not.to.include(secret)
+      }
     }
   })
 })
