@@ -1,0 +1,92 @@
+// Running the built bin as a user would: `node dist/cli.js …` in a child process, credentials
+// only in its environment, a HOME of its own (no ~/.aws of the machine's), no instance metadata.
+// Everything it prints is kept, and every signature the test process's servers received, for
+// the scan that no secret was ever printed.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import type { IncomingMessage } from 'node:http'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BUILT_CLI, REPO, ensureBuilt, run, type RunResult } from '../support/built'
+
+export type { RunResult }
+
+/** Every stdout and stderr the bin wrote, labelled by its arguments. */
+const printed: Array<[string, string]> = []
+/** Every SigV4 signature an in-process server received. */
+const signatures = new Set<string>()
+
+function record({ request }: { request: IncomingMessage }): void {
+  const match = /Signature=([0-9a-f]{64})/.exec(request.headers.authorization ?? '')
+  if (match) signatures.add(match[1])
+}
+
+export interface CliHarness {
+  /** A HOME with no AWS files in it. */
+  home: string
+  /** The child's environment: nothing of the parent's but PATH, plus `extra`. */
+  env(extra?: Record<string, string>): NodeJS.ProcessEnv
+  cli(
+    args: string[],
+    options?: { env?: NodeJS.ProcessEnv; input?: string | Buffer },
+  ): Promise<RunResult>
+}
+
+/** Builds dist/ if needed, records signatures for the scan, gives a clean HOME. Call in `describe`. */
+export function useBuiltCli(): CliHarness {
+  const harness = { home: '' } as CliHarness
+  before(async function () {
+    this.timeout(180_000)
+    await ensureBuilt()
+    harness.home = mkdtempSync(join(tmpdir(), 'esv4-cli-'))
+    subscribe('http.server.request.start', record as (message: unknown) => void)
+  })
+  after(() => {
+    unsubscribe('http.server.request.start', record as (message: unknown) => void)
+    if (harness.home) rmSync(harness.home, { recursive: true, force: true })
+  })
+  harness.env = (extra = {}) => ({
+    PATH: process.env.PATH ?? '',
+    HOME: harness.home,
+    AWS_CONFIG_FILE: join(harness.home, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(harness.home, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  })
+  harness.cli = async (args, options = {}) => {
+    const result = await run(process.execPath, [BUILT_CLI, ...args], {
+      cwd: REPO,
+      env: options.env ?? harness.env(),
+      input: options.input ?? '',
+    })
+    printed.push([args.join(' '), result.stdout + result.stderr])
+    return result
+  }
+  return harness
+}
+
+/** Where any of `secrets`, or any signature a server received, appears in what was printed. */
+export function leaksIn(secrets: readonly string[]): string[] {
+  const needles = [...secrets, ...signatures]
+  const leaks: string[] = []
+  for (const [label, text] of printed) {
+    for (const needle of needles) {
+      const at = text.indexOf(needle)
+      if (at >= 0) leaks.push(`${label}: …${text.slice(Math.max(0, at - 60), at)}[SECRET]`)
+    }
+  }
+  return leaks
+}
+
+/** How many runs and signatures the scan covered, so a scan of nothing cannot pass. */
+export function scanned(): { runs: number; signatures: number } {
+  return { runs: printed.length, signatures: signatures.size }
+}
+
+/** One line on stderr, and no stack frame. */
+export function isOneLineError(stderr: string): boolean {
+  const lines = stderr.split('\n').filter((line) => line !== '')
+  return (
+    lines.length === 1 && !/^\s+at /m.test(stderr) && lines[0].startsWith('elasticsearch-aws-sigv4')
+  )
+}
