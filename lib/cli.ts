@@ -13,6 +13,7 @@ export type { CliIo }
 const HELP = `Usage: ${BIN} <command> [options]
 
 Commands:
+  request URL [options]   Send one request signed with AWS SigV4, curl-style
   emulate [options]       Start a local Elasticsearch-like endpoint that verifies AWS SigV4
                           signatures
 
@@ -26,6 +27,7 @@ Options:
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  request: async () => (await import('./cli/request.js')).runRequest,
   emulate: async () => (await import('./cli/emulate.js')).runEmulate,
 }
 
