@@ -28,7 +28,7 @@ export interface CliHarness {
   env(extra?: Record<string, string>): NodeJS.ProcessEnv
   cli(
     args: string[],
-    options?: { env?: NodeJS.ProcessEnv; input?: string | Buffer },
+    options?: { env?: NodeJS.ProcessEnv; input?: string | Buffer; detached?: boolean },
   ): Promise<RunResult>
 }
 
@@ -58,6 +58,7 @@ export function useBuiltCli(): CliHarness {
       cwd: REPO,
       env: options.env ?? harness.env(),
       input: options.input ?? '',
+      detached: options.detached,
     })
     printed.push([args.join(' '), result.stdout + result.stderr])
     return result

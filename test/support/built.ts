@@ -1,7 +1,7 @@
 // The package as users run it: dist/, built by `npm run build`. CI builds before `npm test`;
 // locally, tests that run the built files rebuild dist/ when it is missing or older than its
 // sources, so they never test stale code.
-import { execFile } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -20,24 +20,40 @@ export interface RunResult {
 export function run(
   cmd: string,
   args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number; input?: string | Buffer },
+  opts: {
+    cwd: string
+    env?: NodeJS.ProcessEnv
+    timeout?: number
+    input?: string | Buffer
+    /** In a session of its own: no controlling terminal (no /dev/tty). */
+    detached?: boolean
+  },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      cmd,
-      args,
-      {
-        cwd: opts.cwd,
-        env: opts.env ?? process.env,
-        timeout: opts.timeout ?? 60_000,
-        maxBuffer: 32 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') return reject(err)
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr })
-      },
-    )
-    child.stdin?.end(opts.input)
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      detached: opts.detached ?? false,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout ?? 60_000)
+    child.on('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({
+        code,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      })
+    })
+    child.stdin.end(opts.input)
   })
 }
 
