@@ -14,6 +14,8 @@ const HELP = `Usage: ${BIN} <command> [options]
 
 Commands:
   request URL [options]   Send one request signed with AWS SigV4, curl-style
+  diagnose URL            Check endpoint, credentials and clock, send a signed harmless
+                          request, and say what a refusal (403) means and what to do
   emulate [options]       Start a local Elasticsearch-like endpoint that verifies AWS SigV4
                           signatures
 
@@ -28,6 +30,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   request: async () => (await import('./cli/request.js')).runRequest,
+  diagnose: async () => (await import('./cli/diagnose.js')).runDiagnose,
   emulate: async () => (await import('./cli/emulate.js')).runEmulate,
 }
 
