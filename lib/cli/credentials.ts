@@ -187,23 +187,16 @@ export function oneLine(err: unknown): string {
     .replace(/\.+$/, '')
 }
 
+/** Rejects after `ms` unless `promise` settles first; the timer goes with it. */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
       () => reject(new Error(`the credential chain did not answer within ${ms / 1000} s`)),
       ms,
     )
-    promise.then(
-      (value) => {
-        clearTimeout(timer)
-        resolve(value)
-      },
-      (err: unknown) => {
-        clearTimeout(timer)
-        reject(err)
-      },
-    )
   })
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
 }
 
 /** Where MFA codes are read from and asked on: the controlling terminal, not stdin (`-d @-`). */
