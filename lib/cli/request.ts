@@ -25,8 +25,8 @@ import {
   parseHeaderFlag,
   parseTargetUrl,
   requestHeaders,
+  requestMethod,
 } from './curl'
-import { requestMethod } from './curl'
 import type { CliIo } from './io'
 import {
   describeTarget,
@@ -43,12 +43,12 @@ import { unreachableMessage } from './unreachable'
 export const REQUEST_COMMAND: CommandSpec = {
   name: 'request',
   usage:
-    `${BIN} request [-X METHOD] URL [-d BODY | -d @FILE | -d @-] [-H 'Name: value']...\n` +
-    '         [-i] [-v] [--dry-run] [--region R] [--service S] [--profile P]\n' +
-    '         [--unsigned-payload] [--compressed] [-m SECONDS]',
+    `${BIN} request [-X METHOD] URL [-d BODY | -d @FILE | -d @-]\n` +
+    "         [-H 'Name: value']... [-i] [-v] [--dry-run] [--region R] [--service S]\n" +
+    '         [--profile P] [--unsigned-payload] [--compressed] [-m SECONDS]',
   summary:
-    'Sends one request signed with AWS SigV4 (through the same signing code as the connection) ' +
-    'and prints the response body.\nThe path and query are sent as typed; the signature covers ' +
+    'Sends one request signed with AWS SigV4, through the same signing code as the connection,\n' +
+    'and prints the response body. The path and query are sent as typed; the signature covers\n' +
     'exactly what goes on the wire.',
   flags: [
     {
@@ -62,7 +62,7 @@ export const REQUEST_COMMAND: CommandSpec = {
       short: 'd',
       value: 'BODY',
       multiple: true,
-      description: 'body: the text, @FILE (its bytes as they are, NDJSON too) or @- (stdin)',
+      description: 'body: the text, @FILE (its bytes as they are) or @- (stdin)',
     },
     { name: 'data-binary', value: 'BODY', multiple: true, description: 'the same as -d' },
     { name: 'data-raw', value: 'BODY', multiple: true, description: 'body text; @ means nothing' },
@@ -77,7 +77,7 @@ export const REQUEST_COMMAND: CommandSpec = {
     {
       name: 'verbose',
       short: 'v',
-      description: 'print the canonical request, string to sign and signed headers to stderr',
+      description: 'print the canonical request, string to sign, signed headers (stderr)',
     },
     { name: 'dry-run', description: 'print what -v prints (to stdout) and send nothing' },
     {
@@ -88,7 +88,7 @@ export const REQUEST_COMMAND: CommandSpec = {
     {
       name: 'service',
       value: 'S',
-      description: 'sign for service S: es, aoss, execute-api, … (default: from the host, else es)',
+      description: 'sign for service S: es, aoss, … (default: from the host, else es)',
     },
     {
       name: 'profile',

@@ -19,7 +19,7 @@ const FLAGS = {
   host: ['ADDRESS', 'address to listen on (default 127.0.0.1)'],
   region: ['R', 'region requests must be signed for (default AWS_REGION, else us-east-1)'],
   service: ['S', 'signing name: es (default), aoss (Serverless rules) or any other'],
-  mode: ['M', "'amazon' (default: an Amazon-managed engine) or 'elastic' (Elasticsearch itself)"],
+  mode: ['M', "'amazon' (default: Amazon-managed engine) or 'elastic' (Elasticsearch)"],
   engine: ['E', "what GET / answers: 'opensearch', 'elasticsearch7' or 'elasticsearch8'"],
   upstream: ['URL', 'forward verified requests to this cluster instead of the in-memory store'],
   'access-key-id': ['ID', 'the key id to accept (default AWS_ACCESS_KEY_ID)'],
