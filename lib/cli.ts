@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BIN, EXIT_OK, EXIT_USAGE } from './cli/constants'
-import { errorExitCode, errorLine } from './cli/failure'
+import { errorExitCode, errorLine, warningLine } from './cli/failure'
 import type { CliIo } from './cli/io'
 import { processIo } from './cli/io'
 
@@ -73,6 +73,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 if (require.main === module) {
+  // Node prints a process warning over several lines; the bin's output keeps to one per note.
+  process.removeAllListeners('warning')
+  process.on('warning', (warning) => process.stderr.write(`${warningLine(warning)}\n`))
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code

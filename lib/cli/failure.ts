@@ -23,3 +23,9 @@ export function errorLine(err: unknown): string {
   const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : ''
   return `${BIN}: ${name}${text}`
 }
+
+/** A process warning (the AWS SDK emits some) as one note line, not Node's several. */
+export function warningLine(warning: Error): string {
+  const text = warning.message.replace(/\s*\n\s*/g, ' ').trim()
+  return `${BIN}: note: ${warning.name}: ${text}`
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { errorExitCode, errorLine } from '../../lib/cli/failure'
+import { errorExitCode, errorLine, warningLine } from '../../lib/cli/failure'
 import {
   AwsCredentialsError,
   AwsSigV4ConfigurationError,
@@ -26,5 +26,19 @@ describe('cli failure', () => {
     expect(errorLine(unexpected)).to.equal('elasticsearch-aws-sigv4: TypeError: boom')
     expect(errorLine(new Error('plain'))).to.equal('elasticsearch-aws-sigv4: plain')
     expect(errorLine(unexpected)).not.to.include(' at ')
+  })
+
+  it('a process warning is one note line', () => {
+    const warning = Object.assign(
+      new Error(
+        'The AWS SDK for JavaScript (v3)\nversions published later\nwill require node >=22.',
+      ),
+      {
+        name: 'NodeVersionSupportWarning',
+      },
+    )
+    expect(warningLine(warning)).to.equal(
+      'elasticsearch-aws-sigv4: note: NodeVersionSupportWarning: The AWS SDK for JavaScript (v3) versions published later will require node >=22.',
+    )
   })
 })

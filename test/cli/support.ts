@@ -66,6 +66,11 @@ export function useBuiltCli(): CliHarness {
   return harness
 }
 
+/** Adds output of a run made otherwise (e.g. through `script`) to what the scan reads. */
+export function keepPrinted(label: string, text: string): void {
+  printed.push([label, text])
+}
+
 /** Where any of `secrets`, or any signature a server received, appears in what was printed. */
 export function leaksIn(secrets: readonly string[]): string[] {
   const needles = [...secrets, ...signatures]
