@@ -117,9 +117,11 @@ export async function runDiagnose(argv: readonly string[], io: CliIo): Promise<n
   print(credentials)
   if (credentials.mark === 'fail') return EXIT_USAGE
 
-  const path = serviceFor(target.context.target.service).clusterInfo
-    ? PROBE_PATH
-    : SERVERLESS_PROBE_PATH
+  // A URL with a path (a proxy's prefix) keeps it: the probe goes under it.
+  const prefix = url.path.replace(/\/+$/, '')
+  const path =
+    prefix +
+    (serviceFor(target.context.target.service).clusterInfo ? PROBE_PATH : SERVERLESS_PROBE_PATH)
   const timeoutMs = seconds * 1000
   const first = await probe(target, loaded, path, 0, timeoutMs)
   if ('error' in first) {

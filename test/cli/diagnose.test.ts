@@ -323,6 +323,22 @@ describe('cli: diagnose (the built bin against the emulator)', function () {
     )
   })
 
+  it("a URL with a path (a proxy's prefix): the harmless request goes under it", async () => {
+    const seen: string[] = []
+    const stop = emu.onRequest(({ path }) => {
+      seen.push(path)
+      return { status: 200, body: { version: { distribution: 'opensearch', number: '2.13.0' } } }
+    })
+    try {
+      const r = await diagnose([`${emu.url}/es/`])
+      expect(r.code, r.stdout).to.equal(0)
+      expect(steps(r.stdout).Request).to.equal('✓ Request     GET /es/ → 200 · OpenSearch 2.13.0')
+      expect(seen).to.deep.equal(['/es/'])
+    } finally {
+      stop()
+    }
+  })
+
   it('usage mistakes are one line; --help lists the flags', async () => {
     const none = await diagnose([])
     expect(none.code).to.equal(2)

@@ -3,6 +3,9 @@
 // what arrived on the wire.
 import { expect } from 'chai'
 import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { startEmulator, type Emulator } from '../../lib/testing'
 import { isOneLineError, leaksIn, scanned, useBuiltCli } from './support'
@@ -213,6 +216,63 @@ describe('cli: request (the built bin against the emulator)', function () {
     expect(r.code).to.equal(1)
     expect(r.stdout).to.include('The Canonical String for this request should have been')
     expect(r.stdout).to.include('x-amz-security-token:<redacted session token>')
+  })
+
+  it('--unsigned-payload sends UNSIGNED-PAYLOAD, and the endpoint accepts the body unsigned', async () => {
+    const r = await request([
+      '--unsigned-payload',
+      '-X',
+      'PUT',
+      url('/unsigned/_doc/1'),
+      '-d',
+      '{"a":1}',
+    ])
+    expect(r.code, r.stderr).to.equal(0)
+    expect(emu.verdicts[0].ok).to.equal(true)
+    expect(emu.verdicts[0].canonicalRequest?.split('\n').at(-1)).to.equal('UNSIGNED-PAYLOAD')
+    expect(emu.store.getDocument('unsigned', '1')).to.deep.equal({ a: 1 })
+  })
+
+  it("-H replaces the default content type, and 'Content-Type:' removes it", async () => {
+    const replaced = await request([
+      '-X',
+      'POST',
+      url('/_bulk'),
+      '-d',
+      '{"index":{"_index":"h"}}\n{}\n',
+      '-H',
+      'Content-Type: application/json',
+    ])
+    expect(replaced.code, replaced.stderr).to.equal(0)
+    expect(emu.verdicts[0].canonicalRequest).to.include('content-type:application/json\n')
+    const removed = await request(['-X', 'POST', url('/h/_doc'), '-d', '{}', '-H', 'Content-Type:'])
+    expect(removed.code).to.equal(1)
+    expect(removed.stderr).to.include('406 Content-Type header is missing')
+  })
+
+  it('--compressed asks for gzip and prints the body decompressed; without it, as it arrived', async () => {
+    const json = '{"compressed":true}'
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json')
+      if (/gzip/.test(req.headers['accept-encoding'] ?? '')) {
+        res.setHeader('content-encoding', 'gzip')
+        res.end(gzipSync(json))
+      } else res.end(json)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const compressed = await request(['--compressed', base])
+      expect(compressed.code, compressed.stderr).to.equal(0)
+      expect(compressed.stdout).to.equal(json)
+      // Asked for gzip by hand, without --compressed: the gzip bytes as they arrived.
+      const plain = await request([base, '-H', 'Accept-Encoding: gzip'])
+      expect(plain.code, plain.stderr).to.equal(0)
+      expect(plain.stdout.charCodeAt(0)).to.equal(0x1f)
+      expect(plain.stdout).not.to.include('compressed')
+    } finally {
+      server.close()
+    }
   })
 
   it('usage and configuration mistakes: one line naming the fix, exit 2, nothing sent', async () => {
