@@ -81,6 +81,12 @@ export function recognizeRefusal(answer: AnswerText, style: RefusalStyle): Refus
       return { kind: 'clock-skew', serverTime: serverTimeIn(message) }
     case 'signature-mismatch':
       return { kind: 'signature-mismatch', expected: expectedCanonical(message) }
+    case 'unexplained':
+      return {
+        kind: 'serverless-denied',
+        status: answer.status,
+        hint: headerOf(answer.headers, 'x-aoss-response-hint'),
+      }
   }
   const iam = parseIamDenial(message)
   if (iam) return { kind: 'iam-denied', ...iam }

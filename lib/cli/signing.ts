@@ -76,9 +76,8 @@ function forCommandLine(err: AwsSigV4ConfigurationError, options: TargetOptions)
     !options.env.AWS_DEFAULT_REGION
   if (noRegion) {
     return (
-      `cannot tell which AWS region to sign for: ${options.origin.host} is not an Amazon ` +
-      'OpenSearch domain or Serverless collection host. Pass --region (e.g. --region eu-west-1) ' +
-      'or set AWS_REGION'
+      `cannot tell which AWS region to sign for: ${options.origin.host} is not an AWS endpoint ` +
+      'host that names it. Pass --region (e.g. --region eu-west-1) or set AWS_REGION'
     )
   }
   return err.message

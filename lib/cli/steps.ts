@@ -1,7 +1,7 @@
 /** `diagnose`'s steps before the request's interpretation: endpoint, credentials, clock. Pure. */
 import type { AwsCredentialIdentity } from '@smithy/types'
 import type { SigningTarget } from '../endpoint'
-import { serviceFor } from '../services'
+import type { EndpointKind } from '../services'
 import type { Step } from './checklist'
 import { formatDuration } from './checklist'
 import { CLOCK_FINE_MS, CLOCK_LIMIT_MS } from './constants'
@@ -9,10 +9,13 @@ import { credentialsProblem, describeExpiry, shortKeyId } from './credentials'
 import { CLOCK_FIX } from './interpret'
 import { describeTarget } from './output'
 
-const KINDS: Readonly<Record<string, string>> = {
+const KINDS: Readonly<Record<EndpointKind, string>> = {
   domain: 'Amazon OpenSearch Service domain',
   'vpc-domain': 'Amazon OpenSearch Service VPC domain',
   'serverless-collection': 'OpenSearch Serverless collection',
+  'lattice-service': 'VPC Lattice service',
+  api: 'API Gateway API',
+  'api-vpc-endpoint': 'API Gateway VPC endpoint',
 }
 
 /** What the endpoint is, and what requests to it are signed for. */
@@ -23,7 +26,7 @@ export function endpointStep(
   const kind =
     target.endpoint === undefined
       ? 'not an AWS endpoint host (custom domain, proxy or tunnel)'
-      : (KINDS[target.endpoint.kind] ?? `${serviceFor(target.service).title} endpoint`)
+      : KINDS[target.endpoint.kind]
   return { mark: 'ok', label: 'Endpoint', text: `${kind} · ${describeTarget(target, env)}` }
 }
 

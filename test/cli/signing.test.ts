@@ -58,8 +58,8 @@ describe('cli signing: the target, as the connection resolves it', () => {
     expect(
       configMessage(() => resolveTarget({ origin: new URL('http://127.0.0.1:9200/'), env: {} })),
     ).to.equal(
-      'cannot tell which AWS region to sign for: 127.0.0.1:9200 is not an Amazon OpenSearch domain or ' +
-        'Serverless collection host. Pass --region (e.g. --region eu-west-1) or set AWS_REGION',
+      'cannot tell which AWS region to sign for: 127.0.0.1:9200 is not an AWS endpoint host that ' +
+        'names it. Pass --region (e.g. --region eu-west-1) or set AWS_REGION',
     )
     expect(
       configMessage(() => resolveTarget({ origin: DOMAIN, region: 'EU-WEST-1', env: {} })),

@@ -17,6 +17,15 @@ describe('cli steps: endpoint, credentials, clock', () => {
       'OpenSearch Serverless collection · region eu-west-1 (from the host) · service aoss (from the host)',
     )
     expect(
+      endpointStep(target('orders-0a1b2c3d4e5f60789.7d67968.vpc-lattice-svcs.eu-west-1.on.aws'), {})
+        .text,
+    ).to.equal(
+      'VPC Lattice service · region eu-west-1 (from the host) · service vpc-lattice-svcs (from the host)',
+    )
+    expect(
+      endpointStep(target('a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com'), {}).text,
+    ).to.match(/^API Gateway API · region eu-west-1 \(from the host\) · service execute-api/)
+    expect(
       endpointStep(target('logs.example.com', { AWS_REGION: 'eu-west-1' }), {
         AWS_REGION: 'eu-west-1',
       }).text,
