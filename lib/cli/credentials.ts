@@ -237,9 +237,12 @@ export async function askMfaCode(
   }
   try {
     const lines = createInterface({ input: terminal.input, terminal: false })
-    // Listening before the prompt is out, so an answer cannot come before we read.
+    // Listening before the prompt is out, so an answer typed ahead is not lost; the prompt
+    // written out before the terminal is closed.
     const iterator = lines[Symbol.asyncIterator]()
-    terminal.output.write(`MFA code for ${serial}: `)
+    await new Promise<void>((resolve, reject) => {
+      terminal.output.write(`MFA code for ${serial}: `, (err) => (err ? reject(err) : resolve()))
+    })
     const first = await iterator.next()
     lines.close()
     const code = first.done ? '' : String(first.value).trim()

@@ -27,5 +27,6 @@ export function errorLine(err: unknown): string {
 /** A process warning (the AWS SDK emits some) as one note line, not Node's several. */
 export function warningLine(warning: Error): string {
   const text = warning.message.replace(/\s*\n\s*/g, ' ').trim()
-  return `${BIN}: note: ${warning.name}: ${text}`
+  // A plain `Warning` says nothing more than "note".
+  return `${BIN}: note: ${warning.name === 'Warning' ? '' : `${warning.name}: `}${text}`
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { PassThrough } from 'node:stream'
+import { PassThrough, Writable } from 'node:stream'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import {
   askMfaCode,
@@ -203,34 +203,41 @@ describe('cli credentials: asking the default chain', () => {
 })
 
 describe('cli credentials: MFA codes on the terminal', () => {
-  function fakeTerminal(answer: string): {
-    open: () => Terminal
-    prompts: string[]
-    closed: boolean
-  } {
-    const state = { prompts: [] as string[], closed: false, open: (): Terminal => terminal }
+  /**
+   * A terminal whose writes finish a little later, as a tty's do, with the answer typed ahead;
+   * it records whether it was closed before the prompt was out (which fails a real tty's write).
+   */
+  function fakeTerminal(answer: string) {
+    const state = { prompts: [] as string[], closed: false, closedEarly: false, written: false }
     const input = new PassThrough()
-    const output = new PassThrough()
-    output.on('data', (chunk: Buffer) => {
-      state.prompts.push(chunk.toString())
-      input.end(answer)
+    input.end(answer)
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        setTimeout(() => {
+          state.prompts.push(chunk.toString())
+          state.written = true
+          callback()
+        }, 5)
+      },
     })
     const terminal: Terminal = {
       input,
       output,
       close: () => {
         state.closed = true
+        state.closedEarly = !state.written
       },
     }
-    return state
+    return { ...state, state, open: (): Terminal => terminal }
   }
 
   it('asks on the terminal, naming the device, and reads one line', async () => {
     const tty = fakeTerminal(' 123456 \nignored\n')
     const code = await askMfaCode('arn:aws:iam::1:mfa/alice', tty.open)
     expect(code).to.equal('123456')
-    expect(tty.prompts).to.deep.equal(['MFA code for arn:aws:iam::1:mfa/alice: '])
-    expect(tty.closed).to.equal(true)
+    expect(tty.state.prompts).to.deep.equal(['MFA code for arn:aws:iam::1:mfa/alice: '])
+    expect(tty.state.closed).to.equal(true)
+    expect(tty.state.closedEarly, 'closed before the prompt was written').to.equal(false)
   })
 
   it('an empty answer, or no terminal, is an error saying what to do', async () => {

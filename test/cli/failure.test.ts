@@ -29,6 +29,9 @@ describe('cli failure', () => {
   })
 
   it('a process warning is one note line', () => {
+    expect(warningLine(Object.assign(new Error('x'), { name: 'Warning' }))).to.equal(
+      'elasticsearch-aws-sigv4: note: x',
+    )
     const warning = Object.assign(
       new Error(
         'The AWS SDK for JavaScript (v3)\nversions published later\nwill require node >=22.',
