@@ -3,8 +3,9 @@
  * with `--profile`, files re-read on every run, MFA codes asked on the terminal, and what the
  * chain says about where the credentials came from.
  */
-import { openSync, closeSync, createReadStream, createWriteStream } from 'node:fs'
+import { openSync } from 'node:fs'
 import { createInterface } from 'node:readline'
+import { ReadStream, WriteStream } from 'node:tty'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import { AwsCredentialsError } from '../errors'
 import { DEFAULT_PROVIDER_TIMEOUT_MS } from '../constants'
@@ -206,17 +207,29 @@ export interface Terminal {
   close(): void
 }
 
-/** Opens /dev/tty; throws when the process has no controlling terminal. */
+/**
+ * Opens /dev/tty, once to read and once to write, as terminal streams (which close their handle
+ * before its descriptor, unlike file streams over a tty); throws when the process has no
+ * controlling terminal.
+ */
 export function openTerminal(): Terminal {
-  const fd = openSync('/dev/tty', 'r+')
-  const input = createReadStream('', { fd, autoClose: false })
-  const output = createWriteStream('', { fd, autoClose: false })
+  const input = new ReadStream(openSync('/dev/tty', 'r'))
+  let output: WriteStream
+  try {
+    output = new WriteStream(openSync('/dev/tty', 'w'))
+  } catch (err) {
+    input.destroy()
+    throw err
+  }
+  // A failing read or write rejects the prompt below; it must not crash the process as well.
+  input.on('error', () => undefined)
+  output.on('error', () => undefined)
   return {
     input,
     output,
     close: () => {
       input.destroy()
-      closeSync(fd)
+      output.destroy()
     },
   }
 }

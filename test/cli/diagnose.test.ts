@@ -352,8 +352,10 @@ describe('cli: diagnose (the built bin against the emulator)', function () {
 
   it('printed no secret key, session token or sent signature, in any run above', () => {
     const { runs, signatures } = scanned()
+    // Requests signed in the same second with the same canonical request share a signature,
+    // so this counts fewer than were sent; it only shows the scan had something to look for.
     expect(runs).to.be.greaterThan(15)
-    expect(signatures).to.be.greaterThan(15)
+    expect(signatures).to.be.at.least(10)
     expect(leaksIn([KEY.secretAccessKey, KEY.sessionToken, 'base-secret'])).to.deep.equal([])
   })
 })
