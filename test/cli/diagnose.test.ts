@@ -14,7 +14,7 @@ import {
   serverlessDenied,
   serverlessNetworkDenied,
 } from './aws-answers'
-import { isOneLineError, leaksIn, scanned, useBuiltCli } from './support'
+import { isOneLineError, keyEnv, leaksIn, scanned, useBuiltCli } from './support'
 
 const REGION = 'eu-west-1'
 const KEY = {
@@ -54,13 +54,7 @@ describe('cli: diagnose (the built bin against the emulator)', function () {
   })
 
   const userEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv =>
-    harness.env({
-      AWS_ACCESS_KEY_ID: KEY.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey,
-      AWS_SESSION_TOKEN: KEY.sessionToken,
-      AWS_REGION: REGION,
-      ...extra,
-    })
+    harness.env({ ...keyEnv(KEY), AWS_REGION: REGION, ...extra })
   const diagnose = (args: string[], env = userEnv()) => harness.cli(['diagnose', ...args], { env })
 
   /** Runs diagnose with `hook` answering the signed request. */

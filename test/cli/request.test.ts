@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { startEmulator, type Emulator } from '../../lib/testing'
-import { isOneLineError, leaksIn, scanned, useBuiltCli } from './support'
+import { isOneLineError, keyEnv, leaksIn, scanned, useBuiltCli } from './support'
 
 const REGION = 'eu-west-1'
 const KEY = {
@@ -44,13 +44,7 @@ describe('cli: request (the built bin against the emulator)', function () {
   beforeEach(() => emu.clearVerdicts())
 
   const userEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv =>
-    harness.env({
-      AWS_ACCESS_KEY_ID: KEY.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey,
-      AWS_SESSION_TOKEN: KEY.sessionToken,
-      AWS_REGION: REGION,
-      ...extra,
-    })
+    harness.env({ ...keyEnv(KEY), AWS_REGION: REGION, ...extra })
   const request = (args: string[], input?: string) =>
     harness.cli(['request', ...args], { env: userEnv(), input })
 

@@ -66,6 +66,19 @@ export function useBuiltCli(): CliHarness {
   return harness
 }
 
+/** A key as the AWS_* environment variables the default chain reads. */
+export function keyEnv(key: {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: key.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    ...(key.sessionToken ? { AWS_SESSION_TOKEN: key.sessionToken } : {}),
+  }
+}
+
 /** Adds output of a run made otherwise (e.g. through `script`) to what the scan reads. */
 export function keepPrinted(label: string, text: string): void {
   printed.push([label, text])
