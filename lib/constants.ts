@@ -80,3 +80,15 @@ export const MAX_TIMER_MS = 2 ** 31 - 1
 
 /** The product the 8.x/9.x client checks for in `x-elastic-product`. */
 export const ELASTIC_PRODUCT = 'Elasticsearch'
+
+/** The tagline of Elastic's Elasticsearch, which the 7.14–7.17 client's product check requires. */
+export const ELASTIC_TAGLINE = 'You Know, for Search'
+
+/** The build flavour that check requires of a 7.0–7.13 server (Amazon's 7.10 reports `oss`). */
+export const ELASTIC_BUILD_FLAVOR = 'default'
+
+/**
+ * The version the product check is answered with for OpenSearch Serverless, which has no
+ * `GET /`: the Elasticsearch version whose API OpenSearch keeps (what compatibility mode reports).
+ */
+export const SERVERLESS_REPORTED_VERSION = '7.10.2'

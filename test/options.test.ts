@@ -1,5 +1,7 @@
 import { expect } from 'chai'
 import { HttpConnection, UndiciConnection } from '@elastic/elasticsearch'
+import { Connection as Es7Connection } from 'es717'
+import { Connection as OpenSearchConnection } from '@opensearch-project/opensearch'
 import {
   DEFAULT_MAX_AGE_MS,
   DEFAULT_MAX_BODY_BYTES,
@@ -66,6 +68,20 @@ describe('options: the table of options', () => {
       unsignedPayload: 'streams',
       retryOnAwsRejection: false,
     })
+  })
+
+  it('takes the Connection classes of the 7.x and OpenSearch clients as baseConnection', () => {
+    expect(resolveOptions({ baseConnection: Es7Connection }).baseConnection).to.equal(Es7Connection)
+    expect(resolveOptions({ baseConnection: OpenSearchConnection }).baseConnection).to.equal(
+      OpenSearchConnection,
+    )
+  })
+
+  it('refuses a baseConnection that is not a connection class, naming the classes it takes', () => {
+    expect(() => resolveOptions({ baseConnection: {} })).to.throw(
+      AwsSigV4ConfigurationError,
+      /^baseConnection must be a connection class: UndiciConnection or HttpConnection from @elastic\/elasticsearch 8\.x\/9\.x, or Connection from @elastic\/elasticsearch 7\.x or @opensearch-project\/opensearch, got a value of type object\.$/,
+    )
   })
 
   it('names an unknown option and lists the known ones', () => {

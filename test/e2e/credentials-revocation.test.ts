@@ -1,21 +1,20 @@
 import { expect } from 'chai'
-import * as es9 from '@elastic/elasticsearch'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator, RevocationKind } from '../../lib/testing'
-import { CLIENT_VARIANTS } from '../support/client-variants'
+import { CORE_VARIANTS } from '../support/client-variants'
 import { rotatingProvider } from '../support/rotating-provider'
-import type { AnyClient, SignedOptions } from '../support/client-variants'
+import type { CoreClient, SignedOptions } from '../support/client-variants'
 
 /**
  * A key revoked while the credential cache still thinks it is good (AWS answers "The security
  * token included in the request is expired" / "… is invalid."): the requests that hit the 403
  * invalidate the cached credentials, one provider call fetches a new key, and each of them is
- * retried once with it and succeeds.
+ * retried once with it and succeeds. On every client of both lineages.
  */
 
 const REGION = 'eu-west-1'
 
-const variants = CLIENT_VARIANTS
+const variants = CORE_VARIANTS
 
 const MESSAGES: Record<RevocationKind, RegExp> = {
   expired: /security token included in the request is expired/,
@@ -26,15 +25,20 @@ for (const variant of variants) {
   describe(`e2e credentials, key revoked mid-run: ${variant.name}`, function () {
     this.timeout(30_000)
     let emu: Emulator
-    const clients: AnyClient[] = []
-    const make = (opts: SignedOptions): es9.Client => {
+    const clients: CoreClient[] = []
+    const make = (opts: SignedOptions): CoreClient => {
       const client = variant.make(emu.url, { region: REGION, ...opts })
       clients.push(client)
-      return client as es9.Client
+      return client
     }
 
     before(async () => {
-      emu = await startEmulator({ credentials: [], region: REGION, service: 'es' })
+      emu = await startEmulator({
+        credentials: [],
+        region: REGION,
+        service: 'es',
+        engine: variant.engine,
+      })
     })
     beforeEach(() => emu.clearVerdicts())
     after(async () => {
