@@ -4,8 +4,8 @@ import { expect } from 'chai'
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { BUILT_CLI, REPO } from '../support/built'
-import { isOneLineError, useBuiltCli } from './support'
+import { REPO } from '../package/support'
+import { BUILT_CLI, isOneLineError, useBuiltCli } from './support'
 
 const KEY = {
   AWS_ACCESS_KEY_ID: 'AKIDEMULATECLI',

@@ -9,8 +9,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { startEmulator, type Emulator } from '../../lib/testing'
-import { BUILT_CLI, run } from '../support/built'
-import { keepPrinted, leaksIn, useBuiltCli } from './support'
+import { BUILT_CLI, keepPrinted, leaksIn, run, useBuiltCli } from './support'
 
 const REGION = 'eu-west-1'
 const BASE = { accessKeyId: 'AKIDPROFILEBASE0WXYZ', secretAccessKey: 'profile-base-secret' }

@@ -7,9 +7,57 @@ import type { IncomingMessage } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BUILT_CLI, REPO, ensureBuilt, run, type RunResult } from '../support/built'
+import { spawn } from 'node:child_process'
+import { REPO, buildIfStale, type RunResult } from '../package/support'
 
 export type { RunResult }
+
+/** The `bin` as built. */
+export const BUILT_CLI = join(REPO, 'dist', 'cli.js')
+
+/**
+ * Runs a command with exactly `env` (not the parent's), `input` on its stdin, and optionally no
+ * controlling terminal; resolves with its exit code and output (a failing command is not an error).
+ */
+export function run(
+  cmd: string,
+  args: string[],
+  opts: {
+    cwd: string
+    env?: NodeJS.ProcessEnv
+    timeout?: number
+    input?: string | Buffer
+    /** In a session of its own: no controlling terminal (no /dev/tty). */
+    detached?: boolean
+  },
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      detached: opts.detached ?? false,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout ?? 60_000)
+    child.on('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({
+        code,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      })
+    })
+    child.stdin.end(opts.input)
+  })
+}
 
 /** Every stdout and stderr the bin wrote, labelled by its arguments. */
 const printed: Array<[string, string]> = []
@@ -37,7 +85,7 @@ export function useBuiltCli(): CliHarness {
   const harness = { home: '' } as CliHarness
   before(async function () {
     this.timeout(180_000)
-    await ensureBuilt()
+    await buildIfStale()
     harness.home = mkdtempSync(join(tmpdir(), 'esv4-cli-'))
     subscribe('http.server.request.start', record as (message: unknown) => void)
   })
