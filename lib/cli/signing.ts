@@ -2,15 +2,18 @@
  * One request, signed and sent as the connection does it: the options resolved by the
  * connection's own table (`resolveOptions`, `resolveNodeOptions`), the connection's
  * `RequestSigner`, and the base connection class the connection extends (the installed client's
- * `UndiciConnection`), to which the signed copy is handed as the connection hands it. No second
- * signer, and no second HTTP client.
+ * default: `UndiciConnection` of 8.x/9.x, or `Connection` of 7.x), to which the signed copy is
+ * handed as the connection hands it. No second signer, and no second HTTP client.
  */
+import type { IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import type { ConnectionContext, SignedTransportRequest } from '../transport'
 import { CredentialCache } from '../credentials'
 import { RequestSigner } from '../request-signer'
+import type { ConnectionConstructor } from '../options'
 import { resolveNodeOptions, resolveOptions } from '../options'
+import { lineageOf } from '../lineage'
 import { NodeSha256 } from '../sha256'
 import { DEFAULT_MAX_BODY_BYTES } from '../constants'
 import { AwsSigV4ConfigurationError } from '../errors'
@@ -30,10 +33,14 @@ export interface Target {
   base: BaseConnectionClass
 }
 
-/** What the commands need of a base connection class of `@elastic/elasticsearch`. */
-type BaseConnectionClass = new (options: { url: URL; timeout?: number }) => BaseConnection
+/**
+ * What the commands need of a base connection class: one of the promise lineage (8.x, 9.x:
+ * `request(params, options)` resolves with the response) or of the callback lineage (7.x, the
+ * OpenSearch client: `request(params, callback)` calls back with the `IncomingMessage`).
+ */
+type BaseConnectionClass = new (options: { url: URL; timeout?: number }) => unknown
 
-interface BaseConnection {
+interface PromiseConnection {
   request(
     params: SignedTransportRequest['params'],
     options: Record<string, unknown>,
@@ -43,6 +50,14 @@ interface BaseConnection {
     body: unknown
   }>
   close(): Promise<void>
+}
+
+interface CallbackConnection {
+  request(
+    params: Record<string, unknown>,
+    callback: (err: Error | null, response: IncomingMessage | null) => void,
+  ): unknown
+  close(callback?: () => void): void
 }
 
 /**
@@ -107,12 +122,25 @@ export interface Answer {
 }
 
 /** Sends a signed request through the base connection, once; no retry. */
-export async function send(
+export function send(
   signed: SignedTransportRequest,
   target: Target,
   timeoutMs: number,
 ): Promise<Answer> {
-  const connection = new target.base({ url: target.context.url, timeout: timeoutMs })
+  return lineageOf(target.base as ConnectionConstructor) === 'callback'
+    ? sendWithCallback(signed, target, timeoutMs)
+    : sendWithPromise(signed, target, timeoutMs)
+}
+
+async function sendWithPromise(
+  signed: SignedTransportRequest,
+  target: Target,
+  timeoutMs: number,
+): Promise<Answer> {
+  const connection = new target.base({
+    url: target.context.url,
+    timeout: timeoutMs,
+  }) as PromiseConnection
   try {
     const response = await connection.request(signed.params, {
       requestId: 1,
@@ -128,6 +156,34 @@ export async function send(
     }
   } finally {
     await connection.close()
+  }
+}
+
+async function sendWithCallback(
+  signed: SignedTransportRequest,
+  target: Target,
+  timeoutMs: number,
+): Promise<Answer> {
+  const connection = new target.base({ url: target.context.url }) as CallbackConnection
+  try {
+    // The signed copy keeps its redacting views (it is what `debug` logs); the timeout goes on it.
+    const params = Object.assign(
+      Object.create(Object.getPrototypeOf(signed.params) as object) as Record<string, unknown>,
+      signed.params,
+      { timeout: timeoutMs },
+    )
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      connection.request(params, (err, res) =>
+        err !== null || res === null ? reject(err ?? new Error('no response')) : resolve(res),
+      )
+    })
+    return {
+      status: response.statusCode ?? 0,
+      headers: response.headers,
+      body: await readAll(response),
+    }
+  } finally {
+    connection.close()
   }
 }
 

@@ -1,5 +1,7 @@
 import { expect } from 'chai'
 import { UndiciConnection } from '@elastic/elasticsearch'
+import * as es8 from 'es8'
+import * as es717 from 'es717'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
@@ -78,33 +80,43 @@ describe('cli signing: the target, as the connection resolves it', () => {
 })
 
 describe('cli signing: one request, sent through the base connection', () => {
-  it('sends the signed path and query exactly, and hands back the body bytes as they arrived', async () => {
-    let arrived: IncomingMessage | undefined
-    const gzipped = gzipSync('{"ok":true}')
-    const server = createServer((req, res) => {
-      arrived = req
-      res.setHeader('content-encoding', 'gzip')
-      res.setHeader('content-type', 'application/json')
-      res.end(gzipped)
+  // The default base is whichever client is installed: 8.x/9.x (promise lineage) or 7.x
+  // (callback lineage, as the OpenSearch client); the command sends through either.
+  const bases: Array<[string, unknown]> = [
+    ['UndiciConnection (9.x)', UndiciConnection],
+    ['HttpConnection (8.x)', es8.HttpConnection],
+    ['Connection (7.17)', es717.Connection],
+  ]
+  for (const [name, base] of bases) {
+    it(`${name}: sends the signed path and query exactly, and hands back the body bytes as they arrived`, async () => {
+      let arrived: IncomingMessage | undefined
+      const gzipped = gzipSync('{"ok":true}')
+      const server = createServer((req, res) => {
+        arrived = req
+        res.setHeader('content-encoding', 'gzip')
+        res.setHeader('content-type', 'application/json')
+        res.end(gzipped)
+      })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      try {
+        const origin = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
+        const resolved = resolveTarget({ origin, env: { AWS_REGION: 'eu-west-1' } })
+        const target = { ...resolved, base: base as typeof resolved.base }
+        const signed = await signerFor(KEY, () => new Date('2026-12-01T00:00:00Z')).sign(
+          { method: 'GET', path: '/idx/_doc/a%2Fb/..', querystring: "q=a:b (c)&x=y's" },
+          target.context,
+        )
+        const answer = await send(signed, target, 5_000)
+        expect(arrived?.url).to.equal('/idx/_doc/a%2Fb/%2E%2E?q=a%3Ab%20%28c%29&x=y%27s')
+        expect(arrived?.headers['x-amz-date']).to.equal('20261201T000000Z')
+        expect(arrived?.headers.authorization).to.match(
+          /^AWS4-HMAC-SHA256 Credential=AKIDSIGNING\/20261201\/eu-west-1\/es\/aws4_request/,
+        )
+        expect(answer.status).to.equal(200)
+        expect(answer.body).to.deep.equal(gzipped)
+      } finally {
+        server.close()
+      }
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    try {
-      const origin = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
-      const target = resolveTarget({ origin, env: { AWS_REGION: 'eu-west-1' } })
-      const signed = await signerFor(KEY, () => new Date('2026-12-01T00:00:00Z')).sign(
-        { method: 'GET', path: '/idx/_doc/a%2Fb/..', querystring: "q=a:b (c)&x=y's" },
-        target.context,
-      )
-      const answer = await send(signed, target, 5_000)
-      expect(arrived?.url).to.equal('/idx/_doc/a%2Fb/%2E%2E?q=a%3Ab%20%28c%29&x=y%27s')
-      expect(arrived?.headers['x-amz-date']).to.equal('20261201T000000Z')
-      expect(arrived?.headers.authorization).to.match(
-        /^AWS4-HMAC-SHA256 Credential=AKIDSIGNING\/20261201\/eu-west-1\/es\/aws4_request/,
-      )
-      expect(answer.status).to.equal(200)
-      expect(answer.body).to.deep.equal(gzipped)
-    } finally {
-      server.close()
-    }
-  })
+  }
 })
