@@ -21,7 +21,11 @@ import {
   startFuzzEnv,
   transportProperty,
 } from '../test/reliability/fuzz-properties'
-import { queryProperty, signingProperty } from '../test/support/sigv4-differential'
+import {
+  queryProperty,
+  signingProperty,
+  transportSigningProperty,
+} from '../test/support/sigv4-differential'
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name]
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
     ['1-5 MB bodies', hugeBodyProperty(env) as never, Math.max(1, Math.ceil(runs / 200))],
     ['SigV4 written out vs smithy', signingProperty() as never, runs],
     ['canonical query written out vs smithy', queryProperty() as never, runs],
+    ['transport requests signed now vs smithy', transportSigningProperty() as never, runs],
   ]
   let failed = false
   try {

@@ -2,7 +2,8 @@
  * The differential test of the written-out SigV4 path (sigv4.ts `signNow` over
  * canonical-request.ts and query.ts) against `@smithy/signature-v4`, AWS's own signer: the same
  * request signed both ways must give the same canonical request, string to sign and headers
- * (the signature among them), or the same error. Shared by test/sigv4.test.ts and
+ * (the signature among them), or the same error; one level up, the same holds for the
+ * transport's requests as the connection's signer sends them, which the verifier accepts. Shared by test/sigv4.test.ts and
  * test/query.test.ts (fixed seed, in `npm test`) and scripts/fuzz.ts (the long run).
  */
 import assert from 'node:assert/strict'
@@ -11,10 +12,27 @@ import fc from 'fast-check'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { getCanonicalQuery } from '@smithy/signature-v4'
 import type { HttpRequest } from '@smithy/types'
-import type { RequestToSign, Signature, SigningContext } from '../../lib/sigv4'
+import type {
+  RequestToSign,
+  Signature,
+  SignatureDescription,
+  SigningContext,
+} from '../../lib/sigv4'
 import { signNow, signRequest } from '../../lib/sigv4'
 import { canonicalQuery, queryParameters } from '../../lib/query'
-import { text, utf16 } from '../reliability/fuzz-properties'
+import { CredentialCache } from '../../lib/credentials'
+import { joinPath, RequestSigner } from '../../lib/request-signer'
+import { NodeSha256 } from '../../lib/sha256'
+import type { ChecksumConstructor } from '../../lib/sha256'
+import type {
+  ConnectionContext,
+  SignedTransportRequest,
+  TransportRequest,
+} from '../../lib/transport'
+import { verifySignature } from '../../lib/testing'
+import type { RawRequest } from '../../lib/testing'
+import { headerSet, text, utf16 } from '../reliability/fuzz-properties'
+import type { HeaderValue } from '../reliability/fuzz-properties'
 
 /** What one way of signing gave: everything it signed and sends, or the class of its error. */
 export interface Outcome {
@@ -290,4 +308,217 @@ export function queryProperty(stats: DifferentialStats = newStats()) {
       assert.deepEqual(again, { lean, smithy: lean })
     }
   })
+}
+
+// ---------------------------------------------------------------------------------------------
+// One level up: the transport's request, as the connection is given it, signed both ways
+
+/** Header values as a transport or a user may set them: odd whitespace, unicode, numbers, repeats. */
+const oddValue: fc.Arbitrary<HeaderValue> = fc.oneof(
+  spacedValue,
+  text(20),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.array(fc.oneof(spacedValue, text(8)), { minLength: 1, maxLength: 3 }),
+)
+
+/** Header sets: the e2e fuzz's (wire-legal) ones, or ones with any value under any-case names. */
+const transportHeadersArb: fc.Arbitrary<Record<string, HeaderValue | undefined>> = fc.oneof(
+  headerSet(),
+  fc.dictionary(
+    fc.oneof(
+      fc.constantFrom('content-type', 'Content-Type', 'CONTENT-TYPE', 'Authorization', 'Host'),
+      fc.constantFrom('X-Amz-Date', 'x-amz-security-token', 'accept', 'x-n', 'X-Opaque-Id'),
+    ),
+    fc.option(oddValue, { nil: undefined }),
+    { maxKeys: 5 },
+  ),
+)
+
+/** A body the connection can sign without reading it: none, empty, any text, any bytes. */
+const bodyArb: fc.Arbitrary<string | Buffer | undefined> = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(''),
+  text(40),
+  utf16(100),
+  fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+)
+
+/** A request as the transport hands it over: path with or without its leading slash. */
+export const transportRequestArb: fc.Arbitrary<TransportRequest> = fc
+  .record({
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'HEAD'),
+    path: pathArb,
+    slash: fc.boolean(),
+    querystring: querystringArb,
+    headers: transportHeadersArb,
+    body: bodyArb,
+  })
+  .map(({ method, path, slash, querystring, headers, body }) => ({
+    method,
+    path: slash ? path : path.slice(1),
+    querystring,
+    headers: headers as TransportRequest['headers'],
+    body,
+  }))
+
+/** The connection's side: node URL (with or without a path prefix), default headers, options. */
+export const connectionArb: fc.Arbitrary<ConnectionContext> = fc
+  .record({
+    url: fc.constantFrom(
+      'https://search-d-abc.us-east-1.es.amazonaws.com/',
+      'https://abc.eu-west-1.aoss.amazonaws.com/prefix/',
+      'http://localhost:9200/es',
+    ),
+    headers: fc.option(headerSet(), { nil: undefined }),
+    plainMediaTypes: fc.boolean(),
+    unsignedPayload: fc.constantFrom(false, true, 'streams' as const),
+    region: fc.constantFrom('us-east-1', 'eu-west-1'),
+    service: fc.constantFrom('es', 'aoss'),
+  })
+  .map((c) => {
+    const url = new URL(c.url)
+    return {
+      url,
+      headers: (c.headers ?? null) as ConnectionContext['headers'],
+      target: {
+        region: c.region,
+        service: c.service,
+        host: url.host,
+        regionSource: 'option',
+        serviceSource: 'option',
+      } as ConnectionContext['target'],
+      plainMediaTypes: c.plainMediaTypes,
+      unsignedPayload: c.unsignedPayload,
+      refusals: 'es',
+    }
+  })
+
+/** What a connection sends after signing: method, path, query, body and every header. */
+interface SentOutcome {
+  params?: Record<string, unknown>
+  description?: SignatureDescription
+  error?: string
+}
+
+function sentOutcome(s: SignedTransportRequest): SentOutcome {
+  const headers: Record<string, string | string[]> = {}
+  for (const name of Object.keys(s.params.headers)) headers[name] = s.params.headers[name]
+  return { params: { ...s.params, headers }, description: s.describe() }
+}
+
+/** A hash with smithy's pure-JavaScript SHA-256 that counts its use: proof smithy signed. */
+export function countingSha256(): { sha256: ChecksumConstructor; constructed: () => number } {
+  let count = 0
+  class CountingSha256 extends Sha256 {
+    constructor(secret?: ConstructorParameters<typeof Sha256>[0]) {
+      super(secret)
+      count++
+    }
+  }
+  return { sha256: CountingSha256, constructed: () => count }
+}
+
+/**
+ * The request as it arrives at a server, for the verifier, when it can go on the wire as it is:
+ * a path of visible ASCII but `#` and `?` (a client encodes the rest) and header values an HTTP
+ * stack sends unchanged (no line breaks; no U+00A0, which the emulator trims and SigV4 does not).
+ */
+export function wireRequest(sent: Record<string, unknown>, url: URL): RawRequest | undefined {
+  const path = joinPath(url.pathname, sent.path as string)
+  if (!/^[\x21-\x7e]*$/.test(path) || /[#?]/.test(path)) return undefined
+  const rawHeaders: string[] = []
+  for (const [name, value] of Object.entries(sent.headers as Record<string, string | string[]>)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (!/^[\t\x20-\x7e\x80-\x9f\xa1-\xff]*$/.test(v)) return undefined
+      rawHeaders.push(name, v)
+    }
+  }
+  const query = sent.querystring as string
+  const body = sent.body as string | Buffer | undefined
+  return {
+    method: sent.method as string,
+    url: query === '' ? path : `${path}?${query}`,
+    rawHeaders,
+    body: body === undefined ? Buffer.alloc(0) : Buffer.from(body),
+  }
+}
+
+export interface TransportStats extends DifferentialStats {
+  /** Signed requests the verifier checked (and accepted). */
+  verified: number
+  numbers: number
+  arrays: number
+}
+
+export function newTransportStats(): TransportStats {
+  return { ...newStats(), verified: 0, numbers: 0, arrays: 0 }
+}
+
+const TRANSPORT_NOW = new Date('2026-03-04T05:06:07Z')
+
+/**
+ * Every fuzzed transport request signed by the connection's signer both ways: now, without a
+ * promise, on the written-out path (Node's hash), and through smithy (a custom hash). What is
+ * sent and what is described must be identical, or the error class; `params` is never
+ * modified; and what is sent passes the independent verifier of lib/testing.
+ */
+export function transportSigningProperty(stats: TransportStats = newTransportStats()) {
+  return fc.asyncProperty(
+    transportRequestArb,
+    connectionArb,
+    contextArb,
+    async (params, connection, { credentials }) => {
+      const before = JSON.stringify(params)
+      const signer = (sha256: ChecksumConstructor) =>
+        new RequestSigner({
+          credentials: new CredentialCache(credentials),
+          sha256,
+          maxBodyBytes: 1 << 20,
+          now: () => TRANSPORT_NOW,
+        })
+      let lean: SentOutcome
+      try {
+        const now = signer(NodeSha256).signSync(params, connection)
+        assert.ok(now !== undefined, 'a request with nothing to wait for is signed now')
+        lean = sentOutcome(now)
+      } catch (err) {
+        lean = errorOf(err)
+      }
+      const counting = countingSha256()
+      let smithy: SentOutcome
+      try {
+        smithy = sentOutcome(await signer(counting.sha256).sign(params, connection))
+        assert.ok(counting.constructed() > 0, 'a custom sha256 signs through smithy')
+      } catch (err) {
+        smithy = errorOf(err)
+      }
+      assert.deepEqual(lean, smithy)
+      assert.equal(JSON.stringify(params), before, 'params unchanged')
+
+      stats.runs++
+      const values = Object.values(params.headers ?? {})
+      if (values.some((v) => typeof v === 'number')) stats.numbers++
+      if (values.some(Array.isArray)) stats.arrays++
+      if (credentials.sessionToken) stats.withToken++
+      if (lean.error !== undefined) {
+        stats.errors++
+        return
+      }
+      const wire = wireRequest(lean.params!, connection.url)
+      // STS tokens are base64; one with spaces or line breaks is the canonical fuzz's concern.
+      if (wire === undefined || !/^[A-Za-z0-9+/=]*$/.test(credentials.sessionToken ?? '')) return
+      const verdict = verifySignature(wire, {
+        // An empty token is no token: none is sent, none is expected.
+        credentials: [
+          credentials.sessionToken ? credentials : { ...credentials, sessionToken: undefined },
+        ],
+        region: connection.target.region,
+        service: connection.target.service,
+        now: TRANSPORT_NOW.getTime(),
+      })
+      assert.equal(verdict.reason, 'ok', `${verdict.message}\n${JSON.stringify(wire)}`)
+      stats.verified++
+    },
+  )
 }
