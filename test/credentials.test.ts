@@ -81,6 +81,22 @@ async function stateOf(promise: Promise<unknown>): Promise<'pending' | 'settled'
   return settled ? 'settled' : 'pending'
 }
 
+/**
+ * A cache holding credentials 'OLD' that expire in an hour, fetched once; the provider's
+ * second call (the refresh) waits on `refresh`.
+ */
+async function cachedForAnHour() {
+  const clock = fakeClock()
+  const refresh = deferred<AwsCredentialIdentity>()
+  const { provider, calls } = scriptedProvider(
+    () => creds('OLD', new Date(clock.t + 60 * MINUTE)),
+    () => refresh.promise,
+  )
+  const cache = new CredentialCache(provider, { now: clock.now })
+  await cache.get()
+  return { clock, refresh, calls, cache }
+}
+
 describe('validateCredentialsOption', () => {
   it('returns a valid static object and a function unchanged', () => {
     const value = creds('AKID1', new Date())
@@ -198,14 +214,7 @@ describe('CredentialCache with a provider', () => {
   })
 
   it('refreshes in the background within 2x margin of expiration, serving the cached ones', async () => {
-    const clock = fakeClock()
-    const refresh = deferred<AwsCredentialIdentity>()
-    const { provider, calls } = scriptedProvider(
-      () => creds('OLD', new Date(clock.t + 60 * MINUTE)),
-      () => refresh.promise,
-    )
-    const cache = new CredentialCache(provider, { now: clock.now })
-    await cache.get()
+    const { clock, refresh, calls, cache } = await cachedForAnHour()
     clock.t += 50 * MINUTE - 1
     expect((await cache.get()).accessKeyId).to.equal('OLD')
     expect(calls).to.have.length(1)
@@ -275,14 +284,7 @@ describe('CredentialCache with a provider', () => {
   })
 
   it('makes callers wait for fresh credentials once past expiration - margin', async () => {
-    const clock = fakeClock()
-    const refresh = deferred<AwsCredentialIdentity>()
-    const { provider, calls } = scriptedProvider(
-      () => creds('OLD', new Date(clock.t + 60 * MINUTE)),
-      () => refresh.promise,
-    )
-    const cache = new CredentialCache(provider, { now: clock.now })
-    await cache.get()
+    const { clock, refresh, calls, cache } = await cachedForAnHour()
     clock.t += 55 * MINUTE
     const waiting = [cache.get(), cache.get(), cache.get()]
     expect(await stateOf(Promise.race(waiting))).to.equal('pending')
@@ -596,14 +598,7 @@ describe('CredentialCache.peek: credentials at hand, without a promise', () => {
   })
 
   it('starts the due background refresh once, as get() does, and serves the cached ones meanwhile', async () => {
-    const clock = fakeClock()
-    const refresh = deferred<AwsCredentialIdentity>()
-    const { provider, calls } = scriptedProvider(
-      () => creds('OLD', new Date(clock.t + 60 * MINUTE)),
-      () => refresh.promise,
-    )
-    const cache = new CredentialCache(provider, { now: clock.now })
-    await cache.get()
+    const { clock, refresh, calls, cache } = await cachedForAnHour()
     clock.t += 50 * MINUTE // 2x margin before expiration
     for (let i = 0; i < 10; i++) expect(cache.peek()?.accessKeyId).to.equal('OLD')
     await flush()
