@@ -31,6 +31,23 @@ export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000
 /** Pause between background refresh attempts, so a failing provider is not hammered. */
 export const BACKGROUND_RETRY_MS = 10_000
 
+/** The default credential chain's package, imported only when it is needed (default-chain.ts). */
+export const DEFAULT_CHAIN_MODULE = '@aws-sdk/credential-provider-node'
+
+/**
+ * The environment variables the chain's first link reads, as the AWS SDK spells them
+ * (@aws-sdk/credential-provider-env, and `AWS_PROFILE`, which makes the chain skip them).
+ */
+export const ENV_CREDENTIALS = {
+  accessKeyId: 'AWS_ACCESS_KEY_ID',
+  secretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+  sessionToken: 'AWS_SESSION_TOKEN',
+  expiration: 'AWS_CREDENTIAL_EXPIRATION',
+  credentialScope: 'AWS_CREDENTIAL_SCOPE',
+  accountId: 'AWS_ACCOUNT_ID',
+} as const
+export const ENV_PROFILE = 'AWS_PROFILE'
+
 /** Longest delay setTimeout honours; above it Node fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1
 
