@@ -24,12 +24,12 @@ import {
   readdirSync,
   realpathSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, sep } from 'node:path'
+import { ensureBuilt } from '../support/built-package'
 
 const REPO = join(__dirname, '..', '..')
 const PKG_NAME = 'elasticsearch-aws-sigv4'
@@ -95,15 +95,6 @@ function run(
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
     d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)],
-  )
-}
-
-function newestMtime(paths: string[]): number {
-  return Math.max(
-    ...paths
-      .filter((p) => existsSync(p))
-      .flatMap((p) => (statSync(p).isDirectory() ? walk(p) : [p]))
-      .map((f) => statSync(f).mtimeMs),
   )
 }
 
@@ -322,12 +313,7 @@ describe('npm package (tarball)', function () {
   let negative: ReturnType<typeof tsc>
 
   before(async function () {
-    const distIndex = join(REPO, 'dist', 'index.js')
-    const sources = [join(REPO, 'lib'), join(REPO, 'scripts'), join(REPO, 'tsconfig.build.json')]
-    if (!existsSync(distIndex) || statSync(distIndex).mtimeMs < newestMtime(sources)) {
-      const b = await run(npm, ['run', 'build'], { cwd: REPO, timeout: 120_000 })
-      expect(b.code, `npm run build failed:\n${b.stdout}\n${b.stderr}`).to.equal(0)
-    }
+    await ensureBuilt()
 
     scratch = mkdtempSync(join(tmpdir(), 'esv4-pack-'))
     const packed = await run(

@@ -1,0 +1,298 @@
+/**
+ * The Lambda figures of README's "Deploying to Lambda", side by side in one run:
+ *
+ * - sizes: examples/lambda-ingest bundled (esbuild, minified, --platform=node) signed and with
+ *   signing taken out; our share is the difference, for CommonJS and ESM, everything bundled and
+ *   with @aws-sdk/* external, under esbuild's default main fields and with module-first ones;
+ * - import cost: a fresh `node` loading @elastic/elasticsearch alone, then it and this package,
+ *   by `import` (ESM build) and by `require` (CommonJS build);
+ * - cold start: a fresh `node` loading the bundled handler and running its first invocation (one
+ *   `_bulk`), signed against the emulator, unsigned against a plain stub (the emulator refuses
+ *   unsigned requests), as time since process start.
+ *
+ * Processes of both sides alternate and rotate, so drift and background load hit both alike;
+ * medians are reported. Written to bench/results/bundles.json.
+ *
+ *   npm run bench:bundles            (MEASURE_RUNS=21 by default; MEASURE_NODE=<node binary>)
+ */
+import { fork, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startEmulator } from '../lib/testing'
+import { median, rotate } from '../bench/util'
+import {
+  REPO,
+  bundle,
+  runBundle,
+  sqsEvent,
+  taskDir,
+  type Bundle,
+  type BundleKind,
+} from '../test/support/lambda-bundle'
+
+const RUNS = Number(process.env.MEASURE_RUNS ?? 21)
+const NODE = process.env.MEASURE_NODE ?? process.execPath
+const KIB = 1024
+const KINDS: BundleKind[] = ['cjs', 'cjs-sdk-external', 'esm', 'esm-sdk-external']
+const CREDS = { accessKeyId: 'AKIDMEASURE', secretAccessKey: 'measure/secret', sessionToken: 't' }
+const REGION = 'us-east-1'
+
+interface ShareRow {
+  kind: BundleKind
+  mainFields: string
+  signedKiB: number
+  unsignedKiB: number
+  shareKiB: number
+  /** The share by package (bytes in the output, signed minus unsigned), largest first. */
+  parts: Array<[string, number]>
+}
+
+/** The package an input path belongs to (`node_modules/<pkg>/…`), or `our dist` / `handler`. */
+function owner(input: string): string {
+  const at = input.lastIndexOf('node_modules/')
+  if (at < 0) return input.startsWith('dist/') ? 'elasticsearch-aws-sigv4 dist' : input
+  const [scope, name] = input.slice(at + 'node_modules/'.length).split('/')
+  return scope.startsWith('@') ? `${scope}/${name}` : scope
+}
+
+function bytesByOwner(b: Bundle): Map<string, number> {
+  const out = Object.values(b.metafile.outputs)[0]
+  const byOwner = new Map<string, number>()
+  for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
+    byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput)
+  }
+  return byOwner
+}
+
+async function sizes(scratch: string): Promise<ShareRow[]> {
+  const rows: ShareRow[] = []
+  for (const mainFields of [undefined, ['module', 'main']]) {
+    for (const kind of KINDS) {
+      const dir = join(scratch, 'sizes', `${kind}-${mainFields ? 'module' : 'default'}`)
+      const [signed, unsigned] = await Promise.all([
+        bundle({ kind, outdir: join(dir, 'signed'), mainFields }),
+        bundle({ kind, outdir: join(dir, 'unsigned'), mainFields, signed: false }),
+      ])
+      const before = bytesByOwner(unsigned)
+      const parts = [...bytesByOwner(signed)]
+        .map(([name, bytes]): [string, number] => [name, (bytes - (before.get(name) ?? 0)) / KIB])
+        .filter(([, kib]) => Math.abs(kib) >= 1)
+        .sort((a, b) => b[1] - a[1])
+      rows.push({
+        kind,
+        mainFields: mainFields ? mainFields.join(',') : 'default (main,module)',
+        signedKiB: signed.bytes / KIB,
+        unsignedKiB: unsigned.bytes / KIB,
+        shareKiB: (signed.bytes - unsigned.bytes) / KIB,
+        parts,
+      })
+    }
+  }
+  return rows
+}
+
+/** Runs `code` in a fresh `node` in the repository (so the package resolves by its name). */
+function child(code: string, esm: boolean): Promise<{ ms: number; cpuMs: number }> {
+  return new Promise((resolve, reject) => {
+    const args = esm ? ['--input-type=module', '-e', code] : ['-e', code]
+    const p = spawn(NODE, args, { cwd: REPO, env: { PATH: process.env.PATH ?? '' } })
+    let out = ''
+    let err = ''
+    p.stdout.on('data', (d: Buffer) => (out += d))
+    p.stderr.on('data', (d: Buffer) => (err += d))
+    p.on('close', (status) =>
+      status === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${status}: ${err}`)),
+    )
+  })
+}
+
+interface ImportRow {
+  format: 'esm' | 'cjs'
+  clientMs: number
+  withPackageMs: number
+  added: number
+  clientCpuMs: number
+  withPackageCpuMs: number
+  addedCpu: number
+}
+
+async function importCost(): Promise<ImportRow[]> {
+  const load = (format: 'esm' | 'cjs', spec: string): string =>
+    format === 'esm' ? `await import(${JSON.stringify(spec)})` : `require(${JSON.stringify(spec)})`
+  const script = (format: 'esm' | 'cjs', specs: string[]): string =>
+    `const c = process.cpuUsage(); const t = process.hrtime.bigint();` +
+    specs.map((s) => load(format, s)).join(';') +
+    `;const u = process.cpuUsage(c);` +
+    `console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - t) / 1e6, cpuMs: (u.user + u.system) / 1000 }))`
+  const cases = (['esm', 'cjs'] as const).flatMap((format) => [
+    { format, side: 'client', code: script(format, ['@elastic/elasticsearch']) },
+    {
+      format,
+      side: 'package',
+      code: script(format, ['@elastic/elasticsearch', 'elasticsearch-aws-sigv4']),
+    },
+  ])
+  const samples = new Map<string, Array<{ ms: number; cpuMs: number }>>()
+  for (let i = 0; i < RUNS; i++) {
+    for (const c of rotate(cases, i)) {
+      const key = `${c.format}-${c.side}`
+      samples.set(key, [...(samples.get(key) ?? []), await child(c.code, c.format === 'esm')])
+    }
+  }
+  return (['esm', 'cjs'] as const).map((format) => {
+    const pick = (side: string, f: 'ms' | 'cpuMs'): number =>
+      median((samples.get(`${format}-${side}`) ?? []).map((s) => s[f]))
+    const row = {
+      format,
+      clientMs: pick('client', 'ms'),
+      withPackageMs: pick('package', 'ms'),
+      clientCpuMs: pick('client', 'cpuMs'),
+      withPackageCpuMs: pick('package', 'cpuMs'),
+    }
+    return {
+      ...row,
+      added: row.withPackageMs / row.clientMs - 1,
+      addedCpu: row.withPackageCpuMs / row.clientCpuMs - 1,
+    }
+  })
+}
+
+interface ColdRow {
+  kind: BundleKind
+  unsignedMs: number
+  signedMs: number
+  ratio: number
+  signedLoadMs: number
+  unsignedLoadMs: number
+  refused: number
+}
+
+/** bench/server.ts in its own process: answers `_bulk` at once, checks nothing. */
+function startStub(): Promise<{ url: string; stop: () => void }> {
+  return new Promise((resolve, reject) => {
+    const server = fork(join(REPO, 'bench', 'server.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    })
+    server.once('message', (m: { port: number }) =>
+      resolve({ url: `http://127.0.0.1:${m.port}`, stop: () => server.kill() }),
+    )
+    server.once('error', reject)
+  })
+}
+
+async function coldStart(scratch: string): Promise<ColdRow[]> {
+  const emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
+  const stub = await startStub()
+  const eventFile = join(scratch, 'event.json')
+  writeFileSync(eventFile, sqsEvent(10))
+  const env = (node: string): Record<string, string> => ({
+    ES_NODE: node,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+    AWS_SESSION_TOKEN: CREDS.sessionToken,
+  })
+  const kinds: BundleKind[] = ['cjs', 'cjs-sdk-external', 'esm']
+  const cases: Array<{ kind: BundleKind; signed: boolean; file: string }> = []
+  for (const kind of kinds) {
+    for (const signed of [true, false]) {
+      const name = `${kind}-${signed ? 'signed' : 'unsigned'}`
+      const b = await bundle({ kind, outdir: join(scratch, 'cold', name), signed })
+      const file = taskDir(join(scratch, 'cold-task', name), b, {
+        runtimeSdk: kind.includes('sdk'),
+      })
+      cases.push({ kind, signed, file })
+    }
+  }
+  const totals = new Map<string, number[]>()
+  const loads = new Map<string, number[]>()
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      for (const c of rotate(cases, i)) {
+        const run = await runBundle(c.file, eventFile, env(c.signed ? emu.url : stub.url), NODE)
+        if (run.code !== 0 || !run.timings) throw new Error(`${c.kind}: ${run.stderr}`)
+        const key = `${c.kind}-${c.signed}`
+        totals.set(key, [...(totals.get(key) ?? []), run.timings.invoked])
+        loads.set(key, [...(loads.get(key) ?? []), run.timings.loaded])
+      }
+    }
+  } finally {
+    stub.stop()
+    await emu.close()
+  }
+  const refused = emu.verdicts.filter((v) => !v.ok).length
+  return kinds.map((kind) => {
+    const signedMs = median(totals.get(`${kind}-true`) ?? [])
+    const unsignedMs = median(totals.get(`${kind}-false`) ?? [])
+    return {
+      kind,
+      signedMs,
+      unsignedMs,
+      ratio: signedMs / unsignedMs,
+      signedLoadMs: median(loads.get(`${kind}-true`) ?? []),
+      unsignedLoadMs: median(loads.get(`${kind}-false`) ?? []),
+      refused,
+    }
+  })
+}
+
+const f1 = (n: number): string => n.toFixed(1)
+const pct = (n: number): string => `${n >= 0 ? '+' : ''}${(n * 100).toFixed(1)} %`
+
+async function main(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'esv4-measure-'))
+  try {
+    const nodeVersion = await new Promise<string>((resolve) => {
+      const p = spawn(NODE, ['--version'])
+      let out = ''
+      p.stdout.on('data', (d: Buffer) => (out += d))
+      p.on('close', () => resolve(out.trim()))
+    })
+    console.log(`node ${nodeVersion}, ${RUNS} runs per case, ${new Date().toISOString()}`)
+    const share = await sizes(scratch)
+    console.log('\nour share (minified KiB: signed - unsigned handler)')
+    for (const r of share) {
+      console.log(
+        `  ${r.kind.padEnd(17)} ${r.mainFields.padEnd(22)} ${f1(r.shareKiB).padStart(7)}` +
+          `  (signed ${f1(r.signedKiB)}, unsigned ${f1(r.unsignedKiB)})`,
+      )
+      console.log(`      ${r.parts.map(([n, k]) => `${n} ${f1(k)}`).join(', ')}`)
+    }
+    const imports = await importCost()
+    console.log('\nimport cost (median ms; CPU ms)')
+    for (const r of imports) {
+      console.log(
+        `  ${r.format}: client ${f1(r.clientMs)} -> with package ${f1(r.withPackageMs)} (${pct(r.added)}); ` +
+          `CPU ${f1(r.clientCpuMs)} -> ${f1(r.withPackageCpuMs)} (${pct(r.addedCpu)})`,
+      )
+    }
+    const cold = await coldStart(scratch)
+    console.log('\ncold start (median ms since process start, to the first invocation answered)')
+    for (const r of cold) {
+      console.log(
+        `  ${r.kind.padEnd(17)} unsigned ${f1(r.unsignedMs)}, signed ${f1(r.signedMs)}: ${r.ratio.toFixed(2)}x` +
+          `  (loaded at ${f1(r.unsignedLoadMs)} / ${f1(r.signedLoadMs)} ms)`,
+      )
+    }
+    console.log(`  requests the emulator refused: ${cold[0]?.refused ?? 0}`)
+    const results = {
+      date: new Date().toISOString(),
+      node: nodeVersion,
+      runs: RUNS,
+      share,
+      imports,
+      cold,
+    }
+    mkdirSync(join(REPO, 'bench', 'results'), { recursive: true })
+    writeFileSync(join(REPO, 'bench', 'results', 'bundles.json'), JSON.stringify(results, null, 2))
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exitCode = 1
+})

@@ -1,0 +1,220 @@
+/**
+ * examples/lambda-ingest bundled the way CDK's NodejsFunction and SAM do it (esbuild `--bundle
+ * --platform=node`), and run the way Lambda runs it: the bundle alone in a task directory, loaded
+ * by a runner file in a fresh process whose environment holds only what Lambda sets. Used by
+ * test/examples/lambda-bundles.test.ts and scripts/measure-bundles.ts.
+ *
+ * The example imports `../../lib`; the bundles import the package instead, resolved through its
+ * own package.json `exports` (the built dist/, as installed), from this repository's
+ * node_modules, where CI's matrix rows install their client.
+ */
+import { spawn } from 'node:child_process'
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join, relative } from 'node:path'
+import { build, type Metafile, type Plugin } from 'esbuild'
+
+export const REPO = join(__dirname, '..', '..')
+export const HANDLER = join(REPO, 'examples', 'lambda-ingest', 'handler.ts')
+const PACKAGE = 'elasticsearch-aws-sigv4'
+
+/**
+ * The banner an ESM bundle needs (README, "Deploying to Lambda"): bundled CommonJS code calls
+ * `require` for Node built-ins (the client's `debug` requires `tty`), which ESM scope lacks. The
+ * alias matters: the client's ESM build imports `createRequire` itself, and esbuild hoists that
+ * import to the bundle's top level, beside the banner's.
+ */
+export const ESM_BANNER =
+  "import { createRequire as topLevelCreateRequire } from 'node:module'; " +
+  'const require = topLevelCreateRequire(import.meta.url);'
+
+export type BundleKind = 'cjs' | 'cjs-sdk-external' | 'esm' | 'esm-sdk-external'
+
+export interface BundleOptions {
+  kind: BundleKind
+  /** Output directory (the bundle is `index.js` or `index.mjs` in it). */
+  outdir: string
+  /** false: the same handler with signing taken out (the package replaced by a stand-in). */
+  signed?: boolean
+  /** esbuild's `mainFields`; default esbuild's own for `--platform=node` (main, module). */
+  mainFields?: string[]
+  /** Another entry than the handler (its source, resolved from the repository). */
+  source?: string
+}
+
+export interface Bundle {
+  kind: BundleKind
+  file: string
+  bytes: number
+  metafile: Metafile
+}
+
+export const isEsm = (kind: BundleKind): boolean => kind.startsWith('esm')
+export const sdkExternal = (kind: BundleKind): boolean => kind.endsWith('sdk-external')
+
+/**
+ * `../../lib` (the example's import) resolves as `elasticsearch-aws-sigv4` does in a user's
+ * project; unsigned, as a module whose connection factory gives the client's own default
+ * connection, so the rest of the bundle is the same.
+ */
+function asInstalledPackage(signed: boolean): Plugin {
+  return {
+    name: 'as-installed-package',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/\.\.\/lib$/ }, async (args) => {
+        if (!signed) return { path: 'unsigned', namespace: 'unsigned' }
+        const r = await b.resolve(PACKAGE, { kind: args.kind, resolveDir: REPO })
+        return r.errors.length > 0 ? { errors: r.errors } : { path: r.path }
+      })
+      b.onLoad({ filter: /.*/, namespace: 'unsigned' }, () => ({
+        contents:
+          "import { UndiciConnection } from '@elastic/elasticsearch'\n" +
+          'export const createAwsSigV4Connection = () => UndiciConnection\n',
+        resolveDir: REPO,
+        loader: 'js',
+      }))
+    },
+  }
+}
+
+export async function bundle(options: BundleOptions): Promise<Bundle> {
+  const { kind, outdir, signed = true } = options
+  const file = join(outdir, isEsm(kind) ? 'index.mjs' : 'index.js')
+  const entry = options.source
+    ? { stdin: { contents: options.source, resolveDir: REPO, loader: 'ts' as const } }
+    : { entryPoints: [HANDLER] }
+  const result = await build({
+    ...entry,
+    bundle: true,
+    platform: 'node',
+    format: isEsm(kind) ? 'esm' : 'cjs',
+    banner: isEsm(kind) ? { js: ESM_BANNER } : undefined,
+    external: sdkExternal(kind) ? ['@aws-sdk/*'] : [],
+    mainFields: options.mainFields,
+    minify: true,
+    metafile: true,
+    outfile: file,
+    plugins: [asInstalledPackage(signed)],
+    logLevel: 'silent',
+  })
+  // esbuild names outputs relative to its working directory.
+  const bytes = result.metafile.outputs[relative(process.cwd(), file)].bytes
+  return { kind, file, bytes, metafile: result.metafile }
+}
+
+/**
+ * Which builds of a dual package the bundle holds: `esm` for its files under `esm/`, `cjs` for
+ * the others (`index.js`, `lib/`). A CommonJS-only package (8.x) has `cjs` alone.
+ */
+export function buildsOf(metafile: Metafile, pkg: string): string[] {
+  const prefix = `node_modules/${pkg}/`
+  const builds = new Set<string>()
+  for (const input of Object.keys(metafile.inputs)) {
+    const at = input.lastIndexOf(prefix)
+    if (at < 0) continue
+    builds.add(input.slice(at + prefix.length).startsWith('esm/') ? 'esm' : 'cjs')
+  }
+  return [...builds].sort()
+}
+
+export interface TaskDirOptions {
+  /** Put the AWS SDK's credential chain in a node_modules above the task directory, as Lambda's runtime provides it. */
+  runtimeSdk?: boolean
+}
+
+/**
+ * A Lambda-like file system: `<root>/var/task/` holding the bundle and the runner, and, for
+ * bundles built with `@aws-sdk/*` external, `<root>/node_modules/@aws-sdk/credential-provider-node`
+ * (this repository's, linked; Node resolves the link to its real path, and from there its own
+ * dependencies).
+ */
+export function taskDir(root: string, b: Bundle, options: TaskDirOptions = {}): string {
+  const task = join(root, 'var', 'task')
+  mkdirSync(task, { recursive: true })
+  copyFileSync(b.file, join(task, basename(b.file)))
+  writeFileSync(join(task, 'runner.mjs'), RUNNER)
+  if (options.runtimeSdk) {
+    const link = join(root, 'node_modules', '@aws-sdk', 'credential-provider-node')
+    mkdirSync(dirname(link), { recursive: true })
+    symlinkSync(join(REPO, 'node_modules', '@aws-sdk', 'credential-provider-node'), link, 'dir')
+  }
+  return join(task, basename(b.file))
+}
+
+/**
+ * Loads the handler as Lambda's Node.js runtime does (`require` for .js, `import` for .mjs),
+ * invokes it once with the event file, and prints timings since the process started and the
+ * response as one JSON line. It exits when done: the client's keep-alive sockets would hold the
+ * process, where Lambda freezes it.
+ */
+const RUNNER = `import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
+const [bundle, eventFile] = process.argv.slice(2)
+const boot = performance.now()
+const mod = bundle.endsWith('.mjs')
+  ? await import(pathToFileURL(bundle).href)
+  : createRequire(import.meta.url)(bundle)
+const loaded = performance.now()
+const response = await mod.handler(JSON.parse(readFileSync(eventFile, 'utf8')))
+const invoked = performance.now()
+process.stdout.write(JSON.stringify({ boot, loaded, invoked, response }) + '\\n')
+process.exit(0)
+`
+
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+  /** ms since process start: at the runner's start, after loading the bundle, after the invocation. */
+  timings?: { boot: number; loaded: number; invoked: number }
+  response?: { batchItemFailures: Array<{ itemIdentifier: string }> }
+}
+
+/** Runs the bundle at `bundlePath` (from {@link taskDir}) in a fresh `node` with exactly `env`. */
+export function runBundle(
+  bundlePath: string,
+  eventFile: string,
+  env: Record<string, string>,
+  node = process.execPath,
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [join(dirname(bundlePath), 'runner.mjs'), bundlePath, eventFile], {
+      cwd: dirname(bundlePath),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d))
+    child.stderr.on('data', (d: Buffer) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      // A minified bundle's error shows its whole source line: keep the message and the stack.
+      stderr = stderr
+        .split('\n')
+        .filter((l) => l.length < 1000)
+        .join('\n')
+      const result: RunResult = { code, stdout, stderr }
+      try {
+        const { boot, loaded, invoked, response } = JSON.parse(
+          stdout.trim().split('\n').pop() ?? '',
+        ) as Required<RunResult>['timings'] & Pick<RunResult, 'response'>
+        Object.assign(result, { timings: { boot, loaded, invoked }, response })
+      } catch {
+        // No result line: the caller reports code, stdout and stderr.
+      }
+      resolve(result)
+    })
+  })
+}
+
+/** An SQS event of `count` messages, each a document with its own id. */
+export function sqsEvent(count: number, prefix = 'doc'): string {
+  return JSON.stringify({
+    Records: Array.from({ length: count }, (_, i) => ({
+      messageId: `m-${i}`,
+      body: JSON.stringify({ id: `${prefix}-${i}`, n: i }),
+      eventSource: 'aws:sqs',
+    })),
+  })
+}
