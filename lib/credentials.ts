@@ -25,7 +25,8 @@ import {
   MAX_TIMER_MS,
 } from './constants'
 import { AwsCredentialsError, AwsSigV4AbortError, AwsSigV4ConfigurationError } from './errors'
-import { defaultChainProvider, isModuleNotFound } from './default-chain'
+import { defaultChainProvider } from './default-chain'
+import { isModuleNotFound } from './missing-module'
 import { checkMilliseconds, checkTimeoutMs, resolveOptionTable, typeName } from './validation'
 import type { OptionTable } from './validation'
 

@@ -78,12 +78,3 @@ export function chainExports(module: unknown): ChainModule {
   }
   return { defaultProvider }
 }
-
-/**
- * Whether `err` says a module could not be found, from `require` (MODULE_NOT_FOUND) or `import`
- * (ERR_MODULE_NOT_FOUND): the chain, or a module it loads lazily, is not where the code runs.
- */
-export function isModuleNotFound(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code
-  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND'
-}

@@ -1,16 +1,10 @@
 import { expect } from 'chai'
-import { createRequire } from 'node:module'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultProvider } from '@aws-sdk/credential-provider-node'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
-import {
-  chainExports,
-  defaultChainProvider,
-  environmentCredentials,
-  isModuleNotFound,
-} from '../lib/default-chain'
+import { chainExports, defaultChainProvider, environmentCredentials } from '../lib/default-chain'
 import { setEnv } from './examples/support'
 
 const KEYS = { AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'env-secret' }
@@ -224,34 +218,5 @@ describe('chainExports', () => {
   it('reads the real package', async () => {
     const m: unknown = await import('@aws-sdk/credential-provider-node')
     expect(chainExports(m).defaultProvider).to.equal(defaultProvider)
-  })
-})
-
-describe('isModuleNotFound', () => {
-  const load = createRequire(__filename)
-
-  it('recognises require() and import() of a missing package', async () => {
-    const required = (() => {
-      try {
-        load('no-such-package-esv4')
-      } catch (err) {
-        return err
-      }
-    })()
-    const imported: unknown = await import('no-such-package-esv4' as string).catch((e) => e)
-    expect((required as { code?: string }).code).to.equal('MODULE_NOT_FOUND')
-    expect((imported as { code?: string }).code).to.be.oneOf([
-      'ERR_MODULE_NOT_FOUND',
-      'MODULE_NOT_FOUND',
-    ])
-    expect(isModuleNotFound(required)).to.equal(true)
-    expect(isModuleNotFound(imported)).to.equal(true)
-  })
-
-  it('is false for other errors and non-errors', () => {
-    expect(isModuleNotFound(new Error('x'))).to.equal(false)
-    expect(isModuleNotFound(Object.assign(new Error('x'), { code: 'ENOENT' }))).to.equal(false)
-    expect(isModuleNotFound(null)).to.equal(false)
-    expect(isModuleNotFound(undefined)).to.equal(false)
   })
 })
