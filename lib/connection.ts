@@ -55,6 +55,14 @@ export function createAwsSigV4Connection(
   options?: AwsSigV4ConnectionOptions,
 ): ConnectionConstructor {
   const config = resolveOptions(options)
+  if (config.baseConnection === undefined) {
+    throw new AwsSigV4ConfigurationError(
+      'baseConnection',
+      '@elastic/elasticsearch is not installed, and without the baseConnection option the ' +
+        'connection extends its UndiciConnection. Install it (npm install @elastic/elasticsearch), ' +
+        'or pass the connection class of the client you use as baseConnection.',
+    )
+  }
   const Base = config.baseConnection as unknown as MixinBase
   // Expirations are AWS's time, so they are compared with the skew-corrected clock.
   const clock = new SkewCorrectedClock()

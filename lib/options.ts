@@ -2,7 +2,7 @@
  * The options of createAwsSigV4Connection: the documented interface, and the table that
  * validates and defaults them, first per connection class, then per node.
  */
-import { UndiciConnection } from '@elastic/elasticsearch'
+import { installedClient } from './default-base'
 import type { ChecksumConstructor } from './sha256'
 import type { CredentialsOption } from './credentials'
 import type { ConnectionContext } from './transport'
@@ -94,7 +94,8 @@ const OPTIONS = {
   service: { validate: validateService, default: PER_NODE },
   // Not given: the default Node credential chain, which CredentialCache loads when first asked.
   credentials: { validate: validateCredentialsOption, default: undefined },
-  baseConnection: { validate: connectionClass, default: UndiciConnection },
+  // Not given: the installed client's (undefined without one; connection.ts says so).
+  baseConnection: { validate: connectionClass, default: defaultConnection() },
   sha256: { validate: hashConstructor, default: NodeSha256 },
   maxBodyBytes: { validate: byteCount, default: DEFAULT_MAX_BODY_BYTES },
   unsignedPayload: { validate: unsignedPayloadMode, default: PER_NODE },
@@ -157,6 +158,12 @@ export function resolveNodeOptions(config: ResolvedOptions, url: URL): NodeOptio
     unsignedPayload: config.unsignedPayload ?? service.payload === 'unsigned-only',
     refusals: service.refusals,
   }
+}
+
+/** `UndiciConnection` of the installed `@elastic/elasticsearch`, the class it uses by default. */
+function defaultConnection(): ConnectionConstructor | undefined {
+  const base = installedClient()?.UndiciConnection
+  return typeof base === 'function' ? (base as ConnectionConstructor) : undefined
 }
 
 function connectionClass(value: unknown, option: string): ConnectionConstructor {

@@ -4,16 +4,18 @@
 // emulator. And what the bundles hold, from esbuild's metafile: one build of the client, and our
 // share of the size.
 import { expect } from 'chai'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEmulator, type Emulator } from '../../lib/testing'
 import {
+  REPO,
   buildsOf,
   bundle,
   runBundle,
   sqsEvent,
   taskDir,
+  writeRunner,
   type Bundle,
   type BundleKind,
 } from '../support/lambda-bundle'
@@ -148,6 +150,32 @@ describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=
     expect(out.message).to.include(
       'To fix: install @aws-sdk/credential-provider-node where the code runs',
     )
+  })
+
+  it('unbundled ESM (node_modules deployed as they are): extends the client build the handler imports', async () => {
+    // In the repository, so the package resolves by its name, through its exports, as installed.
+    mkdirSync(join(REPO, '.tmp'), { recursive: true })
+    const dir = mkdtempSync(join(REPO, '.tmp', 'unbundled-'))
+    try {
+      writeFileSync(
+        join(dir, 'index.mjs'),
+        `import { Client, UndiciConnection } from '@elastic/elasticsearch'
+        import { AwsSigV4Connection } from 'elasticsearch-aws-sigv4'
+        export async function handler() {
+          const client = new Client({ node: process.env.ES_NODE, Connection: AwsSigV4Connection })
+          await client.index({ index: 'events', id: 'one', document: { n: 1 } })
+          return { batchItemFailures: [], extendsUsers: Object.getPrototypeOf(AwsSigV4Connection) === UndiciConnection }
+        }`,
+      )
+      writeRunner(dir)
+      const run = await runBundle(join(dir, 'index.mjs'), eventFile, lambdaEnv())
+      expect(run.code, run.stderr).to.equal(0)
+      expect(run.response).to.deep.equal({ batchItemFailures: [], extendsUsers: true })
+      expect(emu.store.documentCount('events')).to.equal(1)
+      expectAllVerified()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   for (const kind of ['cjs', 'cjs-sdk-external', 'esm', 'esm-sdk-external'] as const) {

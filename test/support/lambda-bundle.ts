@@ -131,13 +131,18 @@ export function taskDir(root: string, b: Bundle, options: TaskDirOptions = {}): 
   const task = join(root, 'var', 'task')
   mkdirSync(task, { recursive: true })
   copyFileSync(b.file, join(task, basename(b.file)))
-  writeFileSync(join(task, 'runner.mjs'), RUNNER)
+  writeRunner(task)
   if (options.runtimeSdk) {
     const link = join(root, 'node_modules', '@aws-sdk', 'credential-provider-node')
     mkdirSync(dirname(link), { recursive: true })
     symlinkSync(join(REPO, 'node_modules', '@aws-sdk', 'credential-provider-node'), link, 'dir')
   }
   return join(task, basename(b.file))
+}
+
+/** Puts the runner ({@link runBundle} starts it) into `dir`, beside the handler file. */
+export function writeRunner(dir: string): void {
+  writeFileSync(join(dir, 'runner.mjs'), RUNNER)
 }
 
 /**
