@@ -200,9 +200,7 @@ async function coldStart(scratch: string): Promise<ColdRow[]> {
     for (const signed of [true, false]) {
       const name = `${kind}-${signed ? 'signed' : 'unsigned'}`
       const b = await bundle({ kind, outdir: join(scratch, 'cold', name), signed })
-      const file = taskDir(join(scratch, 'cold-task', name), b, {
-        runtimeSdk: kind.includes('sdk'),
-      })
+      const file = taskDir(join(scratch, 'cold-task', name), b, { runtime: true })
       cases.push({ kind, signed, file })
     }
   }

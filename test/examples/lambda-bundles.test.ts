@@ -12,6 +12,7 @@ import {
   REPO,
   buildsOf,
   bundle,
+  externalPackages,
   runBundle,
   sqsEvent,
   taskDir,
@@ -39,6 +40,7 @@ const KINDS: Array<[kind: BundleKind, label: string]> = [
   ['cjs-sdk-external', 'CommonJS, @aws-sdk/* external (the runtime’s SDK)'],
   ['esm', 'ESM with the documented banner'],
   ['esm-sdk-external', 'ESM with the banner, @aws-sdk/* external'],
+  ['cjs-sdk-smithy-external', 'CommonJS, @aws-sdk/* and @smithy/* external (CDK’s flag)'],
 ]
 
 describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=node)', function () {
@@ -64,7 +66,13 @@ describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=
     eventFile = join(scratch, 'event.json')
     writeFileSync(eventFile, sqsEvent(DOCS))
     emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
-    const kinds: BundleKind[] = ['cjs', 'cjs-sdk-external', 'esm', 'esm-sdk-external']
+    const kinds: BundleKind[] = [
+      'cjs',
+      'cjs-sdk-external',
+      'cjs-sdk-smithy-external',
+      'esm',
+      'esm-sdk-external',
+    ]
     await Promise.all(
       kinds.flatMap((kind) => [
         bundle({ kind, outdir: join(scratch, 'out', kind) }).then((b) => bundles.set(kind, b)),
@@ -94,7 +102,7 @@ describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=
   for (const [kind, label] of KINDS) {
     it(`${label}: every document indexed, every request verified, in a fresh process with only ES_NODE, AWS_REGION and AWS_*`, async () => {
       const b = bundles.get(kind) as Bundle
-      const file = taskDir(join(scratch, `run-${kind}`), b, { runtimeSdk: kind.includes('sdk') })
+      const file = taskDir(join(scratch, `run-${kind}`), b, { runtime: true })
       const run = await runBundle(file, eventFile, lambdaEnv())
       expect(run.code, run.stderr).to.equal(0)
       expect(run.response).to.deep.equal({ batchItemFailures: [] })
@@ -108,7 +116,7 @@ describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=
     const profile = { accessKeyId: 'AKIDPROFILEBUNDLE', secretAccessKey: 'profile/secret' }
     emu.addCredentials(profile)
     const root = join(scratch, 'run-profile')
-    const file = taskDir(root, bundles.get('cjs-sdk-external') as Bundle, { runtimeSdk: true })
+    const file = taskDir(root, bundles.get('cjs-sdk-external') as Bundle, { runtime: true })
     const credentialsFile = join(root, 'credentials')
     writeFileSync(
       credentialsFile,
@@ -176,6 +184,18 @@ describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  it('what the externals leave to the runtime (metafile)', () => {
+    expect(externalPackages(bundles.get('cjs') as Bundle)).to.deep.equal([])
+    expect(externalPackages(bundles.get('cjs-sdk-external') as Bundle)).to.deep.equal([
+      '@aws-sdk/credential-provider-node',
+    ])
+    // Our signer, then, is the runtime's @smithy/signature-v4 (and its @smithy/core).
+    expect(externalPackages(bundles.get('cjs-sdk-smithy-external') as Bundle)).to.include.members([
+      '@aws-sdk/credential-provider-node',
+      '@smithy/signature-v4',
+    ])
   })
 
   for (const kind of ['cjs', 'cjs-sdk-external', 'esm', 'esm-sdk-external'] as const) {

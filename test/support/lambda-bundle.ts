@@ -9,6 +9,7 @@
  * node_modules, where CI's matrix rows install their client.
  */
 import { spawn } from 'node:child_process'
+import { builtinModules } from 'node:module'
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import { build, type Metafile, type Plugin } from 'esbuild'
@@ -27,7 +28,13 @@ export const ESM_BANNER =
   "import { createRequire as topLevelCreateRequire } from 'node:module'; " +
   'const require = topLevelCreateRequire(import.meta.url);'
 
-export type BundleKind = 'cjs' | 'cjs-sdk-external' | 'esm' | 'esm-sdk-external'
+/**
+ * `sdk-external`: `--external:@aws-sdk/*`, CDK's default for Node.js 18+ runtimes, which ship the
+ * SDK. `sdk-smithy-external`: `@smithy/*` too, CDK's default under its feature flag
+ * `@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages`.
+ */
+export type BundleKind =
+  'cjs' | 'cjs-sdk-external' | 'cjs-sdk-smithy-external' | 'esm' | 'esm-sdk-external'
 
 export interface BundleOptions {
   kind: BundleKind
@@ -49,7 +56,10 @@ export interface Bundle {
 }
 
 export const isEsm = (kind: BundleKind): boolean => kind.startsWith('esm')
-export const sdkExternal = (kind: BundleKind): boolean => kind.endsWith('sdk-external')
+export function externals(kind: BundleKind): string[] {
+  if (kind.endsWith('sdk-smithy-external')) return ['@aws-sdk/*', '@smithy/*']
+  return kind.endsWith('sdk-external') ? ['@aws-sdk/*'] : []
+}
 
 /**
  * `../../lib` (the example's import) resolves as `elasticsearch-aws-sigv4` does in a user's
@@ -88,7 +98,7 @@ export async function bundle(options: BundleOptions): Promise<Bundle> {
     platform: 'node',
     format: isEsm(kind) ? 'esm' : 'cjs',
     banner: isEsm(kind) ? { js: ESM_BANNER } : undefined,
-    external: sdkExternal(kind) ? ['@aws-sdk/*'] : [],
+    external: externals(kind),
     mainFields: options.mainFields,
     minify: true,
     metafile: true,
@@ -116,26 +126,42 @@ export function buildsOf(metafile: Metafile, pkg: string): string[] {
   return [...builds].sort()
 }
 
+/** The packages a bundle leaves to the runtime: its external imports that are not Node's. */
+export function externalPackages(b: Bundle): string[] {
+  const packages = new Set<string>()
+  for (const output of Object.values(b.metafile.outputs)) {
+    for (const { path, external } of output.imports) {
+      if (!external || path.startsWith('node:') || builtinModules.includes(path)) continue
+      packages.add(
+        path
+          .split('/')
+          .slice(0, path.startsWith('@') ? 2 : 1)
+          .join('/'),
+      )
+    }
+  }
+  return [...packages].sort()
+}
+
 export interface TaskDirOptions {
-  /** Put the AWS SDK's credential chain in a node_modules above the task directory, as Lambda's runtime provides it. */
-  runtimeSdk?: boolean
+  /** Provide the bundle's external packages from a node_modules above the task directory, as Lambda's runtime provides its SDK. */
+  runtime?: boolean
 }
 
 /**
- * A Lambda-like file system: `<root>/var/task/` holding the bundle and the runner, and, for
- * bundles built with `@aws-sdk/*` external, `<root>/node_modules/@aws-sdk/credential-provider-node`
- * (this repository's, linked; Node resolves the link to its real path, and from there its own
- * dependencies).
+ * A Lambda-like file system: `<root>/var/task/` holding the bundle and the runner, and, with
+ * `runtime`, `<root>/node_modules/` holding what the bundle left external (this repository's
+ * packages, linked; Node resolves a link to its real path, and from there its dependencies).
  */
 export function taskDir(root: string, b: Bundle, options: TaskDirOptions = {}): string {
   const task = join(root, 'var', 'task')
   mkdirSync(task, { recursive: true })
   copyFileSync(b.file, join(task, basename(b.file)))
   writeRunner(task)
-  if (options.runtimeSdk) {
-    const link = join(root, 'node_modules', '@aws-sdk', 'credential-provider-node')
+  for (const name of options.runtime ? externalPackages(b) : []) {
+    const link = join(root, 'node_modules', name)
     mkdirSync(dirname(link), { recursive: true })
-    symlinkSync(join(REPO, 'node_modules', '@aws-sdk', 'credential-provider-node'), link, 'dir')
+    symlinkSync(join(REPO, 'node_modules', name), link, 'dir')
   }
   return join(task, basename(b.file))
 }
