@@ -1,13 +1,20 @@
 /**
- * The package's constants, in one place. SigV4's own names come from `@smithy/signature-v4`,
- * AWS's signer, so they are spelt exactly as AWS spells them and written nowhere else.
+ * The package's constants, in one place. SigV4's own names are spelt as `@smithy/signature-v4`,
+ * AWS's signer, spells them (test/constants.test.ts holds them to it): written here rather than
+ * imported, so that loading the package does not load the signer (smithy-signer.ts).
  */
-export {
-  ALGORITHM_IDENTIFIER,
-  KEY_TYPE_IDENTIFIER,
-  SHA256_HEADER,
-  UNSIGNED_PAYLOAD,
-} from '@smithy/signature-v4'
+
+/** The signing algorithm, first word of the `Authorization` header. */
+export const ALGORITHM_IDENTIFIER = 'AWS4-HMAC-SHA256'
+
+/** Last element of the credential scope. */
+export const KEY_TYPE_IDENTIFIER = 'aws4_request'
+
+/** The header that carries the payload hash. */
+export const SHA256_HEADER = 'x-amz-content-sha256'
+
+/** The payload hash of a body sent unsigned. */
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
 
 /** SHA-256 of the empty string: the payload hash of a request without a body. */
 export const EMPTY_PAYLOAD_SHA256 =

@@ -1,6 +1,6 @@
-import { getCanonicalQuery } from '@smithy/signature-v4'
 import type { HttpRequest, QueryParameterBag } from '@smithy/types'
 import { AwsSigV4RequestError } from './errors'
+import { smithySigner } from './smithy-signer'
 
 /** A query string decoded into the parameter bag the smithy signer takes, and its canonical form. */
 export interface CanonicalQuery {
@@ -39,7 +39,10 @@ export function canonicalizeQuery(querystring: string | undefined): CanonicalQue
       else parameters[key] = [existing, value]
     }
   }
-  return { parameters, canonical: getCanonicalQuery({ query: parameters } as HttpRequest) }
+  return {
+    parameters,
+    canonical: smithySigner().getCanonicalQuery({ query: parameters } as HttpRequest),
+  }
 }
 
 /**
