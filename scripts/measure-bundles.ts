@@ -117,22 +117,42 @@ interface ImportRow {
   addedCpu: number
 }
 
-async function importCost(): Promise<ImportRow[]> {
-  const load = (format: 'esm' | 'cjs', spec: string): string =>
-    format === 'esm' ? `await import(${JSON.stringify(spec)})` : `require(${JSON.stringify(spec)})`
-  const script = (format: 'esm' | 'cjs', specs: string[]): string =>
-    `const c = process.cpuUsage(); const t = process.hrtime.bigint();` +
-    specs.map((s) => load(format, s)).join(';') +
-    `;const u = process.cpuUsage(c);` +
-    `console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - t) / 1e6, cpuMs: (u.user + u.system) / 1000 }))`
-  const cases = (['esm', 'cjs'] as const).flatMap((format) => [
-    { format, side: 'client', code: script(format, ['@elastic/elasticsearch']) },
-    {
+/**
+ * Each side is one module that imports what it measures, as a user's entry does: `import` (or
+ * `require`) of the client alone, or of the client and this package. One load each, so the
+ * ESM loader's turn between two separate `import()` calls is not counted against either.
+ */
+async function importCost(dir: string): Promise<ImportRow[]> {
+  const entries = {
+    esm: { client: 'client.mjs', package: 'package.mjs' },
+    cjs: { client: 'client.cjs', package: 'package.cjs' },
+  }
+  writeFileSync(join(dir, 'client.mjs'), "import '@elastic/elasticsearch'\n")
+  writeFileSync(
+    join(dir, 'package.mjs'),
+    "import '@elastic/elasticsearch'\nimport 'elasticsearch-aws-sigv4'\n",
+  )
+  writeFileSync(join(dir, 'client.cjs'), "require('@elastic/elasticsearch')\n")
+  writeFileSync(
+    join(dir, 'package.cjs'),
+    "require('@elastic/elasticsearch')\nrequire('elasticsearch-aws-sigv4')\n",
+  )
+  const script = (format: 'esm' | 'cjs', file: string): string => {
+    const path = JSON.stringify(join(dir, file))
+    return (
+      `const c = process.cpuUsage(); const t = process.hrtime.bigint();` +
+      (format === 'esm' ? `await import(${path});` : `require(${path});`) +
+      `const u = process.cpuUsage(c);` +
+      `console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - t) / 1e6, cpuMs: (u.user + u.system) / 1000 }))`
+    )
+  }
+  const cases = (['esm', 'cjs'] as const).flatMap((format) =>
+    (['client', 'package'] as const).map((side) => ({
       format,
-      side: 'package',
-      code: script(format, ['@elastic/elasticsearch', 'elasticsearch-aws-sigv4']),
-    },
-  ])
+      side,
+      code: script(format, entries[format][side]),
+    })),
+  )
   const samples = new Map<string, Array<{ ms: number; cpuMs: number }>>()
   for (let i = 0; i < RUNS; i++) {
     for (const c of rotate(cases, i)) {
@@ -258,7 +278,12 @@ async function main(): Promise<void> {
       )
       console.log(`      ${r.parts.map(([n, k]) => `${n} ${f1(k)}`).join(', ')}`)
     }
-    const imports = await importCost()
+    // In the repository, so that both packages resolve by name, as installed.
+    mkdirSync(join(REPO, '.tmp'), { recursive: true })
+    const entryDir = mkdtempSync(join(REPO, '.tmp', 'measure-'))
+    const imports = await importCost(entryDir).finally(() =>
+      rmSync(entryDir, { recursive: true, force: true }),
+    )
     console.log('\nimport cost (median ms; CPU ms)')
     for (const r of imports) {
       console.log(

@@ -31,12 +31,12 @@ const CJS_PROBE = `
   try { const c = installedClient(); result = c === undefined ? 'undefined' : typeof c.UndiciConnection }
   catch (err) { result = 'threw ' + err.code }
   console.log(JSON.stringify(result))`
+// The ESM build reads the client through `#elastic-client`; Node gets this target of it.
 const ESM_PROBE = `
   let result
   try {
-    const { installedClient } = await import('./pkg/dist/esm/default-base.js')
-    const c = installedClient()
-    result = c === undefined ? 'undefined' : typeof c.UndiciConnection
+    const { client } = await import('./pkg/dist/esm/elastic-client.node.js')
+    result = client === undefined ? 'undefined' : typeof client.UndiciConnection
   } catch (err) { result = 'threw ' + err.code }
   console.log(JSON.stringify(result))`
 
