@@ -135,6 +135,38 @@ describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=
     expectAllVerified(profile.accessKeyId)
   })
 
+  it('ESM with --splitting: the credential chain, from a chunk of its own, when it is needed', async () => {
+    // A split chunk of the CommonJS chain exports only `default` (default-chain.ts reads that).
+    const b = await bundle({
+      kind: 'esm',
+      outdir: join(scratch, 'out', 'esm-split'),
+      splitting: true,
+    })
+    expect(Object.keys(b.metafile.outputs).filter((o) => o.endsWith('.mjs'))).to.have.length.above(
+      1,
+    )
+    const profile = { accessKeyId: 'AKIDPROFILESPLIT', secretAccessKey: 'split/secret' }
+    emu.addCredentials(profile)
+    const root = join(scratch, 'run-split')
+    const file = taskDir(root, b)
+    const credentialsFile = join(root, 'credentials')
+    writeFileSync(
+      credentialsFile,
+      `[fn]\naws_access_key_id = ${profile.accessKeyId}\naws_secret_access_key = ${profile.secretAccessKey}\n`,
+    )
+    const run = await runBundle(file, eventFile, {
+      ...lambdaEnv(),
+      AWS_PROFILE: 'fn',
+      AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+      AWS_CONFIG_FILE: join(root, 'no-config'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    })
+    expect(run.code, run.stderr).to.equal(0)
+    expect(run.response).to.deep.equal({ batchItemFailures: [] })
+    expect(emu.store.documentCount('events')).to.equal(DOCS)
+    expectAllVerified(profile.accessKeyId)
+  })
+
   it('@aws-sdk/* external where no runtime provides the chain: the error says the module is missing', async () => {
     const source = `import { CredentialCache } from 'elasticsearch-aws-sigv4'
       export const handler = () => new CredentialCache().get().then(
@@ -208,6 +240,18 @@ describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=
       expect(buildsOf(metafile, '@elastic/transport')).to.deep.equal(expected)
     })
   }
+
+  it('a handler that requires both: one build of the client, its CommonJS build (metafile)', async () => {
+    const b = await bundle({
+      kind: 'cjs',
+      outdir: join(scratch, 'out', 'cjs-require'),
+      source: `const { Client } = require('@elastic/elasticsearch')
+        const { AwsSigV4Connection } = require('elasticsearch-aws-sigv4')
+        exports.handler = async () => new Client({ node: process.env.ES_NODE, Connection: AwsSigV4Connection })`,
+    })
+    expect(buildsOf(b.metafile, '@elastic/elasticsearch')).to.deep.equal(['cjs'])
+    expect(buildsOf(b.metafile, '@elastic/transport')).to.deep.equal(['cjs'])
+  })
 
   for (const [kind, limit] of [
     ['cjs', SHARE_LIMIT.all],

@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process'
 import { builtinModules } from 'node:module'
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import { build, type Metafile, type Plugin } from 'esbuild'
 
@@ -46,6 +46,8 @@ export interface BundleOptions {
   mainFields?: string[]
   /** Another entry than the handler (its source, resolved from the repository). */
   source?: string
+  /** ESM only: `--splitting`, lazily imported modules in chunks of their own beside the entry. */
+  splitting?: boolean
 }
 
 export interface Bundle {
@@ -92,8 +94,12 @@ export async function bundle(options: BundleOptions): Promise<Bundle> {
   const entry = options.source
     ? { stdin: { contents: options.source, resolveDir: REPO, loader: 'ts' as const } }
     : { entryPoints: [HANDLER] }
+  const output = options.splitting
+    ? { outdir, splitting: true, entryNames: 'index', outExtension: { '.js': '.mjs' } }
+    : { outfile: file }
   const result = await build({
     ...entry,
+    ...output,
     bundle: true,
     platform: 'node',
     format: isEsm(kind) ? 'esm' : 'cjs',
@@ -102,7 +108,6 @@ export async function bundle(options: BundleOptions): Promise<Bundle> {
     mainFields: options.mainFields,
     minify: true,
     metafile: true,
-    outfile: file,
     plugins: [asInstalledPackage(signed)],
     logLevel: 'silent',
   })
@@ -149,14 +154,17 @@ export interface TaskDirOptions {
 }
 
 /**
- * A Lambda-like file system: `<root>/var/task/` holding the bundle and the runner, and, with
+ * A Lambda-like file system: `<root>/var/task/` holding the bundle (its directory's files: the
+ * entry, and the chunks of a split build) and the runner, and, with
  * `runtime`, `<root>/node_modules/` holding what the bundle left external (this repository's
  * packages, linked; Node resolves a link to its real path, and from there its dependencies).
  */
 export function taskDir(root: string, b: Bundle, options: TaskDirOptions = {}): string {
   const task = join(root, 'var', 'task')
   mkdirSync(task, { recursive: true })
-  copyFileSync(b.file, join(task, basename(b.file)))
+  for (const file of readdirSync(dirname(b.file))) {
+    copyFileSync(join(dirname(b.file), file), join(task, file))
+  }
   writeRunner(task)
   for (const name of options.runtime ? externalPackages(b) : []) {
     const link = join(root, 'node_modules', name)
