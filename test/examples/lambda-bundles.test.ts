@@ -99,40 +99,62 @@ describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=
     }
   }
 
-  for (const [kind, label] of KINDS) {
-    it(`${label}: every document indexed, every request verified, in a fresh process with only ES_NODE, AWS_REGION and AWS_*`, async () => {
-      const b = bundles.get(kind) as Bundle
-      const file = taskDir(join(scratch, `run-${kind}`), b, { runtime: true })
-      const run = await runBundle(file, eventFile, lambdaEnv())
-      expect(run.code, run.stderr).to.equal(0)
-      expect(run.response).to.deep.equal({ batchItemFailures: [] })
-      expect(emu.store.documentCount('events')).to.equal(DOCS)
-      expectAllVerified()
-    })
+  /** Runs a bundle from its task directory; every document indexed, every request verified. */
+  async function expectIndexed(
+    file: string,
+    env: Record<string, string>,
+    accessKeyId = CREDS.accessKeyId,
+  ): Promise<void> {
+    const run = await runBundle(file, eventFile, env)
+    expect(run.code, run.stderr).to.equal(0)
+    expect(run.response).to.deep.equal({ batchItemFailures: [] })
+    expect(emu.store.documentCount('events')).to.equal(DOCS)
+    expectAllVerified(accessKeyId)
   }
 
-  it('CommonJS, @aws-sdk/* external: the credential chain is loaded from the runtime’s node_modules when it is needed', async () => {
-    // With a profile the environment's keys are skipped, so the chain itself must answer.
-    const profile = { accessKeyId: 'AKIDPROFILEBUNDLE', secretAccessKey: 'profile/secret' }
+  /**
+   * Lambda's environment plus a profile in a credentials file under `root`: with AWS_PROFILE the
+   * environment's keys are skipped, so the credential chain itself must be loaded and answer.
+   */
+  function profileEnv(root: string, profile: { accessKeyId: string; secretAccessKey: string }) {
     emu.addCredentials(profile)
-    const root = join(scratch, 'run-profile')
-    const file = taskDir(root, bundles.get('cjs-sdk-external') as Bundle, { runtime: true })
     const credentialsFile = join(root, 'credentials')
     writeFileSync(
       credentialsFile,
       `[fn]\naws_access_key_id = ${profile.accessKeyId}\naws_secret_access_key = ${profile.secretAccessKey}\n`,
     )
-    const run = await runBundle(file, eventFile, {
+    return {
       ...lambdaEnv(),
       AWS_PROFILE: 'fn',
       AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
       AWS_CONFIG_FILE: join(root, 'no-config'),
       AWS_EC2_METADATA_DISABLED: 'true',
+    }
+  }
+
+  for (const [kind, label] of KINDS) {
+    it(`${label}: every document indexed, every request verified, in a fresh process with only ES_NODE, AWS_REGION and AWS_*`, async () => {
+      const b = bundles.get(kind) as Bundle
+      await expectIndexed(taskDir(join(scratch, `run-${kind}`), b, { runtime: true }), lambdaEnv())
     })
-    expect(run.code, run.stderr).to.equal(0)
-    expect(run.response).to.deep.equal({ batchItemFailures: [] })
-    expect(emu.store.documentCount('events')).to.equal(DOCS)
-    expectAllVerified(profile.accessKeyId)
+  }
+
+  it('CommonJS, @aws-sdk/* external: the credential chain is loaded from the runtime’s node_modules when it is needed', async () => {
+    const root = join(scratch, 'run-profile')
+    const file = taskDir(root, bundles.get('cjs-sdk-external') as Bundle, { runtime: true })
+    const profile = { accessKeyId: 'AKIDPROFILEBUNDLE', secretAccessKey: 'profile/secret' }
+    await expectIndexed(file, profileEnv(root, profile), profile.accessKeyId)
+  })
+
+  it('--main-fields=module,main (README’s smaller bundle), @aws-sdk/* external: indexed and verified, smithy from its ES module build', async () => {
+    const b = await bundle({
+      kind: 'cjs-sdk-external',
+      outdir: join(scratch, 'out', 'module-first'),
+      mainFields: ['module', 'main'],
+    })
+    expect(buildsOf(b.metafile, '@smithy/signature-v4')).to.deep.equal(['esm'])
+    const file = taskDir(join(scratch, 'run-module-first'), b, { runtime: true })
+    await expectIndexed(file, lambdaEnv())
   })
 
   it('ESM with --splitting: the credential chain, from a chunk of its own, when it is needed', async () => {
@@ -145,26 +167,9 @@ describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=
     expect(Object.keys(b.metafile.outputs).filter((o) => o.endsWith('.mjs'))).to.have.length.above(
       1,
     )
-    const profile = { accessKeyId: 'AKIDPROFILESPLIT', secretAccessKey: 'split/secret' }
-    emu.addCredentials(profile)
     const root = join(scratch, 'run-split')
-    const file = taskDir(root, b)
-    const credentialsFile = join(root, 'credentials')
-    writeFileSync(
-      credentialsFile,
-      `[fn]\naws_access_key_id = ${profile.accessKeyId}\naws_secret_access_key = ${profile.secretAccessKey}\n`,
-    )
-    const run = await runBundle(file, eventFile, {
-      ...lambdaEnv(),
-      AWS_PROFILE: 'fn',
-      AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
-      AWS_CONFIG_FILE: join(root, 'no-config'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-    })
-    expect(run.code, run.stderr).to.equal(0)
-    expect(run.response).to.deep.equal({ batchItemFailures: [] })
-    expect(emu.store.documentCount('events')).to.equal(DOCS)
-    expectAllVerified(profile.accessKeyId)
+    const profile = { accessKeyId: 'AKIDPROFILESPLIT', secretAccessKey: 'split/secret' }
+    await expectIndexed(taskDir(root, b), profileEnv(root, profile), profile.accessKeyId)
   })
 
   it('@aws-sdk/* external where no runtime provides the chain: the error says the module is missing', async () => {

@@ -117,8 +117,9 @@ export async function bundle(options: BundleOptions): Promise<Bundle> {
 }
 
 /**
- * Which builds of a dual package the bundle holds: `esm` for its files under `esm/`, `cjs` for
- * the others (`index.js`, `lib/`). A CommonJS-only package (8.x) has `cjs` alone.
+ * Which builds of a dual package the bundle holds: `esm` for its files under `esm/` or `dist-es/`
+ * (the client's and smithy's layouts), `cjs` for the others (`index.js`, `lib/`, `dist-cjs/`). A
+ * CommonJS-only package (the 8.x client) has `cjs` alone.
  */
 export function buildsOf(metafile: Metafile, pkg: string): string[] {
   const prefix = `node_modules/${pkg}/`
@@ -126,7 +127,7 @@ export function buildsOf(metafile: Metafile, pkg: string): string[] {
   for (const input of Object.keys(metafile.inputs)) {
     const at = input.lastIndexOf(prefix)
     if (at < 0) continue
-    builds.add(input.slice(at + prefix.length).startsWith('esm/') ? 'esm' : 'cjs')
+    builds.add(/^(esm|dist-es)\//.test(input.slice(at + prefix.length)) ? 'esm' : 'cjs')
   }
   return [...builds].sort()
 }
@@ -196,7 +197,9 @@ const mod = bundle.endsWith('.mjs')
 const loaded = performance.now()
 const response = await mod.handler(JSON.parse(readFileSync(eventFile, 'utf8')))
 const invoked = performance.now()
-process.stdout.write(JSON.stringify({ boot, loaded, invoked, response }) + '\\n')
+const { user, system } = process.cpuUsage()
+const cpu = (user + system) / 1000
+process.stdout.write(JSON.stringify({ boot, loaded, invoked, cpu, response }) + '\\n')
 process.exit(0)
 `
 
@@ -204,8 +207,11 @@ export interface RunResult {
   code: number | null
   stdout: string
   stderr: string
-  /** ms since process start: at the runner's start, after loading the bundle, after the invocation. */
-  timings?: { boot: number; loaded: number; invoked: number }
+  /**
+   * ms since process start: at the runner's start, after loading the bundle, after the
+   * invocation; and the process's CPU time by then.
+   */
+  timings?: { boot: number; loaded: number; invoked: number; cpu: number }
   response?: { batchItemFailures: Array<{ itemIdentifier: string }> }
 }
 
@@ -235,10 +241,10 @@ export function runBundle(
         .join('\n')
       const result: RunResult = { code, stdout, stderr }
       try {
-        const { boot, loaded, invoked, response } = JSON.parse(
+        const { boot, loaded, invoked, cpu, response } = JSON.parse(
           stdout.trim().split('\n').pop() ?? '',
         ) as Required<RunResult>['timings'] & Pick<RunResult, 'response'>
-        Object.assign(result, { timings: { boot, loaded, invoked }, response })
+        Object.assign(result, { timings: { boot, loaded, invoked, cpu }, response })
       } catch {
         // No result line: the caller reports code, stdout and stderr.
       }
