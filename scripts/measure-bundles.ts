@@ -179,7 +179,8 @@ async function importCost(dir: string): Promise<ImportRow[]> {
 }
 
 interface ColdRow {
-  kind: BundleKind
+  /** The bundle's shape: its kind, and `module-first` for `--main-fields=module,main`. */
+  shape: string
   unsignedMs: number
   /** Signed, against the emulator (every signature verified): the issue's measure. */
   signedMs: number
@@ -187,6 +188,10 @@ interface ColdRow {
   /** Signed, against the stub the unsigned side uses: signing's own cost, the server alike. */
   signedToStubMs: number
   ratioToStub: number
+  /** The process's CPU time by the end of the first invocation, and its ratio (less disturbed by other work). */
+  unsignedCpuMs: number
+  signedCpuMs: number
+  cpuRatio: number
   unsignedLoadMs: number
   signedLoadMs: number
   refused: number
@@ -218,20 +223,26 @@ async function coldStart(scratch: string): Promise<ColdRow[]> {
     AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
     AWS_SESSION_TOKEN: CREDS.sessionToken,
   })
-  const kinds: BundleKind[] = ['cjs', 'cjs-sdk-external', 'esm']
+  const shapes: Array<{ shape: string; kind: BundleKind; mainFields?: string[] }> = [
+    { shape: 'cjs', kind: 'cjs' },
+    { shape: 'cjs-sdk-external', kind: 'cjs-sdk-external' },
+    { shape: 'esm', kind: 'esm' },
+    { shape: 'cjs-sdk-ext module-first', kind: 'cjs-sdk-external', mainFields: ['module', 'main'] },
+  ]
   type Side = 'unsigned' | 'signed' | 'signed-stub'
-  const cases: Array<{ kind: BundleKind; side: Side; file: string }> = []
-  for (const kind of kinds) {
+  const cases: Array<{ shape: string; side: Side; file: string }> = []
+  for (const { shape, kind, mainFields } of shapes) {
     for (const signed of [true, false]) {
-      const name = `${kind}-${signed ? 'signed' : 'unsigned'}`
-      const b = await bundle({ kind, outdir: join(scratch, 'cold', name), signed })
+      const name = `${shape.replace(/\W+/g, '-')}-${signed ? 'signed' : 'unsigned'}`
+      const b = await bundle({ kind, outdir: join(scratch, 'cold', name), signed, mainFields })
       const file = taskDir(join(scratch, 'cold-task', name), b, { runtime: true })
       const sides: Side[] = signed ? ['signed', 'signed-stub'] : ['unsigned']
-      for (const side of sides) cases.push({ kind, side, file })
+      for (const side of sides) cases.push({ shape, side, file })
     }
   }
   const totals = new Map<string, number[]>()
   const loads = new Map<string, number[]>()
+  const cpus = new Map<string, number[]>()
   const add = (map: Map<string, number[]>, key: string, value: number): void => {
     map.set(key, [...(map.get(key) ?? []), value])
   }
@@ -240,9 +251,10 @@ async function coldStart(scratch: string): Promise<ColdRow[]> {
       for (const c of rotate(cases, i)) {
         const node = c.side === 'signed' ? emu.url : stub.url
         const run = await runBundle(c.file, eventFile, env(node), NODE)
-        if (run.code !== 0 || !run.timings) throw new Error(`${c.kind}: ${run.stderr}`)
-        add(totals, `${c.kind}-${c.side}`, run.timings.invoked)
-        add(loads, `${c.kind}-${c.side}`, run.timings.loaded)
+        if (run.code !== 0 || !run.timings) throw new Error(`${c.shape}: ${run.stderr}`)
+        add(totals, `${c.shape}-${c.side}`, run.timings.invoked)
+        add(loads, `${c.shape}-${c.side}`, run.timings.loaded)
+        add(cpus, `${c.shape}-${c.side}`, run.timings.cpu)
       }
     }
   } finally {
@@ -250,17 +262,20 @@ async function coldStart(scratch: string): Promise<ColdRow[]> {
     await emu.close()
   }
   const refused = emu.verdicts.filter((v) => !v.ok).length
-  return kinds.map((kind) => {
+  return shapes.map(({ shape }) => {
     const pick = (map: Map<string, number[]>, side: Side): number =>
-      median(map.get(`${kind}-${side}`) ?? [])
+      median(map.get(`${shape}-${side}`) ?? [])
     const unsignedMs = pick(totals, 'unsigned')
     return {
-      kind,
+      shape,
       unsignedMs,
       signedMs: pick(totals, 'signed'),
       ratio: pick(totals, 'signed') / unsignedMs,
       signedToStubMs: pick(totals, 'signed-stub'),
       ratioToStub: pick(totals, 'signed-stub') / unsignedMs,
+      unsignedCpuMs: pick(cpus, 'unsigned'),
+      signedCpuMs: pick(cpus, 'signed'),
+      cpuRatio: pick(cpus, 'signed') / pick(cpus, 'unsigned'),
       unsignedLoadMs: pick(loads, 'unsigned'),
       signedLoadMs: pick(loads, 'signed'),
       refused,
@@ -307,9 +322,10 @@ async function main(): Promise<void> {
     console.log('\ncold start (median ms since process start, to the first invocation answered)')
     for (const r of cold) {
       console.log(
-        `  ${r.kind.padEnd(17)} unsigned ${f1(r.unsignedMs)}, signed ${f1(r.signedMs)}: ` +
+        `  ${r.shape.padEnd(25)} unsigned ${f1(r.unsignedMs)}, signed ${f1(r.signedMs)}: ` +
           `${r.ratio.toFixed(2)}x; signed to the same stub ${f1(r.signedToStubMs)}: ` +
-          `${r.ratioToStub.toFixed(2)}x  (bundle loaded at ${f1(r.unsignedLoadMs)} / ${f1(r.signedLoadMs)} ms)`,
+          `${r.ratioToStub.toFixed(2)}x; CPU ${f1(r.unsignedCpuMs)} / ${f1(r.signedCpuMs)}: ${r.cpuRatio.toFixed(2)}x` +
+          `  (bundle loaded at ${f1(r.unsignedLoadMs)} / ${f1(r.signedLoadMs)} ms)`,
       )
     }
     console.log(`  requests the emulator refused: ${cold[0]?.refused ?? 0}`)
