@@ -58,12 +58,19 @@ export function defaultChainProvider(
 }
 
 interface ChainModule {
-  defaultProvider: () => AwsCredentialIdentityProvider
+  defaultProvider: (init?: { ignoreCache?: boolean }) => AwsCredentialIdentityProvider
 }
 
-/** Imports the chain (a literal specifier, which bundlers can follow; see DEFAULT_CHAIN_MODULE). */
+/**
+ * Imports the chain (a literal specifier, which bundlers can follow; see DEFAULT_CHAIN_MODULE).
+ * `ignoreCache`: the chain otherwise reads ~/.aws/config and ~/.aws/credentials once per
+ * process (@smithy/core config `readFile`, dist-cjs/submodules/config/index.js:275), so a
+ * profile rotated on disk was never seen; with it, each re-ask reads both files again (and the
+ * SSO token provider re-reads them too; the SSO token file itself is read afresh either way).
+ */
 export async function loadDefaultChain(): Promise<AwsCredentialIdentityProvider> {
-  return chainExports(await import('@aws-sdk/credential-provider-node')).defaultProvider()
+  const { defaultProvider } = chainExports(await import('@aws-sdk/credential-provider-node'))
+  return defaultProvider({ ignoreCache: true })
 }
 
 /**

@@ -14,6 +14,17 @@ describe('constants', () => {
     }
   })
 
+  it("lists the presigned-URL query parameters as AWS's signer names them", () => {
+    expect(constants.PRESIGNED_QUERY_PARAMETERS).to.deep.equal([
+      smithy.ALGORITHM_QUERY_PARAM,
+      smithy.CREDENTIAL_QUERY_PARAM,
+      smithy.AMZ_DATE_QUERY_PARAM,
+      smithy.SIGNATURE_QUERY_PARAM,
+      smithy.SIGNED_HEADERS_QUERY_PARAM,
+      smithy.TOKEN_QUERY_PARAM,
+    ])
+  })
+
   it('EMPTY_PAYLOAD_SHA256 is the SHA-256 of nothing', async () => {
     const { createHash } = await import('node:crypto')
     expect(constants.EMPTY_PAYLOAD_SHA256).to.equal(createHash('sha256').digest('hex'))

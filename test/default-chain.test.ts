@@ -132,7 +132,7 @@ aws_session_token = other-profile-token
       console.warn = () => {}
       try {
         const [sdk, ours] = await Promise.allSettled([
-          defaultProvider()({ forceRefresh: true }),
+          defaultProvider({ ignoreCache: true })({ forceRefresh: true }),
           defaultChainProvider()({ forceRefresh: true }),
         ])
         expect(comparable(ours)).to.deep.equal(comparable(sdk))

@@ -3,7 +3,7 @@ import { expect } from 'chai'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { smithySigner } from '../lib/smithy-signer'
-import { ensureBuilt } from './support/built-package'
+import { buildIfStale } from './package/support'
 
 const DIST = join(__dirname, '..', 'dist')
 
@@ -21,7 +21,7 @@ const LOADED = `(name) => Object.keys(cache).some((k) => k.includes('/node_modul
 
 describe('smithySigner: @smithy/signature-v4 on first use', function () {
   this.timeout(30_000)
-  before(() => ensureBuilt())
+  before(() => buildIfStale())
 
   it('is the package itself, loaded once', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -20,7 +20,7 @@ import {
   type Bundle,
   type BundleKind,
 } from '../support/lambda-bundle'
-import { ensureBuilt } from '../support/built-package'
+import { buildIfStale } from '../package/support'
 import { DEFAULT_MAJOR } from '../support/client-variants'
 
 const CREDS = {
@@ -61,7 +61,7 @@ describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=
   })
 
   before(async () => {
-    await ensureBuilt()
+    await buildIfStale()
     scratch = mkdtempSync(join(tmpdir(), 'esv4-bundles-'))
     eventFile = join(scratch, 'event.json')
     writeFileSync(eventFile, sqsEvent(DOCS))

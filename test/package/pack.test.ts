@@ -14,25 +14,22 @@
 // dependency fails here even if npm's hoisting would have hidden it.
 import { spawn } from 'node:child_process'
 import { expect } from 'chai'
-import { execFile } from 'node:child_process'
 import { builtinModules } from 'node:module'
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  readdirSync,
   realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
+  chmodSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, sep } from 'node:path'
-import { ensureBuilt } from '../support/built-package'
+import { PKG_NAME, REPO, buildIfStale, npm, packInto, run, walk } from './support'
 
-const REPO = join(__dirname, '..', '..')
-const PKG_NAME = 'elasticsearch-aws-sigv4'
 const repoPkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as PackageJson
 
 /**
@@ -63,43 +60,6 @@ interface PackageJson {
   dependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
 }
-
-interface RunResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number },
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd,
-      args,
-      {
-        cwd: opts.cwd,
-        env: { ...process.env, ...opts.env },
-        timeout: opts.timeout ?? 60_000,
-        maxBuffer: 32 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') return reject(err)
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr })
-      },
-    )
-  })
-}
-
-function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)],
-  )
-}
-
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
 /** `tsc` over `files` in the scratch project; errors located in @elastic/elasticsearch dropped. */
 async function tsc(
@@ -134,7 +94,7 @@ async function tsc(
   // @elastic/elasticsearch 9.4's ESM types import 'apache-arrow/Arrow.node.js', which
   // apache-arrow's exports do not map to types: an upstream error every ESM consumer without
   // skipLibCheck sees. Errors in its files are reported separately, not failed on.
-  const esDir = realpathSync(join(app, 'node_modules', '@elastic', 'elasticsearch'))
+  const esDir = realpathSafe(join(app, 'node_modules', '@elastic', 'elasticsearch'))
   const lines = r.stdout.split('\n').filter((l) => /error TS\d+/.test(l))
   const isUpstream = (l: string): boolean => {
     const file = l.replace(/\(\d+,\d+\): error.*$/, '')
@@ -221,6 +181,66 @@ createAwsSigV4Connection({ region: 42 })
 createAwsSigV4Connection({ unsignedPayload: 'yes' })
 `
 
+/** Consumers of the callback-lineage clients: the package's types resolve to each one's classes. */
+const ES7_CONSUMER = `
+import { Client, Connection } from '@elastic/elasticsearch'
+import {
+  AwsSigV4Connection,
+  AwsSigV4UnsupportedEngineError,
+  createAwsSigV4Connection,
+  type AwsSigV4ConnectionOptions,
+} from '${PKG_NAME}'
+
+const node = 'https://search-x.eu-west-1.es.amazonaws.com'
+export const zeroConfig = new Client({ node, Connection: AwsSigV4Connection })
+export const sameClass: typeof Connection = AwsSigV4Connection
+export const instance: AwsSigV4Connection | undefined = undefined
+export const explicit = new Client({
+  node,
+  Connection: createAwsSigV4Connection({ region: 'eu-west-1', baseConnection: Connection }),
+})
+export const defaulted = new Client({ node, Connection: createAwsSigV4Connection({ region: 'eu-west-1' }) })
+const options: AwsSigV4ConnectionOptions = { region: 'eu-west-1' }
+export const fromOptions = new Client({ node, Connection: createAwsSigV4Connection(options) })
+export const isEngineError = (e: unknown): boolean => e instanceof AwsSigV4UnsupportedEngineError
+// @ts-expect-error the zero-config class is the installed client's Connection, not any
+export const notAny: string = AwsSigV4Connection
+// @ts-expect-error region must be a string
+createAwsSigV4Connection({ region: 42, baseConnection: Connection })
+`
+
+const OPENSEARCH_CONSUMER = `
+import { Client, Connection } from '@opensearch-project/opensearch'
+import { createAwsSigV4Connection, type AwsSigV4ConnectionOptions } from '${PKG_NAME}'
+
+const options: AwsSigV4ConnectionOptions<typeof Connection> = { region: 'eu-west-1', service: 'aoss' }
+export const client = new Client({
+  node: 'https://abc.eu-west-1.aoss.amazonaws.com',
+  Connection: createAwsSigV4Connection({ ...options, baseConnection: Connection }),
+})
+export const sameClass: typeof Connection = createAwsSigV4Connection({ baseConnection: Connection })
+// @ts-expect-error the class returned is the OpenSearch Connection, not any
+export const notAny: string = createAwsSigV4Connection({ baseConnection: Connection })
+// @ts-expect-error unsignedPayload is boolean | 'streams'
+createAwsSigV4Connection({ unsignedPayload: 'yes', baseConnection: Connection })
+`
+
+/** Scratch consumers of other clients: the repo packages linked under their real names. */
+const CLIENT_APPS: Record<string, { links: Record<string, string>; source: string }> = {
+  '@elastic/elasticsearch 7.17': {
+    links: { '@elastic/elasticsearch': 'es717' },
+    source: ES7_CONSUMER,
+  },
+  '@elastic/elasticsearch 7.13.0': {
+    links: { '@elastic/elasticsearch': 'es7130' },
+    source: ES7_CONSUMER,
+  },
+  '@opensearch-project/opensearch 3.x, without @elastic/elasticsearch': {
+    links: { '@opensearch-project/opensearch': '@opensearch-project/opensearch' },
+    source: OPENSEARCH_CONSUMER,
+  },
+}
+
 const NEGATIVE = `
 import { createAwsSigV4Connection } from '${PKG_NAME}'
 export const C = createAwsSigV4Connection({ region: 'eu-west-1', maxBodyBytes: '1mb' })
@@ -239,6 +259,7 @@ const expected = [
   'AwsSigV4RequestError',
   'AwsSigV4AbortError',
   'AwsCredentialsError',
+  'AwsSigV4UnsupportedEngineError',
   'NodeSha256',
   'DEFAULT_MAX_BODY_BYTES',
 ]
@@ -321,43 +342,46 @@ describe('npm package (tarball)', function () {
   let node16: ReturnType<typeof tsc>
   let bundler: ReturnType<typeof tsc>
   let negative: ReturnType<typeof tsc>
+  const clientChecks: Record<string, ReturnType<typeof tsc>> = {}
 
   before(async function () {
-    await ensureBuilt()
-
+    await buildIfStale()
     scratch = mkdtempSync(join(tmpdir(), 'esv4-pack-'))
-    const packed = await run(
-      npm,
-      ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch],
-      { cwd: REPO, env: { npm_config_loglevel: 'error' } },
-    )
-    expect(packed.code, packed.stderr).to.equal(0)
-    const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[]
-    packedFiles = info.files.map((f) => f.path).sort()
+    const info = await packInto(scratch)
+    packedFiles = info.files
 
     app = join(scratch, 'app')
     installed = join(app, 'node_modules', PKG_NAME)
-    mkdirSync(installed, { recursive: true })
-    const untar = await run(
-      'tar',
-      ['-xzf', join(scratch, info.filename), '-C', installed, '--strip-components=1'],
-      { cwd: scratch },
-    )
-    expect(untar.code, untar.stderr).to.equal(0)
+    /** The tarball extracted into `dir`, as `npm install <tarball>` would put it. */
+    const extract = async (dir: string): Promise<void> => {
+      mkdirSync(dir, { recursive: true })
+      const untar = await run(
+        'tar',
+        ['-xzf', join(scratch, info.filename), '-C', dir, '--strip-components=1'],
+        { cwd: scratch },
+      )
+      expect(untar.code, untar.stderr).to.equal(0)
+    }
+    await extract(installed)
     tarballPkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as PackageJson
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
 
-    const links = [
+    const link = (dir: string, name: string, from = name): void => {
+      const target = join(dir, 'node_modules', name)
+      mkdirSync(dirname(target), { recursive: true })
+      symlinkSync(realpathSync(join(REPO, 'node_modules', from)), target, 'dir')
+    }
+    const ownDependencies = [
       ...Object.keys(tarballPkg.dependencies ?? {}),
-      ...Object.keys(tarballPkg.peerDependencies ?? {}),
       ...KNOWN_UNDECLARED_IN_TYPES,
       'typescript',
       '@types/node',
     ]
-    for (const name of new Set(links)) {
-      const target = join(app, 'node_modules', name)
-      mkdirSync(dirname(target), { recursive: true })
-      symlinkSync(realpathSync(join(REPO, 'node_modules', name)), target, 'dir')
+    for (const name of new Set([
+      ...ownDependencies,
+      ...Object.keys(tarballPkg.peerDependencies ?? {}),
+    ])) {
+      link(app, name)
     }
 
     writeFileSync(join(app, 'consumer.cjs'), CJS_CONSUMER)
@@ -387,10 +411,24 @@ describe('npm package (tarball)', function () {
     negative = settle(
       tsc(app, 'negative', { module: 'node16', moduleResolution: 'node16' }, ['negative.cts']),
     )
+
+    // A consumer of each other client, in its own scratch project with its own copy of the
+    // package (so the package's types resolve that project's client).
+    for (const [i, [name, { links, source }]] of Object.entries(CLIENT_APPS).entries()) {
+      const dir = join(scratch, `client-${i}`)
+      await extract(join(dir, 'node_modules', PKG_NAME))
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
+      for (const dep of new Set(ownDependencies)) link(dir, dep)
+      for (const [as, from] of Object.entries(links)) link(dir, as, from)
+      writeFileSync(join(dir, 'consumer.cts'), source)
+      clientChecks[name] = settle(
+        tsc(dir, 'client', { module: 'node16', moduleResolution: 'node16' }, ['consumer.cts']),
+      )
+    }
   })
 
   after(async function () {
-    await Promise.allSettled([node16, bundler, negative])
+    await Promise.allSettled([node16, bundler, negative, ...Object.values(clientChecks)])
     if (scratch) rmSync(scratch, { recursive: true, force: true })
   })
 
@@ -438,7 +476,13 @@ describe('npm package (tarball)', function () {
     expect(p.main).to.equal('./dist/index.js')
     expect(p.types).to.equal('./dist/index.d.ts')
     expect(p.engines).to.deep.equal({ node: '>=20' })
-    expect(p.peerDependencies).to.deep.equal({ '@elastic/elasticsearch': '^8.13.0 || ^9.0.0' })
+    // Optional since 7.x support: users of the OpenSearch client need not install it.
+    expect(p.peerDependencies).to.deep.equal({
+      '@elastic/elasticsearch': '^7.13.0 || ^8.13.0 || ^9.0.0',
+    })
+    expect((p as { peerDependenciesMeta?: unknown }).peerDependenciesMeta).to.deep.equal({
+      '@elastic/elasticsearch': { optional: true },
+    })
     expect(p.sideEffects).to.equal(false)
     expect(p.files).to.deep.equal(['dist', 'README.md', 'LICENSE', 'CHANGELOG.md'])
     expect(p.bin).to.deep.equal({ [PKG_NAME]: 'dist/cli.js' })
@@ -514,7 +558,7 @@ describe('npm package (tarball)', function () {
     expect(Object.fromEntries([...undeclared].map(([k, v]) => [k, [...v]]))).to.deep.equal({})
     // Every `#…` import is mapped by the package.json nearest to its file, to files in the
     // tarball, under every condition.
-    expect(internal.map((i) => i.spec)).to.include.members(['#elastic-client', '#smithy-signer'])
+    expect(internal.map((i) => i.spec)).to.include.members(['#clients', '#smithy-signer'])
     for (const { spec, file } of internal) {
       let dir = dirname(file)
       while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir)
@@ -575,6 +619,14 @@ describe('npm package (tarball)', function () {
     expect(r.errors, r.errors.join('\n')).to.deep.equal([])
   })
 
+  for (const name of Object.keys(CLIENT_APPS)) {
+    it(`type-checks a strict TypeScript consumer of ${name}`, async function () {
+      const r = await clientChecks[name]
+      expect(r.errors, r.errors.join('\n')).to.deep.equal([])
+      expect(r.code, r.output).to.equal(0)
+    })
+  }
+
   it('rejects a wrongly typed option at compile time (so the checks above can fail)', async function () {
     const r = await negative
     expect(r.code).not.to.equal(0)
@@ -613,5 +665,78 @@ describe('npm package (tarball)', function () {
     child.kill()
     expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(out).not.to.include('bin-secret')
+  })
+
+  it('runs request and diagnose through npx from the installed tarball (--help, request --dry-run)', async function () {
+    // What `npm install` does for a bin: a link in node_modules/.bin to an executable file.
+    const bin = join(app, 'node_modules', '.bin')
+    mkdirSync(bin, { recursive: true })
+    const target = join(installed, 'dist', 'cli.js')
+    chmodSync(target, 0o755)
+    if (!existsSync(join(bin, PKG_NAME))) symlinkSync(relative(bin, target), join(bin, PKG_NAME))
+    // --no: never fetch from the registry; the installed bin must be what runs.
+    const npx = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      run(npm.replace(/npm(\.cmd)?$/, 'npx$1'), ['--no', '--', PKG_NAME, ...args], {
+        cwd: app,
+        env: { npm_config_loglevel: 'error', npm_config_update_notifier: 'false', ...env },
+      })
+
+    const help = await npx(['--help'])
+    expect(help.code, help.stderr).to.equal(0)
+    expect(help.stdout).to.include('request URL').and.to.include('diagnose URL')
+    for (const [command, flags] of [
+      [
+        'request',
+        [
+          '-X, --request',
+          '-d, --data',
+          '-H, --header',
+          '-i, --include',
+          '-v, --verbose',
+          '--dry-run',
+          '--region',
+          '--service',
+          '--profile',
+          '--unsigned-payload',
+          '--compressed',
+        ],
+      ],
+      ['diagnose', ['--profile', '--region', '--service']],
+      ['emulate', ['--port', '--region', '--service', '--upstream']],
+    ] as const) {
+      const r = await npx([command, '--help'])
+      expect(r.code, `${command}: ${r.stderr}`).to.equal(0)
+      for (const flag of flags) expect(r.stdout, `${command} ${flag}`).to.include(flag)
+    }
+
+    const secret = 'npx-dry-run-secret'
+    const token = 'npx-dry-run-session-token'
+    const dry = await npx(
+      [
+        'request',
+        '--dry-run',
+        '-X',
+        'POST',
+        'https://search-logs-abc123.eu-west-1.es.amazonaws.com/logs/_search?q=msg:(a b)',
+        '-d',
+        '{"size":1}',
+      ],
+      {
+        AWS_ACCESS_KEY_ID: 'ASIANPXDRYRUN00WXYZ',
+        AWS_SECRET_ACCESS_KEY: secret,
+        AWS_SESSION_TOKEN: token,
+        AWS_PROFILE: '',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    )
+    expect(dry.code, dry.stderr).to.equal(0)
+    expect(dry.stdout).to.include(
+      '--- canonical request ---\nPOST\n/logs/_search\nq=msg%3A%28a%20b%29\ncontent-type:application/json\nhost:search-logs-abc123.eu-west-1.es.amazonaws.com\n',
+    )
+    expect(dry.stdout).to.match(/\n\d{8}\/eu-west-1\/es\/aws4_request\n/)
+    expect(dry.stdout).to.include('x-amz-security-token: <redacted session token>')
+    expect(dry.stdout).to.include('Signature=<redacted signature>')
+    expect(dry.stdout + dry.stderr).not.to.include(secret)
+    expect(dry.stdout + dry.stderr).not.to.include(token)
   })
 })
