@@ -4,7 +4,7 @@
  *
  * With Node's native hash (the default) it signs in one synchronous pass over the written-out
  * canonicalisation of canonical-request.ts; with any other hash constructor it goes through
- * `@smithy/signature-v4` (smithy-signer.ts), AWS's own signer, which is also the reference the
+ * `@smithy/signature-v4` (sigv4-smithy.ts), AWS's own signer, which is also the reference the
  * written-out path is tested against.
  */
 import { createHmac } from 'node:crypto'
@@ -12,7 +12,7 @@ import type { AwsCredentialIdentity, ChecksumConstructor } from '@smithy/types'
 import { ALGORITHM_IDENTIFIER, KEY_TYPE_IDENTIFIER, SHA256_HEADER } from './constants'
 import { amzDate, canonicalHeaders, canonicalRequest } from './canonical-request'
 import { NodeSha256, sha256HexNow } from './sha256'
-import { describeWithSmithy, signWithSmithy } from './smithy-signer'
+import { describeWithSmithy, signWithSmithy } from './sigv4-smithy'
 import { HmacSha256Key } from './hmac'
 import { redactToken } from './redaction'
 

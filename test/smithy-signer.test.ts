@@ -1,57 +1,95 @@
+// @smithy/signature-v4 is loaded by the first signature that needs it (a custom sha256), not
+// with the package nor by signing with Node's hash, in both builds.
 import { expect } from 'chai'
-import { createHash } from 'node:crypto'
-import { Sha256 } from '@aws-crypto/sha256-js'
-import { describeWithSmithy, signWithSmithy } from '../lib/smithy-signer'
-import type { RequestToSign, SigningContext } from '../lib/sigv4'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { smithySigner } from '../lib/smithy-signer'
+import { buildIfStale } from './package/support'
 
-const req: RequestToSign = {
-  method: 'GET',
-  host: 'example.amazonaws.com',
-  path: '/a%20b/',
-  query: 'x=1&y=%2A',
-  headers: { 'content-type': 'application/json', date: 'Mon, 01 Jan 2026 12:00:00 GMT' },
-  payloadHash: 'UNSIGNED-PAYLOAD',
-}
-const ctx: SigningContext = {
-  credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'TOKEN' },
-  region: 'eu-west-1',
-  service: 'es',
-  signingDate: new Date('2026-01-01T12:00:00Z'),
-  sha256: Sha256,
-}
+const DIST = join(__dirname, '..', 'dist')
 
-describe("smithy-signer: AWS's own signer, the reference", () => {
-  it('signs with the context: scope, date, token, the signed header names', async () => {
-    const headers = await signWithSmithy(req, ctx)
-    expect(headers['x-amz-date']).to.equal('20260101T120000Z')
-    expect(headers['x-amz-security-token']).to.equal('TOKEN')
-    expect(headers.authorization).to.match(
-      /^AWS4-HMAC-SHA256 Credential=AKID\/20260101\/eu-west-1\/es\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/,
+function run(args: string[]): Promise<Record<string, boolean>> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { env: { PATH: process.env.PATH } }, (err, out, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(out)),
     )
   })
+}
 
-  it('describes what its sign signs (a given date header dropped as sign drops it), token redacted', () => {
-    const { canonicalRequest, stringToSign } = describeWithSmithy(req, ctx)
-    expect(canonicalRequest).to.equal(
-      [
-        'GET',
-        '/a%2520b/',
-        'x=1&y=%2A',
-        'content-type:application/json',
-        'host:example.amazonaws.com',
-        'x-amz-content-sha256:UNSIGNED-PAYLOAD',
-        'x-amz-date:20260101T120000Z',
-        'x-amz-security-token:<redacted session token>',
-        '',
-        'content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token',
-        'UNSIGNED-PAYLOAD',
-      ].join('\n'),
-    )
-    const hashed = createHash('sha256')
-      .update(canonicalRequest.replace('<redacted session token>', 'TOKEN'))
-      .digest('hex')
-    expect(stringToSign).to.equal(
-      `AWS4-HMAC-SHA256\n20260101T120000Z\n20260101/eu-west-1/es/aws4_request\n${hashed}`,
-    )
+// `loaded()` looks for the packages in the CommonJS module cache, which holds them however
+// they were loaded (both are CommonJS only under Node).
+const LOADED = `(name) => Object.keys(cache).some((k) => k.includes('/node_modules/' + name + '/'))`
+
+describe('smithySigner: @smithy/signature-v4 on first use', function () {
+  this.timeout(30_000)
+  before(() => buildIfStale())
+
+  it('is the package itself, loaded once', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(smithySigner()).to.equal(require('@smithy/signature-v4'))
+    expect(smithySigner()).to.equal(smithySigner())
+  })
+
+  /**
+   * Loads a build, then signs one request through the client with Node's hash and one with a
+   * custom sha256; reports what was loaded when.
+   */
+  const probe = (load: (entry: string) => string, entry: string): string => `
+    const { createServer } = await import('node:http')
+    const { Client } = await import('@elastic/elasticsearch')
+    const lib = ${load(entry)}
+    const atLoad = { signer: loaded('@smithy/signature-v4'), core: loaded('@smithy/core') }
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json')
+      res.setHeader('x-elastic-product', 'Elasticsearch')
+      res.end('{}')
+    })
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { Sha256 } = await import('@aws-crypto/sha256-js')
+    const send = async (sha256) => {
+      const Connection = lib.createAwsSigV4Connection({
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIDPROBE', secretAccessKey: 'probe-secret' },
+        ...(sha256 ? { sha256 } : {}),
+      })
+      const client = new Client({ node: 'http://127.0.0.1:' + server.address().port, Connection })
+      await client.transport.request({ method: 'GET', path: '/' })
+      await client.close()
+    }
+    await send(undefined)
+    const afterNative = loaded('@smithy/signature-v4')
+    await send(Sha256)
+    server.close()
+    console.log(JSON.stringify({ ...atLoad, afterNative, afterCustom: loaded('@smithy/signature-v4') }))`
+
+  it('CommonJS build: not loaded with the package nor by a native signature, loaded by the first with a custom sha256', async () => {
+    const body = probe((e) => `require(${JSON.stringify(e)})`, join(DIST, 'index.js'))
+    const out = await run([
+      '-e',
+      `const cache = require.cache; const loaded = ${LOADED}; (async () => { ${body} })()`,
+    ])
+    expect(out).to.deep.equal({
+      signer: false,
+      core: false,
+      afterNative: false,
+      afterCustom: true,
+    })
+  })
+
+  it('ESM build: not loaded with the package nor by a native signature, loaded by the first with a custom sha256', async () => {
+    const body = probe((e) => `await import(${JSON.stringify(e)})`, join(DIST, 'esm', 'index.js'))
+    const out = await run([
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module'
+       const cache = createRequire(import.meta.url).cache; const loaded = ${LOADED}
+       ${body}`,
+    ])
+    expect(out).to.deep.equal({
+      signer: false,
+      core: false,
+      afterNative: false,
+      afterCustom: true,
+    })
   })
 })
