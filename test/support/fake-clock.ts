@@ -21,6 +21,15 @@ export function installFakeClock(): InstalledClock {
 }
 
 /**
+ * A fake `Date` only: timers and I/O run in real time, and the date moves only when the test
+ * moves it (`clock.tick(ms)`, `clock.setSystemTime(…)`). For checks on what was dated when, such
+ * as each attempt's `x-amz-date`. Starts at the real time. Uninstall it in a `finally`.
+ */
+export function installFakeDate(): InstalledClock {
+  return install({ now: Date.now(), toFake: ['Date'] })
+}
+
+/**
  * Runs the clock's timers, one at a time and in order, until `promise` settles. Only for work
  * that waits on nothing but timers (no I/O): time then jumps straight to each timer that work
  * set, so what the promise took in virtual time is exactly what it waited for.
