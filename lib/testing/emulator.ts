@@ -43,6 +43,8 @@ export interface EmulatorOptions {
   upstream?: string
   /** The emulator's clock runs this far ahead (+) or behind (-) the machine's. */
   clockSkewMs?: number
+  /** The machine clock, epoch ms, that `clockSkewMs` is added to. Default `Date.now`; for tests. */
+  now?: () => number
   /** Host the signature must cover; default: the `host` header that arrived. */
   expectedHost?: string
   /** Info response: default 'opensearch' ('elasticsearch8' in elastic mode). */
@@ -185,7 +187,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   })
   let skew = options.clockSkewMs ?? 0
   let sequence = 0
-  const now = (): number => Date.now() + skew
+  const machineNow = options.now ?? (() => Date.now())
+  const now = (): number => machineNow() + skew
 
   const send = (
     res: ServerResponse,
