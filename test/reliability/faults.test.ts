@@ -201,9 +201,11 @@ describe('reliability: server faults, retries and helpers.bulk under 429', funct
         // 9.x and 8.19 do not retry timeouts (the client does not pass retryOnTimeout to the
         // transport); 8.13's transport retries them, each attempt signed afresh.
         const tries = BASES[base].timeoutsRetried ? 1 + 3 : 1
-        const client = signedClient(emu.url, base, {}, { maxRetries: 3, requestTimeout: 200 })
+        // The short timeout on the slow request only: the one after must not race a timer.
+        const client = signedClient(emu.url, base, {}, { maxRetries: 3 })
         plan = () => ({ delayMs: 1500 })
-        const err = await client.info({}, NO_BACKOFF).catch((e: unknown) => e)
+        const slow = { requestTimeout: 200, retryBackoff: () => 0 } as never
+        const err = await client.info({}, slow).catch((e: unknown) => e)
         expect((err as Error).name, String(err)).to.equal('TimeoutError')
         expectEachAttemptSignedAfresh(tries)
         plan = undefined
@@ -217,31 +219,33 @@ describe('reliability: server faults, retries and helpers.bulk under 429', funct
 
   const signature = (auth: string): string => /Signature=([0-9a-f]{64})$/.exec(auth)![1]
 
-  it('a retry 1 s later carries its own x-amz-date and signature', async () => {
+  /** One request whose first attempt is dropped: the headers of both attempts, each verified. */
+  async function retriedOnce(): Promise<Array<FaultContext['headers']>> {
     const client = signedClient(emu.url, 'undici-9', {}, { maxRetries: 1 })
     let n = 0
     plan = () => (++n === 1 ? { destroy: true } : undefined)
-    await client.info({}, NO_BACKOFF)
+    try {
+      await client.info({}, NO_BACKOFF)
+    } finally {
+      await client.close()
+    }
     expectEachAttemptSignedAfresh(2)
-    const [first, second] = attempts.map((a) => a.headers)
+    return attempts.map((a) => a.headers)
+  }
+
+  it('a retry 1 s later carries its own x-amz-date and signature', async () => {
+    const [first, second] = await retriedOnce()
     expect(second['x-amz-date'] > first['x-amz-date']).to.equal(true)
     expect(signature(second.authorization)).not.to.equal(signature(first.authorization))
-    await client.close()
   })
 
   it('a retry within the same second carries the same x-amz-date, and so the same signature', async () => {
     // x-amz-date has second resolution: re-signing the same request in the same second gives
     // the same signature. Signed afresh all the same: a later second would give a new one.
     stepMs = 0
-    const client = signedClient(emu.url, 'undici-9', {}, { maxRetries: 1 })
-    let n = 0
-    plan = () => (++n === 1 ? { destroy: true } : undefined)
-    await client.info({}, NO_BACKOFF)
-    expectEachAttemptSignedAfresh(2)
-    const [first, second] = attempts.map((a) => a.headers)
+    const [first, second] = await retriedOnce()
     expect(second['x-amz-date']).to.equal(first['x-amz-date'])
     expect(signature(second.authorization)).to.equal(signature(first.authorization))
-    await client.close()
   })
 
   for (const base of ['undici-9', 'http-8'] as BaseName[]) {
