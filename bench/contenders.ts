@@ -4,9 +4,14 @@
  * `search`, and close.
  */
 import { Client, HttpConnection, UndiciConnection } from '@elastic/elasticsearch'
-import { Client as OpenSearchClient } from '@opensearch-project/opensearch'
+import {
+  Client as OpenSearchClient,
+  Connection as OpenSearchConnection,
+} from '@opensearch-project/opensearch'
+import * as es717 from 'es717'
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws'
 import { packageIndex } from './dist'
+import { legacyRequire } from './legacy'
 
 /** Static credentials (the AWS documentation's example pair); the server does not verify. */
 export const CREDENTIALS = {
@@ -74,21 +79,62 @@ function openSearch(signed: boolean): (node: string) => BenchClient {
           getCredentials: () => Promise.resolve(CREDENTIALS),
         })
       : {}
-    const client = new OpenSearchClient({ ...signer, node })
-    return {
-      async bulk(docs) {
-        const stats = await client.helpers.bulk({
-          datasource: docs,
-          onDocument: () => ({ index: { _index: INDEX } }),
-        })
-        return { successful: stats.successful, failed: stats.failed }
-      },
-      async search() {
-        await client.search({ index: INDEX, body: { query: QUERY, size: 10 } })
-      },
-      close: () => client.close(),
-    }
+    return callbackApi(new OpenSearchClient({ ...signer, node }) as unknown as CallbackApiClient)
   }
+}
+
+/** The 7.x API that the 7.x clients and the OpenSearch client share. */
+type CallbackApiClient = Pick<es717.Client, 'helpers' | 'search' | 'close'>
+
+function callbackApi(client: CallbackApiClient): BenchClient {
+  return {
+    async bulk(docs) {
+      const stats = await client.helpers.bulk({
+        datasource: docs,
+        onDocument: () => ({ index: { _index: INDEX } }),
+      })
+      return { successful: stats.successful, failed: stats.failed }
+    },
+    async search() {
+      await client.search({ index: INDEX, body: { query: QUERY, size: 10 } })
+    },
+    close: () => client.close(),
+  }
+}
+
+/** @elastic/elasticsearch 7.17 with this package on its `Connection`. */
+function elastic7(node: string): BenchClient {
+  const Connection = packageIndex().createAwsSigV4Connection({
+    baseConnection: es717.Connection,
+    region: REGION,
+    credentials: CREDENTIALS,
+  })
+  return callbackApi(new es717.Client({ node, Connection }))
+}
+
+/**
+ * @elastic/elasticsearch 7.13.0 with `aws-elasticsearch-connector` (bench/legacy), as its README
+ * shows, with static credentials: its fastest path (no `AWS.Config` credential lookup).
+ */
+function legacyConnector(node: string): BenchClient {
+  const { Client: Legacy } = legacyRequire('@elastic/elasticsearch') as typeof es717
+  const connector = legacyRequire('aws-elasticsearch-connector') as (config: {
+    region: string
+    credentials: typeof CREDENTIALS
+  }) => object
+  return callbackApi(
+    new Legacy({ ...connector({ region: REGION, credentials: CREDENTIALS }), node }),
+  )
+}
+
+/** The OpenSearch client with this package on its `Connection`. */
+function openSearchOurs(node: string): BenchClient {
+  const Connection = packageIndex().createAwsSigV4Connection({
+    baseConnection: OpenSearchConnection,
+    region: REGION,
+    credentials: CREDENTIALS,
+  })
+  return callbackApi(new OpenSearchClient({ node, Connection }) as unknown as CallbackApiClient)
 }
 
 export const ES_UNDICI: Contender = {
@@ -138,4 +184,22 @@ export const OPENSEARCH_SIGNED: Contender = {
   label: 'OpenSearch client + AwsSigv4Signer',
   signed: true,
   create: openSearch(true),
+}
+export const ES7_SIGNED: Contender = {
+  id: 'es717-sigv4',
+  label: 'ES client 7.17, SigV4 on Connection (ours)',
+  signed: true,
+  create: elastic7,
+}
+export const ES7_LEGACY: Contender = {
+  id: 'es7130-aws-connector',
+  label: 'ES client 7.13.0 + aws-elasticsearch-connector',
+  signed: true,
+  create: legacyConnector,
+}
+export const OPENSEARCH_OURS: Contender = {
+  id: 'opensearch-ours',
+  label: 'OpenSearch client, SigV4 on Connection (ours)',
+  signed: true,
+  create: openSearchOurs,
 }

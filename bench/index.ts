@@ -26,6 +26,7 @@ import { generateDocs } from './docs'
 import { runSigning } from './signing'
 import type { SigningResult } from './signing'
 import { runSmall } from './small'
+import { installLegacy } from './legacy'
 import type { SmallResult } from './small'
 import { fmt, fmtInt, log, median, msSince, ratio, table } from './util'
 
@@ -87,6 +88,9 @@ const BULK_CONTENDERS = [
   C.ES_GZIP_SIGNED,
   C.OPENSEARCH,
   C.OPENSEARCH_SIGNED,
+  C.OPENSEARCH_OURS,
+  C.ES7_SIGNED,
+  C.ES7_LEGACY,
 ]
 const SMALL_CONTENDERS = [
   C.ES_UNDICI,
@@ -95,6 +99,9 @@ const SMALL_CONTENDERS = [
   C.ES_HTTP_SIGNED,
   C.OPENSEARCH,
   C.OPENSEARCH_SIGNED,
+  C.OPENSEARCH_OURS,
+  C.ES7_SIGNED,
+  C.ES7_LEGACY,
 ]
 
 interface Target {
@@ -179,6 +186,7 @@ async function main(): Promise<number> {
     // Everything below measures the compiled package; without it there is nothing to measure.
     log('building lib/ into bench/results/dist…')
     buildDist()
+    if (run('small') || run('bulk')) installLegacy()
     results.signing = await section('signing', () => runSigning(CONFIG.signing))
     results.memory = await section('memory', () => runMemory(CONFIG.memory.runs))
     results.import = await section('import', () => runImportCost(CONFIG.import.runs))
@@ -295,6 +303,24 @@ function evaluateTargets(r: Results): Target[] {
     add('search p99 latency: ours / OpenSearch+AwsSigv4Signer', p99, '< 1.00', p99 < 1)
     const rps = oursSmall.concurrentRps / osSmall.concurrentRps
     add('search x64 req/s: ours / OpenSearch+AwsSigv4Signer', rps, '> 1.00', rps > 1)
+  }
+  // The callback lineage: what its users run today against ours, on the same client API.
+  for (const [ours, theirs, name] of [
+    ['es717-sigv4', 'es7130-aws-connector', 'ours on 7.17 / aws-elasticsearch-connector on 7.13'],
+    ['opensearch-ours', 'opensearch-sigv4', 'OpenSearch client: ours / AwsSigv4Signer'],
+  ]) {
+    const b = [bulk(ours), bulk(theirs)]
+    if (b[0] && b[1]) {
+      const v = b[0].docsPerSec / b[1].docsPerSec
+      add(`bulk docs/s: ${name}`, v, '> 1.00', v > 1)
+    }
+    const s = [small(ours), small(theirs)]
+    if (s[0] && s[1]) {
+      const p50 = s[0].p50Us / s[1].p50Us
+      add(`search p50 latency: ${name}`, p50, '< 1.00', p50 < 1)
+      const rps = s[0].concurrentRps / s[1].concurrentRps
+      add(`search x64 req/s: ${name}`, rps, '> 1.00', rps > 1)
+    }
   }
   if (r.import) {
     const v = r.import.addedFraction

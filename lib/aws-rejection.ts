@@ -12,6 +12,11 @@ export type AwsRejectionKind =
   | 'clock-skew'
   /** "The request signature we calculated does not match the signature you provided. …" */
   | 'signature-mismatch'
+  /**
+   * A 403 that gives no reason: OpenSearch Serverless's `{"error":{"type":"Forbidden"}}` for a
+   * skewed clock, rejected credentials and a denying access policy alike.
+   */
+  | 'unexplained'
 
 export interface AwsRejection {
   kind: AwsRejectionKind
@@ -30,13 +35,18 @@ const MESSAGE_PATTERNS: ReadonlyArray<[AwsRejectionKind, RegExp]> = [
 
 /**
  * How each refusal style says which rejection it is. Serverless ('aoss') answers every refusal
- * with one generic 403 body, so in practice none of its refusals matches these texts.
+ * with one generic 403 body, so in practice none of its refusals matches these texts; VPC
+ * Lattice words them in plain text after the error class.
  */
 const RECOGNISED: Record<RefusalStyle, ReadonlyArray<[AwsRejectionKind, RegExp]>> = {
   es: MESSAGE_PATTERNS,
   aoss: MESSAGE_PATTERNS,
+  lattice: MESSAGE_PATTERNS,
   generic: MESSAGE_PATTERNS,
 }
+
+/** `AccessDeniedException: User: …`: VPC Lattice's plain-text refusals lead with their class. */
+const ERROR_CLASS_PREFIX = /^[A-Z][A-Za-z]*(?:Exception|Error): /
 
 /** The rejection a response carries, if it is one of the recognised SigV4 403s. */
 export function classifyAwsRejection(
@@ -47,12 +57,25 @@ export function classifyAwsRejection(
   const text = bodyText(response.body)
   if (text === undefined) return undefined
   const json = parseJsonObject(text)
-  const message = messageOf(text, json)
+  const message = messageOf(text, json, style)
   for (const [kind, pattern] of RECOGNISED[style]) {
     if (pattern.test(message))
       return json === undefined ? { kind, message } : { kind, message, json }
   }
+  if (style === 'aoss' && json !== undefined && isBareForbidden(json)) {
+    return { kind: 'unexplained', message, json }
+  }
   return undefined
+}
+
+/** Serverless's refusal: `{"status":403,"request-id":…,"error":{"reason":"403 Forbidden","type":"Forbidden"}}`. */
+function isBareForbidden(json: Record<string, unknown>): boolean {
+  const error = json.error
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { type?: unknown }).type === 'Forbidden'
+  )
 }
 
 /** `text` parsed as JSON when that gives an object (not an array), else undefined. */
@@ -67,8 +90,12 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
   }
 }
 
-function messageOf(text: string, json: Record<string, unknown> | undefined): string {
+function messageOf(
+  text: string,
+  json: Record<string, unknown> | undefined,
+  style: RefusalStyle,
+): string {
   if (typeof json?.message === 'string') return json.message
   if (typeof json?.Message === 'string') return json.Message
-  return text
+  return style === 'lattice' ? text.replace(ERROR_CLASS_PREFIX, '') : text
 }

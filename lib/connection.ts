@@ -1,21 +1,17 @@
-import type {
-  BaseConnection,
-  ConnectionOptions,
-  ConnectionRequestParams,
-  UndiciConnection,
-} from '@elastic/elasticsearch'
+import type { ConnectionRequestParams } from '@elastic/elasticsearch'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { AwsSigV4ConnectionOptions, ConnectionConstructor, NodeOptions } from './options'
-import { resolveNodeOptions, resolveOptions } from './options'
+import { resolveOptions } from './options'
 import { CredentialCache } from './credentials'
 import { RequestSigner } from './request-signer'
 import { SkewCorrectedClock } from './clock'
-import { hideProperty } from './redaction'
 import { Exchanges } from './exchange'
 import { withProductHeader } from './responses'
 import type { ConnectionContext, ConnectionResponse } from './transport'
-import { withLowerCaseNames } from './headers'
-import { AwsSigV4ConfigurationError } from './errors'
+import { setUpNodeConnection } from './connection-setup'
+import { lineageOf } from './lineage'
+import { createCallbackConnection } from './callback-connection'
+import type { ClientConnectionClass, DefaultConnectionClass } from './client-types'
 
 /** What the mixin needs of a base connection instance. */
 interface BaseConnectionInstance {
@@ -36,21 +32,23 @@ type MixinBase = new (...args: any[]) => BaseConnectionInstance
 
 /**
  * Returns a connection class for `new Client({ Connection })` that signs every request with
- * AWS Signature Version 4 and hands it to the base class (by default the installed client's
- * `UndiciConnection`), so pooling, keep-alive, TLS, timeouts, retries and sniffing keep working.
+ * AWS Signature Version 4 and hands it to the base class (by default the installed
+ * `@elastic/elasticsearch`'s default connection), so pooling, keep-alive, TLS, timeouts, retries
+ * and sniffing keep working. Base classes of the 7.x client and of the OpenSearch client get the
+ * callback-lineage class (callback-connection.ts), with the same signing and recovery.
  *
  * Options are validated here; the region is resolved per node when the client creates its
  * connections, so configuration mistakes throw from `new Client(...)`, before any request.
  * Connections of one class share one credential cache and one clock offset.
  */
 export function createAwsSigV4Connection(
-  options?: AwsSigV4ConnectionOptions<typeof UndiciConnection> & { baseConnection?: undefined },
-): typeof UndiciConnection
+  options?: AwsSigV4ConnectionOptions<DefaultConnectionClass> & { baseConnection?: undefined },
+): DefaultConnectionClass
 export function createAwsSigV4Connection<C extends ConnectionConstructor>(
   options: AwsSigV4ConnectionOptions<C> & { baseConnection: C },
 ): C
 /** Options typed as a whole (e.g. a variable): a connection class the client accepts. */
-export function createAwsSigV4Connection(options?: AwsSigV4ConnectionOptions): typeof BaseConnection
+export function createAwsSigV4Connection(options?: AwsSigV4ConnectionOptions): ClientConnectionClass
 export function createAwsSigV4Connection(
   options?: AwsSigV4ConnectionOptions,
 ): ConnectionConstructor {
@@ -60,9 +58,12 @@ export function createAwsSigV4Connection(
   const clock = new SkewCorrectedClock()
   const credentials = new CredentialCache(config.credentials, {
     now: () => clock.now().getTime(),
+    machineNow: Date.now,
     refreshMarginMs: config.credentialsRefreshMarginMs,
     maxAgeMs: config.credentialsMaxAgeMs,
     providerTimeoutMs: config.credentialsTimeoutMs,
+    // Fresh credentials that look expired only through a learned offset prove it wrong.
+    onExpiredOnArrival: () => clock.reset(),
   })
   const signer = new RequestSigner({
     credentials,
@@ -77,6 +78,9 @@ export function createAwsSigV4Connection(
     retryOnAwsRejection: config.retryOnAwsRejection,
     debugSignatureMismatch: config.debugSignatureMismatch,
   })
+  if (lineageOf(config.baseConnection) === 'callback') {
+    return named(createCallbackConnection(config, exchanges), Base)
+  }
 
   class AwsSigV4Connection extends Base {
     // Private, so `util.inspect`, `JSON.stringify` and the client's copies of the connection
@@ -86,22 +90,7 @@ export function createAwsSigV4Connection(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
       super(...args)
-      const opts = args[0] as ConnectionOptions | undefined
-      if (opts?.auth != null) {
-        throw new AwsSigV4ConfigurationError(
-          'auth',
-          'The client option "auth" (basic, API key or bearer) cannot be combined with AWS SigV4 ' +
-            'signing, which sets the Authorization header itself. Remove "auth" from the client options.',
-        )
-      }
-      this.#node = resolveNodeOptions(config, this.url)
-      // HttpConnection's http.Agent reaches every in-flight request's raw header block, session
-      // token and signature included; the client's default redaction copies the connection into
-      // error metadata through its enumerable properties. Non-enumerable, it is left out.
-      hideProperty(this, 'agent')
-      // The base class sends its own default headers under their names as given, beside ours:
-      // `X-A` would go out twice and `Authorization` or `Content-Type` would break the signature.
-      this.headers = withLowerCaseNames(this.headers)
+      this.#node = setUpNodeConnection(this, args[0], config)
     }
 
     override async request(
@@ -126,8 +115,11 @@ export function createAwsSigV4Connection(
     }
   }
 
-  Object.defineProperty(AwsSigV4Connection, 'name', {
-    value: `AwsSigV4${Base.name || 'Connection'}`,
-  })
-  return AwsSigV4Connection as unknown as ConnectionConstructor
+  return named(AwsSigV4Connection as unknown as ConnectionConstructor, Base)
+}
+
+/** Names the class after its base (`AwsSigV4UndiciConnection`, `AwsSigV4Connection`, …). */
+function named(Signed: ConnectionConstructor, Base: { name: string }): ConnectionConstructor {
+  Object.defineProperty(Signed, 'name', { value: `AwsSigV4${Base.name || 'Connection'}` })
+  return Signed
 }

@@ -42,8 +42,22 @@ export interface CredentialCacheOptions {
   maxAgeMs?: number
   /** A provider call that takes longer than this fails. Default 10 seconds. */
   providerTimeoutMs?: number
-  /** Clock in epoch milliseconds; injectable for tests. Default `Date.now`. */
+  /**
+   * Clock in epoch milliseconds that `expiration` (AWS's time) is compared with; the connection
+   * passes its skew-corrected clock. Default `Date.now`.
+   */
   now?: () => number
+  /**
+   * The machine clock, for `maxAgeMs`: the age of credentials without an `expiration` is no
+   * AWS time, so a learned clock offset must not make them look older or younger. Default `now`.
+   */
+  machineNow?: () => number
+  /**
+   * Called when credentials a provider has just handed over look expired by `now`. They cannot
+   * be, in AWS's time: return true when `now` was wrong and is corrected (the connection drops
+   * the clock offset it learned), and the credentials are looked at again.
+   */
+  onExpiredOnArrival?: () => boolean
 }
 
 const STATIC_SOURCE = 'static credentials'
@@ -82,7 +96,9 @@ const CACHE_OPTIONS = {
   refreshMarginMs: { validate: checkMilliseconds, default: DEFAULT_REFRESH_MARGIN_MS },
   maxAgeMs: { validate: checkMilliseconds, default: DEFAULT_MAX_AGE_MS },
   providerTimeoutMs: { validate: checkTimeoutMs, default: DEFAULT_PROVIDER_TIMEOUT_MS },
-} as const satisfies OptionTable<Omit<CredentialCacheOptions, 'now'>>
+} as const satisfies OptionTable<
+  Omit<CredentialCacheOptions, 'now' | 'machineNow' | 'onExpiredOnArrival'>
+>
 
 /** Caches the credentials of one source; one instance per connection pool. */
 export class CredentialCache {
@@ -96,6 +112,8 @@ export class CredentialCache {
   readonly #maxAgeMs: number
   readonly #providerTimeoutMs: number
   readonly #now: () => number
+  readonly #machineNow: () => number
+  readonly #onExpiredOnArrival: (() => boolean) | undefined
   #entry: CacheEntry | undefined
   #inflight: Promise<CacheEntry> | undefined
   #nextBackgroundAt = 0
@@ -106,6 +124,8 @@ export class CredentialCache {
     this.#maxAgeMs = durations.maxAgeMs
     this.#providerTimeoutMs = durations.providerTimeoutMs
     this.#now = options.now ?? Date.now
+    this.#machineNow = options.machineNow ?? this.#now
+    this.#onExpiredOnArrival = options.onExpiredOnArrival
     const checked = source === undefined ? undefined : validateCredentialsOption(source)
     if (checked === undefined) {
       this.sourceName = DEFAULT_CHAIN_SOURCE
@@ -123,8 +143,8 @@ export class CredentialCache {
     if (signal?.aborted) return Promise.reject(abortError())
     if (this.#static !== undefined) return Promise.resolve(this.#static)
 
-    const now = this.#now()
     const entry = this.#entry
+    const now = entry?.now() ?? 0
     if (entry !== undefined && now < entry.staleAt) {
       if (now >= entry.refreshAt && now >= this.#nextBackgroundAt && !this.#inflight) {
         this.#nextBackgroundAt = now + BACKGROUND_RETRY_MS
@@ -164,7 +184,7 @@ export class CredentialCache {
   }
 
   async #load(): Promise<CacheEntry> {
-    const fetchedAt = this.#now()
+    const fetchedAt = { aws: this.#now(), machine: this.#machineNow() }
     let value: unknown
     try {
       value = await withTimeout(this.#callProvider(), this.#providerTimeoutMs)
@@ -190,21 +210,32 @@ export class CredentialCache {
     return this.#provider({ forceRefresh: true })
   }
 
-  #entryFor(credentials: AwsCredentialIdentity, fetchedAt: number): CacheEntry {
+  #entryFor(
+    credentials: AwsCredentialIdentity,
+    fetchedAt: { aws: number; machine: number },
+    mayCorrect = true,
+  ): CacheEntry {
     const expiration = credentials.expiration?.getTime()
     if (expiration !== undefined && expiration <= this.#now()) {
+      // Fresh credentials are not expired in AWS's time: the clock may be what is wrong.
+      if (mayCorrect && this.#onExpiredOnArrival?.() === true) {
+        return this.#entryFor(credentials, { ...fetchedAt, aws: this.#now() }, false)
+      }
       throw this.#error(
         `returned credentials that already expired at ${credentials.expiration?.toISOString()}` +
           ' (also check the system clock)',
       )
     }
     const margin = this.#refreshMarginMs
+    // An expiration is AWS's time; an age is the machine's.
+    const now = expiration === undefined ? this.#machineNow : this.#now
+    const from = expiration === undefined ? fetchedAt.machine : fetchedAt.aws
     const staleAt =
       expiration === undefined
-        ? fetchedAt + this.#maxAgeMs
-        : expiration - Math.min(margin, (expiration - fetchedAt) / 2)
-    const refreshAt = staleAt - Math.min(margin, (staleAt - fetchedAt) / 2)
-    return { credentials, staleAt, refreshAt }
+        ? from + this.#maxAgeMs
+        : expiration - Math.min(margin, (expiration - from) / 2)
+    const refreshAt = staleAt - Math.min(margin, (staleAt - from) / 2)
+    return { credentials, staleAt, refreshAt, now }
   }
 
   #error(what: string, cause?: unknown): AwsCredentialsError {
@@ -223,12 +254,20 @@ interface CacheEntry {
   readonly refreshAt: number
   /** From here get() waits for fresh credentials. */
   readonly staleAt: number
+  /** The clock both points are on: AWS's for an `expiration`, the machine's for an age. */
+  readonly now: () => number
 }
 
-/** Imported on first use so users who pass credentials never load the AWS SDK chain. */
+/**
+ * Imported on first use so users who pass credentials never load the AWS SDK chain.
+ * `ignoreCache`: the chain otherwise reads ~/.aws/config and ~/.aws/credentials once per
+ * process (@smithy/core config `readFile`, dist-cjs/submodules/config/index.js:275), so a
+ * profile rotated on disk was never seen; with it, each re-ask reads both files again (and the
+ * SSO token provider re-reads them too; the SSO token file itself is read afresh either way).
+ */
 async function loadDefaultChain(): Promise<AwsCredentialIdentityProvider> {
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
-  return defaultProvider()
+  return defaultProvider({ ignoreCache: true })
 }
 
 /** Why `value` is not usable credentials, naming the field but never showing its value. */

@@ -65,7 +65,7 @@ export interface SigningTarget {
 
 /**
  * Recognise the endpoints of the services table (Amazon OpenSearch Service domains, OpenSearch
- * Serverless collections). Returns undefined for any other host (custom domains, localhost, IP
+ * Serverless collections, VPC Lattice services, API Gateway APIs). Returns undefined for any other host (custom domains, localhost, IP
  * addresses, …) and throws an AwsSigV4ConfigurationError (option `node`) for a host under a
  * service's host suffix that is malformed.
  */

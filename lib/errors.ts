@@ -60,3 +60,28 @@ export class AwsCredentialsError extends AwsSigV4Error {
     this.source = source
   }
 }
+
+/**
+ * @elastic/elasticsearch 7.14–7.17 cannot talk to this engine: an OpenSearch domain that reports
+ * its own version (1.x–3.x) rather than 7.10.2, which those clients' product check refuses.
+ * Reported by the connection in place of the check's answer; nothing else was sent.
+ */
+export class AwsSigV4UnsupportedEngineError extends AwsSigV4Error {
+  /** What the engine reported, e.g. `OpenSearch 2.13.0`. */
+  readonly engine: string
+
+  constructor(engine: string) {
+    super(
+      `The endpoint runs ${engine}, and @elastic/elasticsearch 7.14 to 7.17 refuse every request ` +
+        'to an engine that does not report an Elasticsearch version (their product check). To fix: ' +
+        'turn on compatibility mode, so the domain reports version 7.10.2 — on a running Amazon ' +
+        'OpenSearch domain PUT /_cluster/settings {"persistent":{"compatibility.override_main_response_version":true}}, ' +
+        'or set the advanced option override_main_response_version=true when creating or upgrading ' +
+        'it ("Enable compatibility mode" in the console) — then restart this process; or use a ' +
+        'client that works with it: @elastic/elasticsearch 7.13, 8.x or 9.x with this package, ' +
+        'or the OpenSearch client (@opensearch-project/opensearch).',
+    )
+    this.name = 'AwsSigV4UnsupportedEngineError'
+    this.engine = engine
+  }
+}

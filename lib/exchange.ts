@@ -1,8 +1,9 @@
 /**
  * One signed exchange with the service: sign the request, send it through the base connection,
- * read the answer, learn from an AWS rejection, and retry once, re-signed, when that can help.
- * Independent of the client lineage: the base connection is reached only through `send`, so the
- * promise-based 8.x/9.x connections and the callback-based 7.x ones share this flow.
+ * read the answer, learn from an AWS rejection (recovery.ts), and retry once, re-signed, when
+ * that sends something new. Independent of the client lineage: the base connection is reached
+ * only through `send`, so the promise-based 8.x/9.x connections and the callback-based 7.x
+ * ones share this flow.
  */
 import type { CredentialCache } from './credentials'
 import type { SkewCorrectedClock } from './clock'
@@ -13,7 +14,9 @@ import type {
   SignedTransportRequest,
   TransportRequest,
 } from './transport'
-import { readResponse, withSignatureDebug } from './responses'
+import type { ReadResponse } from './responses'
+import { readResponse, withResponseHint, withSignatureDebug } from './responses'
+import { Recovery } from './recovery'
 
 export interface ExchangeOptions {
   signer: RequestSigner
@@ -31,43 +34,57 @@ export interface ExchangeRequest {
   params: TransportRequest
   context: ConnectionContext
   signal?: AbortSignal
-  /** The caller reads the body as a stream: it is neither redacted nor classified. */
+  /**
+   * The caller reads the body as a stream: it is neither redacted nor classified, and only the
+   * clock is learned from a 403 (see `Recovery.learnFromStream`).
+   */
   asStream?: boolean
 }
 
 /** Runs exchanges for every connection of one connection class (one cache, one clock). */
 export class Exchanges {
   readonly #options: ExchangeOptions
+  readonly #recovery: Recovery
 
-  constructor(options: ExchangeOptions) {
+  constructor(options: ExchangeOptions, recovery?: Recovery) {
     this.#options = options
+    this.#recovery =
+      recovery ?? new Recovery({ credentials: options.credentials, clock: options.clock })
   }
 
   async run(request: ExchangeRequest, send: Send): Promise<ConnectionResponse> {
-    const { signer, credentials, clock, retryOnAwsRejection, debugSignatureMismatch } =
-      this.#options
+    const { signer, retryOnAwsRejection } = this.#options
     const { params, context, signal } = request
+    let signedAt = this.#recovery.stamp()
     let signed = await signer.sign(params, context, signal)
     let response = await send(signed)
-    if (request.asStream) return response
-
-    let read = readResponse(response, signed, context.refusals)
-    const rejection = read.rejection
-    if (rejection !== undefined && retryOnAwsRejection && signed.replayable) {
-      // Retry once, re-signed: with fresh credentials, or with the server's time.
-      let recoverable = false
-      if (rejection.kind === 'credentials-rejected') {
-        credentials.invalidate(signed.credentials)
-        recoverable = true
-      } else if (rejection.kind === 'clock-skew') {
-        recoverable = clock.learnFrom(response.headers.date)
-      }
-      if (recoverable) {
-        signed = await signer.sign({ ...params, body: signed.params.body }, context, signal)
-        response = await send(signed)
-        read = readResponse(response, signed, context.refusals)
-      }
+    if (request.asStream) {
+      this.#recovery.learnFromStream(response, signed)
+      return response
     }
-    return debugSignatureMismatch ? withSignatureDebug(read, signed) : read.response
+    if (response.statusCode < 400) return response
+
+    let read = await readResponse(response, signed, context.refusals)
+    // Learned whether or not a retry follows; only the retry itself is optional.
+    const retry = retryOnAwsRejection && signed.replayable
+    const helps = await this.#recovery.learn(read, signed, { retry, signedAt, signal })
+    if (retry && helps) {
+      signedAt = this.#recovery.stamp()
+      signed = await signer.sign({ ...params, body: signed.params.body }, context, signal)
+      response = await send(signed)
+      if (response.statusCode < 400) return response
+      read = await readResponse(response, signed, context.refusals)
+      // Learned from too (a clock that was learned wrong heals here), but not retried again.
+      await this.#recovery.learn(read, signed, { retry: false, signedAt, signal })
+    }
+    return this.#forClient(read, signed)
+  }
+
+  /** The refusal as the client gets it: what was signed beside a mismatch, Serverless's hint. */
+  #forClient(read: ReadResponse, signed: SignedTransportRequest): ConnectionResponse {
+    const debugged = this.#options.debugSignatureMismatch
+      ? withSignatureDebug(read, signed)
+      : read.response
+    return withResponseHint({ ...read, response: debugged })
   }
 }

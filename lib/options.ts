@@ -2,7 +2,6 @@
  * The options of createAwsSigV4Connection: the documented interface, and the table that
  * validates and defaults them, first per connection class, then per node.
  */
-import { UndiciConnection } from '@elastic/elasticsearch'
 import type { ChecksumConstructor } from './sha256'
 import type { CredentialsOption } from './credentials'
 import type { ConnectionContext } from './transport'
@@ -12,6 +11,8 @@ import { validateCredentialsOption } from './credentials'
 import { resolveSigningTarget } from './endpoint'
 import { validateRegion, validateService } from './region'
 import { serviceFor } from './services'
+import { defaultConnectionOf } from './lineage'
+import { DEFAULT_CLIENT, loadDefaultClient } from './client-loader'
 import {
   DEFAULT_MAX_AGE_MS,
   DEFAULT_MAX_BODY_BYTES,
@@ -31,8 +32,9 @@ import {
 } from './validation'
 
 /**
- * A connection class of `@elastic/elasticsearch` (its `UndiciConnection` or `HttpConnection`,
- * from 9.x or 8.x) or a subclass of one. Typed structurally so classes of either major fit.
+ * A connection class of `@elastic/elasticsearch` (`UndiciConnection` or `HttpConnection` of 9.x
+ * or 8.x, `Connection` of 7.x) or of `@opensearch-project/opensearch` (`Connection`), or a
+ * subclass of one. Typed structurally so the classes of every client fit.
  */
 export type ConnectionConstructor = abstract new (opts: never) => object
 
@@ -46,7 +48,10 @@ export interface AwsSigV4ConnectionOptions<
   service?: string
   /** Static credentials or an async provider. Default: the AWS SDK's default Node credential chain. */
   credentials?: CredentialsOption
-  /** The connection class to extend. Default: `UndiciConnection` of the installed client. */
+  /**
+   * The connection class to extend. Default: the installed `@elastic/elasticsearch`'s default
+   * connection (`UndiciConnection` on 8.x/9.x, `Connection` on 7.x).
+   */
   baseConnection?: C
   /** SHA-256 implementation for the signer. Default: Node's native crypto. */
   sha256?: ChecksumConstructor
@@ -66,8 +71,9 @@ export interface AwsSigV4ConnectionOptions<
   /** Fail a request whose credential provider has not answered after this long, in ms. Default 10 s. */
   credentialsTimeoutMs?: number
   /**
-   * Adapt the 8.x/9.x client to the Amazon-managed engine (OpenSearch, Elasticsearch 7.10):
-   * plain JSON media types and the client's product check satisfied. Default: `true` for the
+   * Adapt the client to the Amazon-managed engine (OpenSearch, Elasticsearch 7.10): plain JSON
+   * media types and the product check of the 8.x/9.x and 7.14–7.17 clients satisfied (see
+   * README, "Amazon-managed engines"). Default: `true` for the
    * services `es` and `aoss`, `false` for any other (e.g. a real Elastic cluster behind API
    * Gateway or VPC Lattice).
    */
@@ -94,7 +100,8 @@ const OPTIONS = {
   service: { validate: validateService, default: PER_NODE },
   // Not given: the default Node credential chain, which CredentialCache loads when first asked.
   credentials: { validate: validateCredentialsOption, default: undefined },
-  baseConnection: { validate: connectionClass, default: UndiciConnection },
+  // Not given: the installed client's default connection, loaded only then (resolveOptions).
+  baseConnection: { validate: connectionClass, default: undefined },
   sha256: { validate: hashConstructor, default: NodeSha256 },
   maxBodyBytes: { validate: byteCount, default: DEFAULT_MAX_BODY_BYTES },
   unsignedPayload: { validate: unsignedPayloadMode, default: PER_NODE },
@@ -109,7 +116,7 @@ const OPTIONS = {
 } as const satisfies OptionTable<AwsSigV4ConnectionOptions>
 
 /** Options after validation, with defaults filled in (those that depend on the node, not yet). */
-export type ResolvedOptions = Resolved<typeof OPTIONS>
+export type ResolvedOptions = Resolved<typeof OPTIONS> & { baseConnection: ConnectionConstructor }
 
 /** Option names, in the order errors list them. */
 export const KNOWN_OPTIONS: readonly string[] = Object.keys(OPTIONS)
@@ -132,7 +139,22 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       )
     }
   }
-  return resolveOptionTable(OPTIONS, o)
+  const resolved = resolveOptionTable(OPTIONS, o)
+  return { ...resolved, baseConnection: resolved.baseConnection ?? defaultBaseConnection() }
+}
+
+/**
+ * The installed `@elastic/elasticsearch`'s default connection, whatever its major. Loaded here,
+ * not when the package loads, so users of the OpenSearch client need not install it.
+ */
+export function defaultBaseConnection(): ConnectionConstructor {
+  const Base = defaultConnectionOf(loadDefaultClient())
+  if (Base !== undefined) return Base
+  throw new AwsSigV4ConfigurationError(
+    'baseConnection',
+    `The installed ${DEFAULT_CLIENT} exports neither UndiciConnection (8.x, 9.x) nor Connection ` +
+      '(7.x). Install a supported version, or pass baseConnection explicitly.',
+  )
 }
 
 /** What every request to one node is signed with: its target and its service's defaults. */
@@ -169,7 +191,8 @@ function connectionClass(value: unknown, option: string): ConnectionConstructor 
   if (isConnectionClass) return value as ConnectionConstructor
   return refuse(
     option,
-    'a connection class such as UndiciConnection or HttpConnection from @elastic/elasticsearch',
+    'a connection class: UndiciConnection or HttpConnection from @elastic/elasticsearch 8.x/9.x, ' +
+      'or Connection from @elastic/elasticsearch 7.x or @opensearch-project/opensearch',
     value,
   )
 }

@@ -8,7 +8,10 @@ import { AwsSigV4AbortError, AwsSigV4RequestError } from './errors'
 export interface PayloadOptions {
   /** Largest stream body that is buffered and hashed. */
   maxBodyBytes: number
-  /** `true`: never hash bodies; `'streams'`: do not hash stream bodies; `false`: hash all. */
+  /**
+   * `true`: never hash (`UNSIGNED-PAYLOAD` with or without a body); `'streams'`: do not hash
+   * stream bodies; `false`: hash all.
+   */
   unsignedPayload: boolean | 'streams'
   sha256?: ChecksumConstructor
   signal?: AbortSignal
@@ -29,7 +32,11 @@ export async function preparePayload(
   options: PayloadOptions,
 ): Promise<PreparedPayload> {
   if (body === undefined || body === null || body === '') {
-    return { body, hash: EMPTY_PAYLOAD_SHA256 }
+    // A service that takes no payload signing (VPC Lattice) refuses the empty hash as well.
+    return {
+      body,
+      hash: options.unsignedPayload === true ? UNSIGNED_PAYLOAD : EMPTY_PAYLOAD_SHA256,
+    }
   }
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const hash =

@@ -1,6 +1,7 @@
 import { getCanonicalQuery } from '@smithy/signature-v4'
 import type { HttpRequest, QueryParameterBag } from '@smithy/types'
 import { AwsSigV4RequestError } from './errors'
+import { PRESIGNED_QUERY_PARAMETERS } from './constants'
 
 /** A query string decoded into the parameter bag the smithy signer takes, and its canonical form. */
 export interface CanonicalQuery {
@@ -32,6 +33,7 @@ export function canonicalizeQuery(querystring: string | undefined): CanonicalQue
           'A query parameter named "__proto__" cannot be signed. Nothing was sent.',
         )
       }
+      checkNotReserved(key)
       const value = eq === -1 ? '' : decodeComponent(pair.slice(eq + 1))
       const existing = parameters[key]
       if (existing === undefined || existing === null) parameters[key] = value
@@ -40,6 +42,22 @@ export function canonicalizeQuery(querystring: string | undefined): CanonicalQue
     }
   }
   return { parameters, canonical: getCanonicalQuery({ query: parameters } as HttpRequest) }
+}
+
+const RESERVED = new Set(PRESIGNED_QUERY_PARAMETERS.map((name) => name.toLowerCase()))
+
+/**
+ * SigV4 reads these names as query-string authentication (a presigned URL): smithy's signer
+ * leaves `X-Amz-Signature` out of the canonical query, and AWS would see two ways of signing in
+ * one request. Refused by name only: the value may be a signature or a token.
+ */
+function checkNotReserved(key: string): void {
+  if (!RESERVED.has(key.toLowerCase())) return
+  throw new AwsSigV4RequestError(
+    `The query parameter "${key}" is reserved for SigV4 query-string signing (presigned URLs) ` +
+      'and cannot go with a request signed in its headers: the signer would drop it or AWS ' +
+      'would refuse the request. Rename or remove the parameter. Nothing was sent.',
+  )
 }
 
 /**

@@ -20,12 +20,22 @@ export type PayloadRule =
 /**
  * How the service's refusals look: 'es' is Amazon OpenSearch Service (`{"message": ...}`,
  * `Message` for an unsigned request), 'aoss' is OpenSearch Serverless (one generic 403 body for
- * every refusal), 'generic' any other AWS JSON service (`{"message": ...}`).
+ * every refusal), 'lattice' is VPC Lattice (plain text, `AccessDeniedException: ...`), 'generic'
+ * any other AWS JSON service, API Gateway among them (`{"message": ...}`).
  */
-export type RefusalStyle = 'es' | 'aoss' | 'generic'
+export type RefusalStyle = 'es' | 'aoss' | 'lattice' | 'generic'
 
 /** What kind of endpoint a recognised host is. */
-export type EndpointKind = 'domain' | 'vpc-domain' | 'serverless-collection'
+export type EndpointKind =
+  | 'domain'
+  | 'vpc-domain'
+  | 'serverless-collection'
+  /** A VPC Lattice service, by its own name or through a service-network VPC endpoint. */
+  | 'lattice-service'
+  /** An API Gateway API (public, or private through its Route 53 alias or private DNS). */
+  | 'api'
+  /** An API Gateway VPC endpoint's own host name (`vpce-….execute-api.<region>.vpce…`). */
+  | 'api-vpc-endpoint'
 
 /** One host shape endpoint inference recognises. */
 export interface HostPattern {
@@ -84,6 +94,7 @@ const DOMAIN_SHAPE =
   '.amazonaws.com.cn in China)'
 const COLLECTION_SHAPE = '<collection-id>.<region>.aoss.amazonaws.com (.amazonaws.com.cn in China)'
 const FIPS_COLLECTION_SHAPE = '<collection-id>.<region>.aoss-fips.amazonaws.com'
+const API_SHAPE = '<api-id>.execute-api.<region>.amazonaws.com (.amazonaws.com.cn in China)'
 
 /** Both OpenSearch services share their names in errors and their configuration API advice. */
 const OPENSEARCH = {
@@ -165,12 +176,63 @@ export const SERVICES = {
     clusterInfo: false,
     refusals: 'aoss',
   },
+  'vpc-lattice-svcs': {
+    signingName: 'vpc-lattice-svcs',
+    title: 'VPC Lattice',
+    endpoints: {
+      name: 'a VPC Lattice service endpoint',
+      resourceNoun: 'service',
+      hosts: [
+        {
+          // A service's own name, and the name it gets through a service-network VPC endpoint
+          // (`vpce-<id>-snsa-<id>.<hash>.…`): one label before the hash either way. A custom
+          // domain name tells nothing: pass `region` (and the service) for it.
+          template: '{service}.{hash}.vpc-lattice-svcs.{region}.on.aws',
+          shape: '<service-name>-<id>.<hash>.vpc-lattice-svcs.<region>.on.aws',
+          kind: 'lattice-service',
+        },
+      ],
+    },
+    // "VPC Lattice does not support payload signing" (its SigV4 guide).
+    payload: 'unsigned-only',
+    // Lattice fronts whatever the service's targets run: no engine is assumed.
+    amazonEngine: false,
+    clusterInfo: true,
+    refusals: 'lattice',
+  },
+  'execute-api': {
+    signingName: 'execute-api',
+    title: 'API Gateway',
+    endpoints: {
+      name: 'an API Gateway endpoint',
+      resourceNoun: 'API or VPC endpoint',
+      hosts: [
+        {
+          // Public APIs, private ones through private DNS, and `<api-id>-<vpce-id>` aliases.
+          template: '{api}.execute-api.{region}.amazonaws.com',
+          shape: API_SHAPE,
+          kind: 'api',
+        },
+        { template: '{api}.execute-api.{region}.amazonaws.com.cn', shape: API_SHAPE, kind: 'api' },
+        {
+          template: '{endpoint}.execute-api.{region}.vpce.amazonaws.com',
+          shape: '<vpce-id>.execute-api.<region>.vpce.amazonaws.com',
+          kind: 'api-vpc-endpoint',
+        },
+      ],
+    },
+    payload: 'signed',
+    // Whatever runs behind the API: no engine is assumed.
+    amazonEngine: false,
+    clusterInfo: true,
+    refusals: 'generic',
+  },
 } as const satisfies Record<string, ServiceRow>
 
 /** The signing names whose endpoints this package recognises. */
 export type KnownService = keyof typeof SERVICES
 
-/** The row for any other signing name (API Gateway, VPC Lattice, …): no assumption made. */
+/** The row for any other signing name: no assumption made. */
 export function genericService(signingName: string): ServiceRow {
   return {
     signingName,

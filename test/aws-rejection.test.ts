@@ -49,16 +49,33 @@ describe('aws-rejection: recognising recoverable 403s', () => {
     expect(classifyAwsRejection({ statusCode: 403, body: undefined })).to.equal(undefined)
   })
 
-  it("reads every refusal style; Serverless's generic 403 body is no recognised rejection", () => {
+  it("reads every refusal style; Serverless's bare 403 is an unexplained rejection", () => {
     const expired = r403('The security token included in the request is expired')
-    for (const style of ['es', 'aoss', 'generic'] as const) {
+    for (const style of ['es', 'aoss', 'lattice', 'generic'] as const) {
       expect(classifyAwsRejection(expired, style)?.kind, style).to.equal('credentials-rejected')
     }
     const serverless = {
       statusCode: 403,
       body: '{"status":403,"request-id":"x","error":{"reason":"403 Forbidden","type":"Forbidden"}}',
     }
-    expect(classifyAwsRejection(serverless, 'aoss')).to.equal(undefined)
+    expect(classifyAwsRejection(serverless, 'aoss')).to.deep.include({
+      kind: 'unexplained',
+      json: JSON.parse(serverless.body) as unknown,
+    })
+    // The older body without request-id, as public reports show it.
+    const older = {
+      statusCode: 403,
+      body: '{"status":403,"error":{"reason":"403 Forbidden","type":"Forbidden"}}',
+    }
+    expect(classifyAwsRejection(older, 'aoss')?.kind).to.equal('unexplained')
+    // Only Serverless answers so; elsewhere, and for other errors, it is no SigV4 rejection.
+    expect(classifyAwsRejection(serverless, 'es')).to.equal(undefined)
+    expect(classifyAwsRejection({ ...serverless, statusCode: 401 }, 'aoss')).to.equal(undefined)
+    const fgac = {
+      statusCode: 403,
+      body: '{"error":{"type":"security_exception","reason":"no permissions"},"status":403}',
+    }
+    expect(classifyAwsRejection(fgac, 'aoss')).to.equal(undefined)
   })
 
   it('hands on the parsed body, and takes `Message` or the raw text when there is no `message`', () => {
@@ -71,6 +88,33 @@ describe('aws-rejection: recognising recoverable 403s', () => {
       kind: 'clock-skew',
       message: 'Signature not yet current: y',
     })
+  })
+})
+
+describe('aws-rejection: VPC Lattice refusal style (plain text after the error class)', () => {
+  const plain = (body: string): { statusCode: number; body: string } => ({ statusCode: 403, body })
+
+  it('reads the message after the class', () => {
+    const expired = plain(
+      'ExpiredTokenException: The security token included in the request is expired',
+    )
+    expect(classifyAwsRejection(expired, 'lattice')).to.deep.equal({
+      kind: 'credentials-rejected',
+      message: 'The security token included in the request is expired',
+    })
+    const skew = plain('InvalidSignatureException: Signature expired: a is now earlier than b')
+    expect(classifyAwsRejection(skew, 'lattice')?.kind).to.equal('clock-skew')
+    // Anchored texts are not recognised with the class in front, in any other style.
+    expect(classifyAwsRejection(skew, 'generic')).to.equal(undefined)
+  })
+
+  it("leaves Lattice's policy denials and malformed-signature refusals unrecognised", () => {
+    for (const body of [
+      'AccessDeniedException: User: anonymous is not authorized to perform: vpc-lattice-svcs:Invoke on resource: arn:aws:vpc-lattice:us-west-2:111122223333:service/svc-0e5f3d2b3db4c7962/ because no network-based policy allows the vpc-lattice-svcs:Invoke action',
+      "IncompleteSignatureException: Missing the 'x-amz-content-sha256' in canonical headers.",
+    ]) {
+      expect(classifyAwsRejection(plain(body), 'lattice'), body).to.equal(undefined)
+    }
   })
 })
 

@@ -349,6 +349,70 @@ describe('CredentialCache with a provider', () => {
     expect(calls).to.have.length(2)
   })
 
+  it('fresh credentials that look expired only through a wrong clock: the clock is corrected, they are used', async () => {
+    const machine = fakeClock()
+    // The clock runs 20 hours ahead (an offset learned from a wrong Date header).
+    let offset = 20 * 3_600_000
+    const { provider, calls } = scriptedProvider(() =>
+      creds('FRESH', new Date(machine.t + 3_600_000)),
+    )
+    let corrections = 0
+    const cache = new CredentialCache(provider, {
+      now: () => machine.t + offset,
+      maxAgeMs: 15 * MINUTE,
+      onExpiredOnArrival: () => {
+        corrections += 1
+        const had = offset !== 0
+        offset = 0
+        return had
+      },
+    })
+    expect((await cache.get()).accessKeyId).to.equal('FRESH')
+    expect([calls.length, corrections, offset]).to.deep.equal([1, 1, 0])
+    // Cached as usual from then on: refreshed ahead of the real expiry, not at once.
+    machine.t += 30 * MINUTE
+    expect((await cache.get()).accessKeyId).to.equal('FRESH')
+    expect(calls).to.have.length(1)
+  })
+
+  it('ages credentials without an expiration on the machine clock, whatever offset is learned', async () => {
+    const machine = fakeClock()
+    let offset = 0
+    const { provider, calls } = scriptedProvider(
+      () => creds('FIRST'),
+      () => creds('SECOND'),
+    )
+    const cache = new CredentialCache(provider, {
+      now: () => machine.t + offset,
+      machineNow: machine.now,
+      maxAgeMs: 15 * MINUTE,
+    })
+    await cache.get()
+    // A 15-minute offset learned a minute later does not make them 16 minutes old.
+    machine.t += MINUTE
+    offset = 15 * MINUTE
+    expect((await cache.get()).accessKeyId).to.equal('FIRST')
+    expect(calls).to.have.length(1)
+    machine.t += 15 * MINUTE
+    expect((await cache.get()).accessKeyId).to.equal('SECOND')
+  })
+
+  it('credentials still expired once the clock is corrected are refused; the hook is asked once', async () => {
+    const clock = fakeClock()
+    const { provider } = scriptedProvider(() => creds('OLD', new Date(clock.t - 1)))
+    let asked = 0
+    const cache = new CredentialCache(provider, {
+      now: clock.now,
+      onExpiredOnArrival: () => {
+        asked += 1
+        return true
+      },
+    })
+    const err = await rejectionOf(cache.get())
+    expect(err.message).to.match(/already expired/)
+    expect(asked).to.equal(1)
+  })
+
   it('validates every provider result: garbage is an AwsCredentialsError naming the field', async () => {
     const { provider, calls } = scriptedProvider(
       () => ({ accessKeyId: 'AKID', secretAccessKey: SECRET, sessionToken: 42 }),
@@ -625,6 +689,41 @@ describe('CredentialCache default chain (child processes)', function () {
       secretAccessKey: 'secret-from-env',
       sessionToken: 'token-from-env',
     })
+  })
+
+  it('re-reads a rotated shared credentials file (AWS_PROFILE) at the next re-ask, as the emulator sees', async () => {
+    const file = join(dir, 'rotated-credentials')
+    const profile = (key: string): string =>
+      `[rotating]\naws_access_key_id = ${key}\naws_secret_access_key = secret-${key}\n`
+    writeFileSync(file, profile('AKIDROTATEDA'))
+    const out = await runChild(
+      `
+      const { writeFileSync } = require('node:fs')
+      const { Client } = require('@elastic/elasticsearch')
+      const { startEmulator } = require(${JSON.stringify(resolve(__dirname, '../lib/testing/index.ts'))})
+      const emu = await startEmulator({
+        credentials: [
+          { accessKeyId: 'AKIDROTATEDA', secretAccessKey: 'secret-AKIDROTATEDA' },
+          { accessKeyId: 'AKIDROTATEDB', secretAccessKey: 'secret-AKIDROTATEDB' },
+        ],
+        region: 'eu-west-1',
+      })
+      // Re-ask the chain on every request, so no waiting is needed.
+      const Connection = lib.createAwsSigV4Connection({ region: 'eu-west-1', credentialsMaxAgeMs: 0 })
+      const client = new Client({ node: emu.url, Connection })
+      try {
+        await client.info()
+        writeFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE, ${JSON.stringify(profile('AKIDROTATEDB'))})
+        await client.info()
+        return { keys: emu.verdicts.map((v) => v.accessKeyId), ok: emu.verdicts.map((v) => v.ok) }
+      } finally {
+        await client.close()
+        await emu.close()
+      }
+    `,
+      { AWS_SHARED_CREDENTIALS_FILE: file, AWS_PROFILE: 'rotating' },
+    )
+    expect(out).to.deep.equal({ keys: ['AKIDROTATEDA', 'AKIDROTATEDB'], ok: [true, true] })
   })
 
   it('fails with AwsCredentialsError, quickly, when nothing is configured', async () => {

@@ -14,6 +14,9 @@ const AOSS = '<collection-id>.<region>.aoss.amazonaws.com'
 const AOSS_FIPS = '<collection-id>.<region>.aoss-fips.amazonaws.com'
 const AOS_ON_AWS = 'search-<domain-name>-<id>.aos.<region>.on.aws'
 const AOSS_ON_AWS = '<collection-id>.aoss.<region>.on.aws'
+const LATTICE = '<service-name>-<id>.<hash>.vpc-lattice-svcs.<region>.on.aws'
+const API = '<api-id>.execute-api.<region>.amazonaws.com'
+const API_VPCE = '<vpce-id>.execute-api.<region>.vpce.amazonaws.com'
 
 describe('parseAwsEndpoint', () => {
   // host → region, service, kind, partition
@@ -49,6 +52,18 @@ describe('parseAwsEndpoint', () => {
     ['111122223333.aoss.eu-west-2.on.aws', 'eu-west-2', 'aoss', 'serverless-collection', 'aws'],
     ['abc123.cn-north-1.aoss.amazonaws.com.cn', 'cn-north-1', 'aoss', 'serverless-collection', 'aws-cn'],
     ['1TG2XUDTON46KNX2A95G.US-WEST-2.AOSS.AMAZONAWS.COM.', 'us-west-2', 'aoss', 'serverless-collection', 'aws'],
+    // VPC Lattice services: by their own name, and through a service-network VPC endpoint.
+    ['my-svc-0123456789abcdef.7d67968.vpc-lattice-svcs.us-west-2.on.aws', 'us-west-2', 'vpc-lattice-svcs', 'lattice-service', 'aws'],
+    ['rates-default-0b1f56d26672bf677.7d67968.vpc-lattice-svcs.us-east-1.on.aws', 'us-east-1', 'vpc-lattice-svcs', 'lattice-service', 'aws'],
+    ['vpce-0e769ab91dcb10b19-snsa-07b06c66e01bdd93f.7d67968.vpc-lattice-svcs.ap-southeast-2.on.aws', 'ap-southeast-2', 'vpc-lattice-svcs', 'lattice-service', 'aws'],
+    ['My-Lattice-Service-0285B53B2E.1A2B3C4.VPC-LATTICE-SVCS.US-EAST-2.ON.AWS.', 'us-east-2', 'vpc-lattice-svcs', 'lattice-service', 'aws'],
+    // API Gateway: public and private APIs, Route 53 aliases of private ones, China, GovCloud,
+    // and a VPC endpoint's own host name.
+    ['a1b2c3d4e5.execute-api.us-east-1.amazonaws.com', 'us-east-1', 'execute-api', 'api', 'aws'],
+    ['a1b2c3d4e5-vpce-01234567abcdef012.execute-api.eu-west-1.amazonaws.com', 'eu-west-1', 'execute-api', 'api', 'aws'],
+    ['wfgwp01ygk.execute-api.cn-north-1.amazonaws.com.cn', 'cn-north-1', 'execute-api', 'api', 'aws-cn'],
+    ['abc123defg.execute-api.us-gov-west-1.amazonaws.com', 'us-gov-west-1', 'execute-api', 'api', 'aws-us-gov'],
+    ['vpce-01234567abcdef012-abcd1234.execute-api.us-east-2.vpce.amazonaws.com', 'us-east-2', 'execute-api', 'api-vpc-endpoint', 'aws'],
   ]
   for (const [host, region, service, kind, partition] of recognised) {
     it(`recognises ${host}`, () => {
@@ -67,9 +82,9 @@ describe('parseAwsEndpoint', () => {
     'search-x-1.us-east-1.es.amazonaws.com.example.org',
     'search-x-1.us-east-1.es.amazonaws.co',
     'search-x-1.us-east-1.notes.amazonaws.com',
-    'a1b2c3d4e5.execute-api.us-east-1.amazonaws.com',
-    'my-svc-0123456789abcdef.7d67968.vpc-lattice-svcs.us-west-2.on.aws',
     'abcdefg.lambda-url.us-east-1.on.aws',
+    'my-resource.rcfg-0c830603dadd13ccf.4232ccc.vpc-lattice-rsc.ap-northeast-1.on.aws',
+    'a1b2c3d4e5.execute-api.localhost.localstack.cloud',
     'my-bucket.s3.us-east-1.amazonaws.com',
     'opensearch.us-east-1.amazonaws.com',
     'amazonaws.com',
@@ -121,6 +136,25 @@ describe('parseAwsEndpoint', () => {
     ['1tg2xudton46knx2a95g.aoss.us-east-1.extra.on.aws', /1 label\(s\) too many/, AOSS_ON_AWS],
     ['1tg2xudton46knx2a95g.aoss.useast1.on.aws', /"useast1" is not a region/, AOSS_ON_AWS],
     ['-bad-.aoss.us-east-1.on.aws', /"-bad-" is not a valid/, AOSS_ON_AWS],
+    ['my-svc-0123.vpc-lattice-svcs.us-west-2.on.aws', /the hash label is missing/, LATTICE],
+    ['my-svc-0123.7d67968.vpc-lattice-svcs.on.aws', /the region label is missing/, LATTICE],
+    [
+      'a.my-svc-0123.7d67968.vpc-lattice-svcs.us-west-2.on.aws',
+      /1 label\(s\) too many before vpc-lattice-svcs/,
+      LATTICE,
+    ],
+    ['my-svc-0123.7d67968.vpc-lattice-svcs.uswest2.on.aws', /"uswest2" is not a region/, LATTICE],
+    [
+      'my_svc.7d67968.vpc-lattice-svcs.us-west-2.on.aws',
+      /"my_svc" is not a valid service label/,
+      LATTICE,
+    ],
+    ['execute-api.us-east-1.amazonaws.com', /the api label is missing/, API],
+    ['a1b2c3d4e5.execute-api.amazonaws.com', /the region label is missing/, API],
+    ['a.b.execute-api.us-east-1.amazonaws.com', /1 label\(s\) too many before execute-api/, API],
+    ['a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com.cn', /not a China region/, API],
+    ['a1b2c3d4e5.execute-api.cn-north-1.amazonaws.com', /served under \.amazonaws\.com\.cn/, API],
+    ['execute-api.us-east-1.vpce.amazonaws.com', /the endpoint label is missing/, API_VPCE],
   ]
   for (const [host, reason, shape] of malformed) {
     it(`rejects malformed ${host}`, () => {
@@ -240,13 +274,31 @@ describe('resolveSigningTarget', () => {
         serviceSource: 'default',
       },
       {
-        name: 'API Gateway: explicit service, region from the environment',
+        name: 'API Gateway: service and region from the host, beating AWS_REGION',
         node: 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod',
+        input: { env: { AWS_REGION: 'eu-west-1' } },
+        region: 'us-east-1',
+        regionSource: 'endpoint',
+        service: 'execute-api',
+        serviceSource: 'endpoint',
+      },
+      {
+        name: 'API Gateway custom domain: explicit service, region from the environment',
+        node: 'https://api.example.com/prod',
         input: { service: 'execute-api', env: { AWS_REGION: 'us-east-1' } },
         region: 'us-east-1',
         regionSource: 'environment',
         service: 'execute-api',
         serviceSource: 'option',
+      },
+      {
+        name: 'VPC Lattice: service and region from the host',
+        node: 'https://my-svc-0123456789abcdef.7d67968.vpc-lattice-svcs.us-west-2.on.aws',
+        input: { env: { AWS_REGION: 'eu-west-1' } },
+        region: 'us-west-2',
+        regionSource: 'endpoint',
+        service: 'vpc-lattice-svcs',
+        serviceSource: 'endpoint',
       },
       {
         name: 'VPC Lattice: explicit region and service',

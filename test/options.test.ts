@@ -1,5 +1,7 @@
 import { expect } from 'chai'
 import { HttpConnection, UndiciConnection } from '@elastic/elasticsearch'
+import { Connection as Es7Connection } from 'es717'
+import { Connection as OpenSearchConnection } from '@opensearch-project/opensearch'
 import {
   DEFAULT_MAX_AGE_MS,
   DEFAULT_MAX_BODY_BYTES,
@@ -68,6 +70,20 @@ describe('options: the table of options', () => {
     })
   })
 
+  it('takes the Connection classes of the 7.x and OpenSearch clients as baseConnection', () => {
+    expect(resolveOptions({ baseConnection: Es7Connection }).baseConnection).to.equal(Es7Connection)
+    expect(resolveOptions({ baseConnection: OpenSearchConnection }).baseConnection).to.equal(
+      OpenSearchConnection,
+    )
+  })
+
+  it('refuses a baseConnection that is not a connection class, naming the classes it takes', () => {
+    expect(() => resolveOptions({ baseConnection: {} })).to.throw(
+      AwsSigV4ConfigurationError,
+      /^baseConnection must be a connection class: UndiciConnection or HttpConnection from @elastic\/elasticsearch 8\.x\/9\.x, or Connection from @elastic\/elasticsearch 7\.x or @opensearch-project\/opensearch, got a value of type object\.$/,
+    )
+  })
+
   it('names an unknown option and lists the known ones', () => {
     const err = (() => {
       try {
@@ -110,8 +126,31 @@ describe('options: per node, from the endpoint and the services table', () => {
     expect(options).to.deep.include({ plainMediaTypes: true, refusals: 'aoss' })
   })
 
+  it('a VPC Lattice service host: unsigned payload, nothing adapted, Lattice refusals', () => {
+    const options = node('my-svc-0123.7d67968.vpc-lattice-svcs.us-west-2.on.aws', {
+      region: undefined,
+    })
+    expect(options.target).to.include({ service: 'vpc-lattice-svcs', region: 'us-west-2' })
+    expect(options).to.deep.include({
+      plainMediaTypes: false,
+      unsignedPayload: true,
+      refusals: 'lattice',
+    })
+    // An explicit option still wins (a stream-only setting, say).
+    expect(
+      node('my-svc-0123.7d67968.vpc-lattice-svcs.us-west-2.on.aws', { unsignedPayload: 'streams' })
+        .unsignedPayload,
+    ).to.equal('streams')
+  })
+
+  it('an API Gateway host: execute-api, payload hashed, nothing adapted', () => {
+    const options = node('a1b2c3d4e5.execute-api.us-east-1.amazonaws.com', { region: undefined })
+    expect(options.target).to.include({ service: 'execute-api', region: 'us-east-1' })
+    expect(options).to.deep.include({ plainMediaTypes: false, unsignedPayload: false })
+  })
+
   it('any other service: no adaptation, generic refusals', () => {
-    expect(node('api.example.com', { service: 'execute-api' })).to.deep.include({
+    expect(node('api.example.com', { service: 'lambda' })).to.deep.include({
       plainMediaTypes: false,
       unsignedPayload: false,
       refusals: 'generic',

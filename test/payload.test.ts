@@ -76,6 +76,19 @@ describe('payload: hashing bodies', () => {
     )
   })
 
+  it('with unsignedPayload true, sends UNSIGNED-PAYLOAD without a body too (VPC Lattice)', async () => {
+    for (const none of [undefined, null, '']) {
+      expect(await preparePayload(none, opts({ unsignedPayload: true }))).to.deep.equal({
+        body: none,
+        hash: UNSIGNED_PAYLOAD,
+      })
+      // Only streams are unsigned with 'streams': no body still signs the empty hash.
+      expect((await preparePayload(none, opts({ unsignedPayload: 'streams' }))).hash).to.equal(
+        EMPTY_PAYLOAD_SHA256,
+      )
+    }
+  })
+
   it('rejects a body type it cannot sign', async () => {
     const err = await preparePayload(42 as unknown as string, opts()).catch((e: unknown) => e)
     expect(err).to.be.instanceOf(AwsSigV4RequestError)

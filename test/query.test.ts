@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { stringify } from 'node:querystring'
 import { canonicalizeQuery } from '../lib/query'
+import { AwsSigV4RequestError } from '../lib/errors'
 
 describe('query: canonical re-encoding', () => {
   it("re-encodes what the client serialises per RFC 3986 (space %20, * ! ' ( ) encoded)", () => {
@@ -43,5 +44,45 @@ describe('query: canonical re-encoding', () => {
   it('gives an empty string for no query', () => {
     expect(canonicalizeQuery(undefined).canonical).to.equal('')
     expect(canonicalizeQuery('').canonical).to.equal('')
+  })
+})
+
+describe('query: parameters SigV4 reserves for presigned URLs', () => {
+  const RESERVED = [
+    'X-Amz-Signature',
+    'X-Amz-Credential',
+    'X-Amz-Date',
+    'X-Amz-Algorithm',
+    'X-Amz-SignedHeaders',
+    'X-Amz-Security-Token',
+  ]
+  for (const name of RESERVED) {
+    for (const spelt of [name, name.toLowerCase(), name.toUpperCase()]) {
+      it(`refuses ${spelt}, naming it and never its value`, () => {
+        const err = (() => {
+          try {
+            canonicalizeQuery(`pretty=true&${encodeURIComponent(spelt)}=SECRETVALUE`)
+          } catch (e) {
+            return e
+          }
+          return undefined
+        })()
+        expect(err).to.be.instanceOf(AwsSigV4RequestError)
+        const message = (err as Error).message
+        expect(message).to.include(`"${spelt}"`)
+        expect(message).to.include('Nothing was sent')
+        expect(message).not.to.include('SECRETVALUE')
+      })
+    }
+  }
+
+  it('refuses a reserved name that arrives percent-encoded or without a value', () => {
+    expect(() => canonicalizeQuery('X%2DAmz%2DDate=1')).to.throw(AwsSigV4RequestError, /X-Amz-Date/)
+    expect(() => canonicalizeQuery('x-amz-signature')).to.throw(AwsSigV4RequestError)
+  })
+
+  it('keeps names that only look alike', () => {
+    const { canonical } = canonicalizeQuery('X-Amz-Dates=1&amz-date=2&X-Amz-Meta=3')
+    expect(canonical).to.equal('X-Amz-Dates=1&X-Amz-Meta=3&amz-date=2')
   })
 })

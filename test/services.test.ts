@@ -6,7 +6,12 @@ import { DEFAULT_SERVICE } from '../lib/constants'
 describe('services: the table of what a service is', () => {
   it('keys every row by its own signing name', () => {
     for (const [key, row] of Object.entries(SERVICES)) expect(row.signingName).to.equal(key)
-    expect(SERVICE_ROWS.map((row) => row.signingName)).to.deep.equal(['es', 'aoss'])
+    expect(SERVICE_ROWS.map((row) => row.signingName)).to.deep.equal([
+      'es',
+      'aoss',
+      'vpc-lattice-svcs',
+      'execute-api',
+    ])
   })
 
   it('looks a row up by signing name; the default service has one', () => {
@@ -16,18 +21,12 @@ describe('services: the table of what a service is', () => {
   })
 
   it('gives any other signing name the generic row, prototype names included', () => {
-    for (const name of [
-      'execute-api',
-      'vpc-lattice-svcs',
-      'constructor',
-      'toString',
-      '__proto__',
-    ]) {
+    for (const name of ['lambda', 'vpc-lattice', 'constructor', 'toString', '__proto__']) {
       expect(serviceFor(name), name).to.deep.equal(genericService(name))
     }
-    expect(genericService('execute-api')).to.deep.equal({
-      signingName: 'execute-api',
-      title: 'execute-api',
+    expect(genericService('lambda')).to.deep.equal({
+      signingName: 'lambda',
+      title: 'lambda',
       payload: 'signed',
       amazonEngine: false,
       clusterInfo: true,
@@ -39,7 +38,9 @@ describe('services: the table of what a service is', () => {
   const facts: Array<[string, string, boolean, boolean, string]> = [
     ['es', 'signed', true, true, 'es'],
     ['aoss', 'signed-header-required', true, false, 'aoss'],
+    ['vpc-lattice-svcs', 'unsigned-only', false, true, 'lattice'],
     ['execute-api', 'signed', false, true, 'generic'],
+    ['lambda', 'signed', false, true, 'generic'],
   ]
   for (const [name, payload, amazonEngine, clusterInfo, refusals] of facts) {
     it(`${name}: payload ${payload}, adaptation ${amazonEngine}, refusals ${refusals}`, () => {

@@ -25,6 +25,8 @@ export type AuthFailureReason =
   | 'signature-mismatch'
   | 'content-sha256-missing'
   | 'content-sha256-mismatch'
+  /** A payload hash other than `UNSIGNED-PAYLOAD` where the service takes no other (Lattice). */
+  | 'payload-signed'
 
 /** Body flavour: the refusal style of the service's row in the services table. */
 export type ErrorStyle = RefusalStyle
@@ -42,6 +44,14 @@ export const HOST_NOT_SIGNED_MESSAGE = "'Host' must be a 'SignedHeader' in the A
 export const DATE_NOT_SIGNED_MESSAGE =
   "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."
 export const MISSING_AUTH_TOKEN_MESSAGE = 'Missing Authentication Token'
+// VPC Lattice's text for a request whose x-amz-content-sha256 is missing or not signed (seen in
+// awslabs/aws-sigv4-proxy#116, after its class IncompleteSignatureException).
+export const LATTICE_CONTENT_SHA256_MISSING_MESSAGE =
+  "Missing the 'x-amz-content-sha256' in canonical headers."
+// No published Lattice text for a signed payload hash; the words are its SigV4 guide's.
+export const LATTICE_PAYLOAD_SIGNED_MESSAGE =
+  'VPC Lattice does not support payload signing. You must send an x-amz-content-sha256 header ' +
+  'with the value set to UNSIGNED-PAYLOAD.'
 
 const HTTP_ACTIONS: Record<string, string> = {
   GET: 'ESHttpGet',
@@ -56,6 +66,19 @@ const HTTP_ACTIONS: Record<string, string> = {
 export function anonymousMessage(method: string): string {
   const action = `es:${HTTP_ACTIONS[method.toUpperCase()] ?? 'ESHttpGet'}`
   return `User: anonymous is not authorized to perform: ${action} because no resource-based policy allows the ${action} action`
+}
+
+/**
+ * What VPC Lattice answers an unsigned request to a service whose auth policy wants IAM
+ * (workshops show it; the account and service id here are placeholders).
+ */
+export function latticeAnonymousMessage(region: string): string {
+  const action = 'vpc-lattice-svcs:Invoke'
+  return (
+    `User: anonymous is not authorized to perform: ${action} on resource: ` +
+    `arn:aws:vpc-lattice:${region}:111122223333:service/svc-0123456789abcdef0/ because no ` +
+    `network-based policy allows the ${action} action`
+  )
 }
 
 export function incompleteAuthMessage(
@@ -143,8 +166,36 @@ export interface AwsErrorResponse {
 }
 
 /**
- * The response AWS sends for a refusal. Every body is JSON with `x-amzn-RequestId`; the
- * unsigned-request body of OpenSearch Service spells its key `Message`.
+ * The class VPC Lattice puts before a refusal's text. Only `AccessDeniedException` (policy) and
+ * `IncompleteSignatureException` (hash header missing) were seen from Lattice itself; the others
+ * are the codes AWS's JSON services give these refusals.
+ */
+function latticeErrorClass(reason: AuthFailureReason, message: string): string {
+  switch (reason) {
+    case 'missing-auth':
+      return 'AccessDeniedException'
+    case 'expired':
+    case 'not-yet-current':
+    case 'bad-scope':
+    case 'signature-mismatch':
+    case 'content-sha256-mismatch':
+      return 'InvalidSignatureException'
+    case 'unknown-key':
+    case 'token-mismatch':
+      return 'UnrecognizedClientException'
+    case 'revoked':
+      return message === EXPIRED_TOKEN_MESSAGE
+        ? 'ExpiredTokenException'
+        : 'UnrecognizedClientException'
+    default:
+      return 'IncompleteSignatureException'
+  }
+}
+
+/**
+ * The response AWS sends for a refusal. Every body but VPC Lattice's is JSON, with
+ * `x-amzn-RequestId`; the unsigned-request body of OpenSearch Service spells its key `Message`;
+ * Lattice answers in plain text, the error class first.
  */
 export function awsErrorResponse(
   style: ErrorStyle,
@@ -169,6 +220,13 @@ export function awsErrorResponse(
         'request-id': requestId,
         error: { reason: `${status} ${text}`, type: text.replace(' ', '') },
       }),
+    }
+  }
+  if (style === 'lattice') {
+    return {
+      status,
+      headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' },
+      body: `${latticeErrorClass(reason, message)}: ${message}`,
     }
   }
   const key = style === 'es' && reason === 'missing-auth' ? 'Message' : 'message'

@@ -6,12 +6,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { randomUUID } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import { serviceFor } from '../services'
 import { splitUrl, type QueryPlusMode } from './canonical'
 import type { AuthFailureReason } from './aws-errors'
 import { answerFromStore } from './dispatch'
-import { joinedHeaders, readBody } from './http'
+import { acceptsGzip, joinedHeaders, readBody } from './http'
 import { mediaTypeProblem } from './media-types'
+import { withoutRequestSecrets } from './redaction'
 import type { Engine } from './store/engines'
 import { esErrorBody } from './store/errors'
 import { MemoryStore } from './store/memory-store'
@@ -45,6 +47,11 @@ export interface EmulatorOptions {
   clockSkewMs?: number
   /** The machine clock, epoch ms, that `clockSkewMs` is added to. Default `Date.now`; for tests. */
   now?: () => number
+  /**
+   * The `Date` header of every answer runs this far off the emulator's own clock, which still
+   * decides what is accepted: a proxy or cache in between that sends a wrong date. Default 0.
+   */
+  dateHeaderSkewMs?: number
   /** Host the signature must cover; default: the `host` header that arrived. */
   expectedHost?: string
   /** Info response: default 'opensearch' ('elasticsearch8' in elastic mode). */
@@ -60,14 +67,24 @@ export interface EmulatorOptions {
   rejectVendorAccept?: boolean
   /** Canonical query reading of `+`; default 'literal' (see `canonicalQuery`). */
   queryPlus?: QueryPlusMode
+  /**
+   * Gzip every answer with a body, refusals included, to a request whose `accept-encoding`
+   * takes gzip, as a domain with HTTP compression does. Off by default: whether AWS's own
+   * SigV4 refusals come compressed is not documented.
+   */
+  compressResponses?: boolean
 }
 
-/** One line of the emulator's log. Never holds a secret or a signature. */
+/**
+ * One line of the emulator's log. Never holds a secret or a signature: the session token line of
+ * the canonical request reads `x-amz-security-token:<redacted session token>`, as in the
+ * client's `sigv4_debug`, and a signature or token in the message or query is replaced.
+ */
 export interface Verdict {
   method: string
   /** Raw path as received. */
   path: string
-  /** Raw query string as received (no `?`). */
+  /** Raw query string as received (no `?`), values of `X-Amz-Signature`/`-Security-Token` redacted. */
   query: string
   /** Status the emulator answered with. */
   status: number
@@ -136,6 +153,8 @@ export interface Emulator {
   /** Undoes `revoke`. */
   restore(accessKeyId: string): void
   setClockSkew(ms: number): void
+  /** See `EmulatorOptions.dateHeaderSkewMs`. */
+  setDateHeaderSkew(ms: number): void
   /** The emulator's clock, epoch ms. */
   now(): number
   /**
@@ -186,38 +205,49 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     engine: options.engine ?? (mode === 'elastic' ? 'elasticsearch8' : 'opensearch'),
   })
   let skew = options.clockSkewMs ?? 0
+  let dateHeaderSkew = options.dateHeaderSkewMs ?? 0
   let sequence = 0
   const machineNow = options.now ?? (() => Date.now())
   const now = (): number => machineNow() + skew
 
   const send = (
+    req: IncomingMessage,
     res: ServerResponse,
-    method: string,
     status: number,
     body: string | undefined,
     headers: Readonly<Record<string, string>> = {},
   ): void => {
+    const method = (req.method ?? 'GET').toUpperCase()
     res.statusCode = status
-    res.setHeader('Date', new Date(now()).toUTCString())
+    res.setHeader('Date', new Date(now() + dateHeaderSkew).toUTCString())
     if (mode === 'elastic') res.setHeader('x-elastic-product', 'Elasticsearch')
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
     if (body !== undefined && !res.hasHeader('content-type')) {
       res.setHeader('content-type', 'application/json; charset=UTF-8')
     }
-    const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(body, 'utf8')
+    let bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(body, 'utf8')
+    if (
+      options.compressResponses &&
+      bytes.length > 0 &&
+      method !== 'HEAD' &&
+      acceptsGzip(req.headers['accept-encoding'])
+    ) {
+      bytes = gzipSync(bytes)
+      res.setHeader('content-encoding', 'gzip')
+    }
     res.setHeader('content-length', bytes.length)
     res.end(method === 'HEAD' ? undefined : bytes)
   }
 
   const sendStore = (
+    req: IncomingMessage,
     res: ServerResponse,
-    method: string,
     response: StoreResponse,
     verdict: Verdict,
   ): void => {
     verdict.status = response.status
     const text = response.body === undefined ? undefined : JSON.stringify(response.body)
-    send(res, method, response.status, text)
+    send(req, res, response.status, text)
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -230,7 +260,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const verdict: Verdict = {
       method,
       path,
-      query,
+      query: withoutRequestSecrets(query),
       status: 0,
       ok: false,
       reason: 'ok',
@@ -248,22 +278,25 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         expectedHost: options.expectedHost,
         revoked,
         requireContentSha256: row.payload === 'signed-header-required',
+        requireUnsignedPayload: row.payload === 'unsigned-only',
         queryPlus: options.queryPlus,
         requestId: randomUUID(),
       },
     )
+    // The verdict is a log: the token and signature that arrived are left out of it (AWS's
+    // answer itself still quotes the canonical request as AWS does).
     Object.assign(verdict, {
       ok: result.ok,
       reason: result.reason,
-      message: result.message,
+      message: result.message && withoutRequestSecrets(result.message),
       accessKeyId: result.accessKeyId,
       signedHeaders: result.signedHeaders,
-      canonicalRequest: result.canonicalRequest,
+      canonicalRequest: result.canonicalRequest && withoutRequestSecrets(result.canonicalRequest),
       stringToSign: result.stringToSign,
     })
     if (!result.ok && result.response) {
       verdict.status = result.response.status
-      send(res, method, result.response.status, result.response.body, result.response.headers)
+      send(req, res, result.response.status, result.response.body, result.response.headers)
       return
     }
 
@@ -284,18 +317,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           : typeof action.body === 'string'
             ? action.body
             : JSON.stringify(action.body)
-      send(res, method, action.status, text, action.headers)
+      send(req, res, action.status, text, action.headers)
       return
     }
 
     const problem = mediaTypeProblem(req.rawHeaders, body, mediaRules)
-    if (problem) return sendStore(res, method, problem, verdict)
+    if (problem) return sendStore(req, res, problem, verdict)
     if (options.upstream) {
       verdict.status = await forwardToUpstream(req, res, body, new URL(options.upstream), now)
       return
     }
     const arrivedRequest = { method, path, query, rawHeaders: req.rawHeaders, body }
-    sendStore(res, method, answerFromStore(store, row, arrivedRequest), verdict)
+    sendStore(req, res, answerFromStore(store, row, arrivedRequest), verdict)
   }
 
   const server = createServer((req, res) => {
@@ -305,12 +338,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         return
       }
       const message = err instanceof Error ? err.message : String(err)
-      send(
-        res,
-        req.method ?? 'GET',
-        500,
-        JSON.stringify(esErrorBody(500, 'emulator_exception', message)),
-      )
+      send(req, res, 500, JSON.stringify(esErrorBody(500, 'emulator_exception', message)))
     })
   })
   server.on('connection', (socket: Socket) => {
@@ -347,6 +375,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
     setClockSkew: (ms) => {
       skew = ms
+    },
+    setDateHeaderSkew: (ms) => {
+      dateHeaderSkew = ms
     },
     now,
     onRequest: (hook) => {

@@ -1,4 +1,7 @@
-/** Reading what arrived over HTTP: the body bytes, decompressed, and the raw headers. */
+/**
+ * Reading what arrived over HTTP: the body bytes, decompressed, the raw headers, and whether the
+ * answer may be gzipped.
+ */
 import type { IncomingMessage } from 'node:http'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 
@@ -42,4 +45,15 @@ export function joinedHeaders(
     headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`
   }
   return headers
+}
+
+/** Whether an `accept-encoding` value takes gzip: `gzip` or `*`, with a q-value above 0. */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '')
+  return value.split(',').some((part) => {
+    const [coding, ...params] = part.split(';').map((p) => p.trim().toLowerCase())
+    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') return false
+    const q = params.find((p) => p.startsWith('q='))
+    return q === undefined || Number(q.slice(2)) > 0
+  })
 }

@@ -23,6 +23,8 @@ import {
   EXPIRED_TOKEN_MESSAGE,
   HOST_NOT_SIGNED_MESSAGE,
   INVALID_TOKEN_MESSAGE,
+  LATTICE_CONTENT_SHA256_MISSING_MESSAGE,
+  LATTICE_PAYLOAD_SIGNED_MESSAGE,
   MISSING_AUTH_TOKEN_MESSAGE,
   amzDate,
   anonymousMessage,
@@ -31,6 +33,7 @@ import {
   credentialElementsMessage,
   expiredMessage,
   incompleteAuthMessage,
+  latticeAnonymousMessage,
   notYetCurrentMessage,
   scopeMessage,
   signatureMismatchMessage,
@@ -77,6 +80,8 @@ export interface VerifyOptions extends CanonicalOptions {
   revoked?: ReadonlyMap<string, RevocationKind>
   /** Refuse requests without `x-amz-content-sha256` (OpenSearch Serverless). */
   requireContentSha256?: boolean
+  /** Refuse requests whose signed `x-amz-content-sha256` is not `UNSIGNED-PAYLOAD` (VPC Lattice). */
+  requireUnsignedPayload?: boolean
   /** A session token must be listed in SignedHeaders. Default true. */
   sessionTokenMustBeSigned?: boolean
   /** Error body flavour; default from `service`. */
@@ -176,7 +181,12 @@ export function verifySignature(request: RawRequest, options: VerifyOptions): Ve
 
   const authorization = header('authorization')
   if (authorization === undefined) {
-    const message = style === 'es' ? anonymousMessage(request.method) : MISSING_AUTH_TOKEN_MESSAGE
+    const message =
+      style === 'es'
+        ? anonymousMessage(request.method)
+        : style === 'lattice'
+          ? latticeAnonymousMessage(options.region)
+          : MISSING_AUTH_TOKEN_MESSAGE
     return refuse('missing-auth', message)
   }
 
@@ -231,6 +241,17 @@ export function verifySignature(request: RawRequest, options: VerifyOptions): Ve
   const dateName = xAmzDate !== undefined ? 'x-amz-date' : 'date'
   if (!signedHeaders.includes(dateName)) {
     return refuse('date-not-signed', DATE_NOT_SIGNED_MESSAGE, { signedHeaders })
+  }
+
+  if (options.requireUnsignedPayload) {
+    if (contentSha === undefined || !signedHeaders.includes('x-amz-content-sha256')) {
+      return refuse('content-sha256-missing', LATTICE_CONTENT_SHA256_MISSING_MESSAGE, {
+        signedHeaders,
+      })
+    }
+    if (contentSha.trim() !== UNSIGNED_PAYLOAD) {
+      return refuse('payload-signed', LATTICE_PAYLOAD_SIGNED_MESSAGE, { signedHeaders })
+    }
   }
 
   if (algorithm !== ALGORITHM) {

@@ -5,6 +5,7 @@ import { startEmulator } from '../../lib/testing'
 import type { Emulator } from '../../lib/testing'
 import { CLIENT_VARIANTS } from '../support/client-variants'
 import type { AnyClient } from '../support/client-variants'
+import { TRICKY_IDS } from '../support/tricky-ids'
 
 /**
  * The real client — 9.x and 8.x, on UndiciConnection and HttpConnection — against the local
@@ -19,20 +20,7 @@ const CREDS = {
 }
 const REGION = 'eu-west-1'
 
-/** Ids and index names with every character the issue lists, and then some. */
-const IDS = [
-  'a/b c',
-  'plus+sign',
-  'per%cent',
-  'ques?tion',
-  'hash#tag',
-  'eq=ual',
-  'é',
-  '日本',
-  '🎉 emoji',
-  "!*'()",
-  '~._-',
-]
+const IDS = TRICKY_IDS
 
 const variants = CLIENT_VARIANTS
 

@@ -14,25 +14,21 @@
 // dependency fails here even if npm's hoisting would have hidden it.
 import { spawn } from 'node:child_process'
 import { expect } from 'chai'
-import { execFile } from 'node:child_process'
 import { builtinModules } from 'node:module'
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  readdirSync,
   realpathSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, sep } from 'node:path'
+import { PKG_NAME, REPO, buildIfStale, packInto, run, walk } from './support'
 
-const REPO = join(__dirname, '..', '..')
-const PKG_NAME = 'elasticsearch-aws-sigv4'
 const repoPkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as PackageJson
 
 /**
@@ -62,52 +58,6 @@ interface PackageJson {
   dependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
 }
-
-interface RunResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number },
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd,
-      args,
-      {
-        cwd: opts.cwd,
-        env: { ...process.env, ...opts.env },
-        timeout: opts.timeout ?? 60_000,
-        maxBuffer: 32 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') return reject(err)
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr })
-      },
-    )
-  })
-}
-
-function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)],
-  )
-}
-
-function newestMtime(paths: string[]): number {
-  return Math.max(
-    ...paths
-      .filter((p) => existsSync(p))
-      .flatMap((p) => (statSync(p).isDirectory() ? walk(p) : [p]))
-      .map((f) => statSync(f).mtimeMs),
-  )
-}
-
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
 /** `tsc` over `files` in the scratch project; errors located in @elastic/elasticsearch dropped. */
 async function tsc(
@@ -142,7 +92,7 @@ async function tsc(
   // @elastic/elasticsearch 9.4's ESM types import 'apache-arrow/Arrow.node.js', which
   // apache-arrow's exports do not map to types: an upstream error every ESM consumer without
   // skipLibCheck sees. Errors in its files are reported separately, not failed on.
-  const esDir = realpathSync(join(app, 'node_modules', '@elastic', 'elasticsearch'))
+  const esDir = realpathSafe(join(app, 'node_modules', '@elastic', 'elasticsearch'))
   const lines = r.stdout.split('\n').filter((l) => /error TS\d+/.test(l))
   const isUpstream = (l: string): boolean => {
     const file = l.replace(/\(\d+,\d+\): error.*$/, '')
@@ -229,6 +179,66 @@ createAwsSigV4Connection({ region: 42 })
 createAwsSigV4Connection({ unsignedPayload: 'yes' })
 `
 
+/** Consumers of the callback-lineage clients: the package's types resolve to each one's classes. */
+const ES7_CONSUMER = `
+import { Client, Connection } from '@elastic/elasticsearch'
+import {
+  AwsSigV4Connection,
+  AwsSigV4UnsupportedEngineError,
+  createAwsSigV4Connection,
+  type AwsSigV4ConnectionOptions,
+} from '${PKG_NAME}'
+
+const node = 'https://search-x.eu-west-1.es.amazonaws.com'
+export const zeroConfig = new Client({ node, Connection: AwsSigV4Connection })
+export const sameClass: typeof Connection = AwsSigV4Connection
+export const instance: AwsSigV4Connection | undefined = undefined
+export const explicit = new Client({
+  node,
+  Connection: createAwsSigV4Connection({ region: 'eu-west-1', baseConnection: Connection }),
+})
+export const defaulted = new Client({ node, Connection: createAwsSigV4Connection({ region: 'eu-west-1' }) })
+const options: AwsSigV4ConnectionOptions = { region: 'eu-west-1' }
+export const fromOptions = new Client({ node, Connection: createAwsSigV4Connection(options) })
+export const isEngineError = (e: unknown): boolean => e instanceof AwsSigV4UnsupportedEngineError
+// @ts-expect-error the zero-config class is the installed client's Connection, not any
+export const notAny: string = AwsSigV4Connection
+// @ts-expect-error region must be a string
+createAwsSigV4Connection({ region: 42, baseConnection: Connection })
+`
+
+const OPENSEARCH_CONSUMER = `
+import { Client, Connection } from '@opensearch-project/opensearch'
+import { createAwsSigV4Connection, type AwsSigV4ConnectionOptions } from '${PKG_NAME}'
+
+const options: AwsSigV4ConnectionOptions<typeof Connection> = { region: 'eu-west-1', service: 'aoss' }
+export const client = new Client({
+  node: 'https://abc.eu-west-1.aoss.amazonaws.com',
+  Connection: createAwsSigV4Connection({ ...options, baseConnection: Connection }),
+})
+export const sameClass: typeof Connection = createAwsSigV4Connection({ baseConnection: Connection })
+// @ts-expect-error the class returned is the OpenSearch Connection, not any
+export const notAny: string = createAwsSigV4Connection({ baseConnection: Connection })
+// @ts-expect-error unsignedPayload is boolean | 'streams'
+createAwsSigV4Connection({ unsignedPayload: 'yes', baseConnection: Connection })
+`
+
+/** Scratch consumers of other clients: the repo packages linked under their real names. */
+const CLIENT_APPS: Record<string, { links: Record<string, string>; source: string }> = {
+  '@elastic/elasticsearch 7.17': {
+    links: { '@elastic/elasticsearch': 'es717' },
+    source: ES7_CONSUMER,
+  },
+  '@elastic/elasticsearch 7.13.0': {
+    links: { '@elastic/elasticsearch': 'es7130' },
+    source: ES7_CONSUMER,
+  },
+  '@opensearch-project/opensearch 3.x, without @elastic/elasticsearch': {
+    links: { '@opensearch-project/opensearch': '@opensearch-project/opensearch' },
+    source: OPENSEARCH_CONSUMER,
+  },
+}
+
 const NEGATIVE = `
 import { createAwsSigV4Connection } from '${PKG_NAME}'
 export const C = createAwsSigV4Connection({ region: 'eu-west-1', maxBodyBytes: '1mb' })
@@ -247,6 +257,7 @@ const expected = [
   'AwsSigV4RequestError',
   'AwsSigV4AbortError',
   'AwsCredentialsError',
+  'AwsSigV4UnsupportedEngineError',
   'NodeSha256',
   'DEFAULT_MAX_BODY_BYTES',
 ]
@@ -321,48 +332,46 @@ describe('npm package (tarball)', function () {
   let node16: ReturnType<typeof tsc>
   let bundler: ReturnType<typeof tsc>
   let negative: ReturnType<typeof tsc>
+  const clientChecks: Record<string, ReturnType<typeof tsc>> = {}
 
   before(async function () {
-    const distIndex = join(REPO, 'dist', 'index.js')
-    const sources = [join(REPO, 'lib'), join(REPO, 'scripts'), join(REPO, 'tsconfig.build.json')]
-    if (!existsSync(distIndex) || statSync(distIndex).mtimeMs < newestMtime(sources)) {
-      const b = await run(npm, ['run', 'build'], { cwd: REPO, timeout: 120_000 })
-      expect(b.code, `npm run build failed:\n${b.stdout}\n${b.stderr}`).to.equal(0)
-    }
-
+    await buildIfStale()
     scratch = mkdtempSync(join(tmpdir(), 'esv4-pack-'))
-    const packed = await run(
-      npm,
-      ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch],
-      { cwd: REPO, env: { npm_config_loglevel: 'error' } },
-    )
-    expect(packed.code, packed.stderr).to.equal(0)
-    const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[]
-    packedFiles = info.files.map((f) => f.path).sort()
+    const info = await packInto(scratch)
+    packedFiles = info.files
 
     app = join(scratch, 'app')
     installed = join(app, 'node_modules', PKG_NAME)
-    mkdirSync(installed, { recursive: true })
-    const untar = await run(
-      'tar',
-      ['-xzf', join(scratch, info.filename), '-C', installed, '--strip-components=1'],
-      { cwd: scratch },
-    )
-    expect(untar.code, untar.stderr).to.equal(0)
+    /** The tarball extracted into `dir`, as `npm install <tarball>` would put it. */
+    const extract = async (dir: string): Promise<void> => {
+      mkdirSync(dir, { recursive: true })
+      const untar = await run(
+        'tar',
+        ['-xzf', join(scratch, info.filename), '-C', dir, '--strip-components=1'],
+        { cwd: scratch },
+      )
+      expect(untar.code, untar.stderr).to.equal(0)
+    }
+    await extract(installed)
     tarballPkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as PackageJson
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
 
-    const links = [
+    const link = (dir: string, name: string, from = name): void => {
+      const target = join(dir, 'node_modules', name)
+      mkdirSync(dirname(target), { recursive: true })
+      symlinkSync(realpathSync(join(REPO, 'node_modules', from)), target, 'dir')
+    }
+    const ownDependencies = [
       ...Object.keys(tarballPkg.dependencies ?? {}),
-      ...Object.keys(tarballPkg.peerDependencies ?? {}),
       ...KNOWN_UNDECLARED_IN_TYPES,
       'typescript',
       '@types/node',
     ]
-    for (const name of new Set(links)) {
-      const target = join(app, 'node_modules', name)
-      mkdirSync(dirname(target), { recursive: true })
-      symlinkSync(realpathSync(join(REPO, 'node_modules', name)), target, 'dir')
+    for (const name of new Set([
+      ...ownDependencies,
+      ...Object.keys(tarballPkg.peerDependencies ?? {}),
+    ])) {
+      link(app, name)
     }
 
     writeFileSync(join(app, 'consumer.cjs'), CJS_CONSUMER)
@@ -392,10 +401,24 @@ describe('npm package (tarball)', function () {
     negative = settle(
       tsc(app, 'negative', { module: 'node16', moduleResolution: 'node16' }, ['negative.cts']),
     )
+
+    // A consumer of each other client, in its own scratch project with its own copy of the
+    // package (so the package's types resolve that project's client).
+    for (const [i, [name, { links, source }]] of Object.entries(CLIENT_APPS).entries()) {
+      const dir = join(scratch, `client-${i}`)
+      await extract(join(dir, 'node_modules', PKG_NAME))
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
+      for (const dep of new Set(ownDependencies)) link(dir, dep)
+      for (const [as, from] of Object.entries(links)) link(dir, as, from)
+      writeFileSync(join(dir, 'consumer.cts'), source)
+      clientChecks[name] = settle(
+        tsc(dir, 'client', { module: 'node16', moduleResolution: 'node16' }, ['consumer.cts']),
+      )
+    }
   })
 
   after(async function () {
-    await Promise.allSettled([node16, bundler, negative])
+    await Promise.allSettled([node16, bundler, negative, ...Object.values(clientChecks)])
     if (scratch) rmSync(scratch, { recursive: true, force: true })
   })
 
@@ -439,7 +462,13 @@ describe('npm package (tarball)', function () {
     expect(p.main).to.equal('./dist/index.js')
     expect(p.types).to.equal('./dist/index.d.ts')
     expect(p.engines).to.deep.equal({ node: '>=20' })
-    expect(p.peerDependencies).to.deep.equal({ '@elastic/elasticsearch': '^8.13.0 || ^9.0.0' })
+    // Optional since 7.x support: users of the OpenSearch client need not install it.
+    expect(p.peerDependencies).to.deep.equal({
+      '@elastic/elasticsearch': '^7.13.0 || ^8.13.0 || ^9.0.0',
+    })
+    expect((p as { peerDependenciesMeta?: unknown }).peerDependenciesMeta).to.deep.equal({
+      '@elastic/elasticsearch': { optional: true },
+    })
     expect(p.sideEffects).to.equal(false)
     expect(p.files).to.deep.equal(['dist', 'README.md', 'LICENSE', 'CHANGELOG.md'])
     expect(p.bin).to.deep.equal({ [PKG_NAME]: 'dist/cli.js' })
@@ -554,6 +583,14 @@ describe('npm package (tarball)', function () {
     const r = await bundler
     expect(r.errors, r.errors.join('\n')).to.deep.equal([])
   })
+
+  for (const name of Object.keys(CLIENT_APPS)) {
+    it(`type-checks a strict TypeScript consumer of ${name}`, async function () {
+      const r = await clientChecks[name]
+      expect(r.errors, r.errors.join('\n')).to.deep.equal([])
+      expect(r.code, r.output).to.equal(0)
+    })
+  }
 
   it('rejects a wrongly typed option at compile time (so the checks above can fail)', async function () {
     const r = await negative

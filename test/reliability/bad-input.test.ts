@@ -5,7 +5,7 @@ import { createAwsSigV4Connection } from '../../lib'
 import { AwsSigV4ConfigurationError, AwsSigV4RequestError } from '../../lib/errors'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator } from '../../lib/testing'
-import { CREDS, REGION, signedClient, withoutNock } from './support'
+import { BASES, CREDS, REGION, signedClient, withoutNock } from './support'
 import type { BaseName } from './support'
 
 /**
@@ -201,6 +201,23 @@ describe('reliability: bad input', function () {
         expect(err.message).to.match(message)
         expect(calls).to.equal(1)
         expect(emu.verdicts.length).to.equal(before)
+      })
+    }
+
+    for (const base of Object.keys(BASES) as BaseName[]) {
+      it(`${base}: a query parameter SigV4 reserves (X-Amz-Signature, …) fails naming it; nothing sent`, async () => {
+        const client = signedClient(emu.url, base, {}, { maxRetries: 3 })
+        const before = emu.verdicts.length
+        for (const name of ['X-Amz-Signature', 'x-amz-credential', 'X-AMZ-SECURITY-TOKEN']) {
+          const err = await client
+            .search({ index: 'i', q: 'a' }, { querystring: { [name]: 'VALUEXYZ' } })
+            .catch((e: unknown) => e)
+          expect(err, name).to.be.instanceOf(AwsSigV4RequestError)
+          expect((err as Error).message).to.include(`"${name}"`)
+          expect((err as Error).message).not.to.include('VALUEXYZ')
+        }
+        expect(emu.verdicts.length).to.equal(before)
+        await client.close()
       })
     }
 

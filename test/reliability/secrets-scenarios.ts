@@ -83,6 +83,30 @@ const VARIANTS = [
   { name: '8.x Undici', Client: es8.Client, base: es8.UndiciConnection },
 ] as const
 
+/**
+ * Runs a call that must fail, collecting every view of the error and its meta, and telling
+ * `reach` the label of the failure path. The error is returned for further views.
+ */
+export function failureCollector(
+  collect: Collect,
+  reach: (label: string) => void,
+): (label: string, call: () => PromiseLike<unknown>) => Promise<unknown> {
+  return async (label, call) => {
+    let err: unknown
+    try {
+      await call()
+    } catch (e) {
+      err = e
+    }
+    if (err === undefined) throw new Error(`${label}: expected an error`)
+    reach(label)
+    for (const v of views(err)) collect(`${label} error`, v)
+    const meta = (err as { meta?: unknown }).meta
+    if (meta !== undefined) for (const v of views(meta)) collect(`${label} error meta`, v)
+    return err
+  }
+}
+
 export interface ScenarioResult {
   signatures: Set<string>
   /** Which failure paths were reached, by name (each must have been). */
@@ -144,20 +168,7 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
     return client
   }
 
-  /** Runs a call that must fail, collecting every view of the error and its meta. */
-  const failing = async (label: string, call: () => Promise<unknown>): Promise<void> => {
-    let err: unknown
-    try {
-      await call()
-    } catch (e) {
-      err = e
-    }
-    if (err === undefined) throw new Error(`${label}: expected an error`)
-    reached.add(label.replace(/^.*?: /, ''))
-    for (const v of views(err)) collect(`${label} error`, v)
-    const meta = (err as { meta?: unknown }).meta
-    if (meta !== undefined) for (const v of views(meta)) collect(`${label} error meta`, v)
-  }
+  const failing = failureCollector(collect, (label) => reached.add(label.replace(/^.*?: /, '')))
 
   try {
     for (const variant of VARIANTS) {
@@ -192,7 +203,9 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
         await failing(`${label}: signature mismatch 403 with sigv4_debug`, () => mismatch.info())
 
         emu.revoke(CREDS.accessKeyId)
-        await failing(`${label}: expired token 403 after one re-signed retry`, () => client.info())
+        await failing(`${label}: expired token 403 (static credentials: one attempt)`, () =>
+          client.info(),
+        )
         emu.restore(CREDS.accessKeyId)
 
         const throwing = make(variant, redaction, emu.url, {
@@ -248,6 +261,13 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
       await failing('configuration: credentials of the wrong shape', async () =>
         createAwsSigV4Connection({ region: REGION, credentials: credentials as never }),
       )
+    }
+    // The emulators' logs: every verdict, the refused ones with their canonical requests.
+    for (const [name, server] of [
+      ['emulator', emu],
+      ['mismatch emulator', wrong],
+    ] as const) {
+      for (const v of views(server.verdicts)) collect(`${name} verdicts`, v)
     }
   } finally {
     for (const client of clients) await client.close()

@@ -1,3 +1,6 @@
+import { expect } from 'chai'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
 import * as es9 from '@elastic/elasticsearch'
 import * as es8 from 'es8'
 import * as es813 from 'es813'
@@ -86,10 +89,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
-/** Status of a client error, or undefined for errors that carry no HTTP response. */
-export function statusOf(err: unknown): number | undefined {
-  return (err as { meta?: { statusCode?: number } } | undefined)?.meta?.statusCode ?? undefined
-}
+export { statusOf } from '../support/rotating-provider'
 
 /**
  * nock (loaded by other test files) intercepts every Node http request once imported, and
@@ -106,4 +106,60 @@ export function withoutNock(): void {
     const nock = (await import('nock')).default
     if (wasActive && !nock.isActive()) nock.activate()
   })
+}
+
+/** Where each secret found in `texts` appears: `label: …preceding text[SECRET]…`. */
+export function findLeaks(texts: Array<[string, string]>, secrets: string[]): string[] {
+  const leaks: string[] = []
+  for (const [label, text] of texts) {
+    for (const secret of secrets) {
+      const at = text.indexOf(secret)
+      if (at >= 0) {
+        leaks.push(`${label}: …${text.slice(Math.max(0, at - 80), at)}[SECRET]…`)
+      }
+    }
+  }
+  return leaks
+}
+
+/**
+ * Each text must occur among what was searched: the proof that the searched texts are the real
+ * thing (AWS's refusal with sigv4_debug, a provider's own error, …), not empty views.
+ */
+export function expectSearched(texts: Array<[string, string]>, expected: string[]): void {
+  for (const text of expected) {
+    expect(
+      texts.some(([, t]) => t.includes(text)),
+      text,
+    ).to.equal(true)
+  }
+}
+
+/**
+ * Runs a set of secrets scenarios (secrets-child.ts) in a child process with `DEBUG` set, so the
+ * `debug` module's output lands on its stderr; the signatures it sent are written to `out`.
+ * The promise is handled, so a failure is reported by the test that awaits it.
+ */
+export function runScenariosInChild(
+  set: 'promise' | 'callback',
+  debug: string,
+  out: string,
+): Promise<{ stdout: string; stderr: string }> {
+  const child = new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'secrets-child.ts'), out, set],
+      {
+        cwd: join(__dirname, '..', '..'),
+        env: { ...process.env, DEBUG: debug, DEBUG_DEPTH: '10' },
+        maxBuffer: 256 * 1024 * 1024,
+      },
+      (err, stdout, stderr) =>
+        err
+          ? reject(new Error(`${err.message}\n${stderr.slice(-2000)}`))
+          : resolve({ stdout, stderr }),
+    )
+  })
+  child.catch(() => {})
+  return child
 }

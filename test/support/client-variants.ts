@@ -1,6 +1,11 @@
 import * as es9 from '@elastic/elasticsearch'
 import * as es8 from 'es8'
 import * as es813 from 'es813'
+import * as es717 from 'es717'
+import * as es7130 from 'es7130'
+import * as os3 from '@opensearch-project/opensearch'
+import * as os2 from 'os2'
+import type { Engine } from '../../lib/testing'
 import { createAwsSigV4Connection } from '../../lib'
 import type { AwsSigV4ConnectionOptions } from '../../lib'
 
@@ -78,4 +83,113 @@ export const CLIENT_VARIANTS: readonly ClientVariant[] = [
   ...variantsOf('9.x', 9, es9),
   ...variantsOf('8.x', 8, es8),
   ...extraClientLines().flatMap((name) => EXTRA_LINES[name]()),
+]
+
+/**
+ * The callback lineage (7.x client, OpenSearch client): the clients as one type. They share the
+ * 7.x API (`body` parameters, responses as `{ body, statusCode, headers }`); the 7.17 typings
+ * stand for all four.
+ */
+export type CallbackClient = es717.Client
+export type CallbackModule = typeof es717
+
+export interface CallbackVariant {
+  name: string
+  module: CallbackModule
+  product: 'elasticsearch' | 'opensearch'
+  /** The client sends its product check (`GET /`) before its first other request: 7.14–7.17. */
+  productCheck: boolean
+  /** The engine the emulator plays for this client on `es`: what such users run against. */
+  engine: Engine
+  make(node: NodeSpec, opts: SignedOptions, extra?: object): CallbackClient
+}
+
+function callbackVariant(
+  name: string,
+  module: unknown,
+  productCheck: boolean,
+  engine: Engine,
+): CallbackVariant {
+  const m = module as CallbackModule
+  return {
+    name,
+    module: m,
+    product: engine === 'opensearch' ? 'opensearch' : 'elasticsearch',
+    productCheck,
+    engine,
+    make: (node, opts, extra) =>
+      new m.Client({
+        nodes: node as string,
+        Connection: createAwsSigV4Connection({ ...opts, baseConnection: m.Connection }),
+        ...extra,
+      }),
+  }
+}
+
+/**
+ * The 7.x clients against Amazon's Elasticsearch 7.10 (the OpenSearch compatibility-mode engine
+ * has its own runs in callback-lineage.test.ts and product-check.test.ts), the OpenSearch
+ * clients against OpenSearch 2.x.
+ */
+export const CALLBACK_VARIANTS: readonly CallbackVariant[] = [
+  callbackVariant('7.17 Connection', es717, true, 'elasticsearch7'),
+  callbackVariant('7.13.0 Connection', es7130, false, 'elasticsearch7'),
+  callbackVariant('OpenSearch 3.x Connection', os3, false, 'opensearch'),
+  callbackVariant('OpenSearch 2.x Connection', os2, false, 'opensearch'),
+]
+
+/**
+ * What the credentials e2e files call, on a client of either lineage: 8.x/9.x clients as they
+ * are, 7.x and OpenSearch clients through `coreApi`.
+ */
+export interface CoreClient {
+  info(): Promise<unknown>
+  index(params: { index: string; id?: string; document: unknown }): Promise<unknown>
+  helpers: {
+    bulk<T>(options: {
+      datasource: T[]
+      onDocument: (doc: T) => Record<string, unknown>
+      flushBytes?: number
+      concurrency?: number
+    }): Promise<{ failed: number; successful: number }>
+  }
+  close(): Promise<void>
+}
+
+export interface CoreVariant {
+  name: string
+  /** Requests the client sends before its first one of its own (the 7.14+ product check). */
+  productCheckRequests: number
+  /** The engine for the emulator on `es`. */
+  engine: Engine
+  make(node: NodeSpec, opts: SignedOptions, extra?: object): CoreClient
+}
+
+/** A 7.x / OpenSearch client behind the 8.x/9.x calls the credentials files make. */
+export function coreApi(client: CallbackClient): CoreClient {
+  return {
+    info: async () => (await client.info()).body,
+    index: async ({ document, ...rest }) =>
+      (await client.index({ ...rest, body: document as Record<string, unknown> })).body,
+    helpers: {
+      bulk: (options) => client.helpers.bulk(options as never),
+    },
+    close: () => client.close(),
+  }
+}
+
+/** Every client and base the credentials scenarios run on: both lineages. */
+export const CORE_VARIANTS: readonly CoreVariant[] = [
+  ...CLIENT_VARIANTS.map((v): CoreVariant => ({
+    name: v.name,
+    productCheckRequests: 0,
+    engine: 'opensearch',
+    make: (node, opts, extra) => v.make(node, opts, extra) as unknown as CoreClient,
+  })),
+  ...CALLBACK_VARIANTS.map((v): CoreVariant => ({
+    name: v.name,
+    productCheckRequests: v.productCheck ? 1 : 0,
+    engine: v.engine,
+    make: (node, opts, extra) => coreApi(v.make(node, opts, extra)),
+  })),
 ]

@@ -2,7 +2,8 @@
 // when right, and answered with AWS's exact refusal when anything was tampered with.
 import { expect } from 'chai'
 import { createHash } from 'node:crypto'
-import { gzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { request } from 'node:http'
 import { startEmulator, type Emulator } from '../../lib/testing'
 import { amz, call, send, sign, type TestKey } from './sign'
 
@@ -241,6 +242,21 @@ describe('emulator: SigV4 verification over HTTP', () => {
     expect(res.headers.date).to.equal(new Date(now).toUTCString())
   })
 
+  it('can send a Date header off its own clock, which still decides what it accepts', async () => {
+    emu.setDateHeaderSkew(10 * 365 * 24 * 60 * MINUTE)
+    try {
+      const res = await call(emu.url, KEY, { method: 'GET', path: '/' })
+      expect(res.status).to.equal(200)
+      expect(new Date(String(res.headers.date)).getUTCFullYear()).to.be.above(
+        new Date().getUTCFullYear() + 9,
+      )
+    } finally {
+      emu.setDateHeaderSkew(0)
+    }
+    const res = await call(emu.url, KEY, { method: 'GET', path: '/' })
+    expect(Math.abs(Date.parse(String(res.headers.date)) - Date.now())).to.be.below(60 * MINUTE)
+  })
+
   it('accepts a request 4 minutes off the server clock', async () => {
     emu.setClockSkew(4 * MINUTE)
     expect((await call(emu.url, KEY, { method: 'GET', path: '/' })).status).to.equal(200)
@@ -359,6 +375,37 @@ describe('emulator: SigV4 verification over HTTP', () => {
     expect(log).not.to.contain(KEY.secretAccessKey)
     expect(log).not.to.contain(signature)
   })
+
+  it('never logs the session token, in the canonical request or the mismatch message', async () => {
+    const res = await call(emu.url, TOKEN_KEY, {
+      method: 'GET',
+      path: '/',
+      query: 'a=1',
+      sendPath: '/?a=2',
+    })
+    // AWS's answer quotes the canonical request it expected, token included, as AWS does.
+    expect(res.text).to.include(JSON.stringify(TOKEN_KEY.sessionToken).slice(1, -1))
+    const v = last()
+    expect(v.reason).to.equal('signature-mismatch')
+    expect(v.canonicalRequest?.split('\n')).to.include(
+      'x-amz-security-token:<redacted session token>',
+    )
+    expect(v.message).to.include('x-amz-security-token:<redacted session token>')
+    expect(JSON.stringify(emu.verdicts)).not.to.contain(TOKEN_KEY.sessionToken)
+  })
+
+  it('never logs a signature quoted in an incomplete-signature message, or secret query values', async () => {
+    const signature = 'cd'.repeat(32)
+    await send(emu.url, 'GET', `/?X-Amz-Security-Token=${TOKEN_KEY.sessionToken}`, {
+      authorization: `AWS4-HMAC-SHA256 Signature=${signature}`,
+    })
+    const v = last()
+    expect(v.reason).to.equal('incomplete-auth')
+    expect(v.message).to.include('Signature=<redacted signature>')
+    expect(v.query).to.equal('X-Amz-Security-Token=<redacted>')
+    expect(JSON.stringify(emu.verdicts)).not.to.contain(signature)
+    expect(JSON.stringify(emu.verdicts)).not.to.contain(TOKEN_KEY.sessionToken)
+  })
 })
 
 describe('emulator: modes, Serverless rules and fault hooks', () => {
@@ -448,6 +495,102 @@ describe('emulator: modes, Serverless rules and fault hooks', () => {
     }
   })
 
+  it('vpc-lattice-svcs: only UNSIGNED-PAYLOAD, signed, passes; refusals are plain text', async () => {
+    const emu = await startEmulator({
+      credentials: KEY,
+      service: 'vpc-lattice-svcs',
+      region: 'us-west-2',
+      mode: 'elastic',
+    })
+    const lattice = { service: 'vpc-lattice-svcs', region: 'us-west-2' }
+    const unsigned = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }
+    const refusal = (res: { status: number; text: string; headers: Record<string, unknown> }) => {
+      expect(res.status).to.equal(403)
+      expect(res.headers['content-type']).to.equal('text/plain; charset=utf-8')
+      return res.text
+    }
+    try {
+      const missing =
+        "IncompleteSignatureException: Missing the 'x-amz-content-sha256' in canonical headers."
+      expect(refusal(await call(emu.url, KEY, { method: 'GET', path: '/', ...lattice }))).to.equal(
+        missing,
+      )
+      const notSigned = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/',
+        headers: unsigned,
+        unsigned: ['x-amz-content-sha256'],
+        ...lattice,
+      })
+      expect(refusal(notSigned)).to.equal(missing)
+      const hashed = await call(emu.url, KEY, {
+        method: 'PUT',
+        path: '/l/_doc/1',
+        headers: { 'content-type': 'application/json' },
+        body: '{"a":1}',
+        contentSha: true,
+        ...lattice,
+      })
+      expect(refusal(hashed)).to.match(
+        /^IncompleteSignatureException: VPC Lattice does not support payload signing\./,
+      )
+      expect(emu.verdicts.map((v) => v.reason)).to.deep.equal([
+        'content-sha256-missing',
+        'content-sha256-missing',
+        'payload-signed',
+      ])
+
+      for (const [method, body] of [
+        ['GET', undefined],
+        ['PUT', '{"a":1}'],
+      ] as const) {
+        const res = await call(emu.url, KEY, {
+          method,
+          path: method === 'GET' ? '/' : '/l/_doc/1',
+          headers: { ...unsigned, 'content-type': 'application/json' },
+          body,
+          ...lattice,
+        })
+        expect(res.status, method).to.be.oneOf([200, 201])
+      }
+
+      expect(refusal(await send(emu.url, 'GET', '/', {}))).to.match(
+        /^AccessDeniedException: User: anonymous is not authorized to perform: vpc-lattice-svcs:Invoke on resource: arn:aws:vpc-lattice:us-west-2:\d{12}:service\/svc-[0-9a-f]{17}\/ because no network-based policy allows the vpc-lattice-svcs:Invoke action$/,
+      )
+      const wrongSecret = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/',
+        headers: unsigned,
+        key: { ...KEY, secretAccessKey: 'other' },
+        ...lattice,
+      })
+      expect(refusal(wrongSecret)).to.match(
+        /^InvalidSignatureException: The request signature we calculated does not match/,
+      )
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it('compressResponses: gzips answers, refusals included, when the request takes gzip', async () => {
+    const emu = await startEmulator({ credentials: KEY, compressResponses: true })
+    try {
+      const gz = { 'accept-encoding': 'gzip,deflate' }
+      const refused = await send(emu.url, 'GET', '/', gz)
+      expect(refused.status).to.equal(403)
+      expect(refused.headers['content-encoding']).to.equal('gzip')
+      const raw = await rawBody(emu.url, '/', gz)
+      expect(JSON.parse(gunzipSync(raw).toString()).Message).to.match(/^User: anonymous/)
+      const plain = await send(emu.url, 'GET', '/', {})
+      expect(plain.headers['content-encoding']).to.equal(undefined)
+      expect(plain.json()).to.have.property('Message')
+      const ok = await call(emu.url, KEY, { method: 'GET', path: '/', headers: gz })
+      expect([ok.status, ok.headers['content-encoding']]).to.deep.equal([200, 'gzip'])
+    } finally {
+      await emu.close()
+    }
+  })
+
   it('onRequest hooks can answer a status, delay, or destroy the socket', async () => {
     const emu = await startEmulator({ credentials: KEY })
     try {
@@ -483,4 +626,17 @@ describe('emulator: modes, Serverless rules and fault hooks', () => {
 
 function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex')
+}
+
+/** The body bytes of an unsigned GET, as they arrive (not decoded). */
+function rawBody(base: string, path: string, headers: Record<string, string>): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, base), { headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve(Buffer.concat(chunks)))
+    })
+    req.on('error', reject)
+    req.end()
+  })
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { gzipSync } from 'node:zlib'
-import { decodeBody, joinedHeaders } from '../../lib/testing/http'
+import { acceptsGzip, decodeBody, joinedHeaders } from '../../lib/testing/http'
 
 describe('emulator http: what arrived', () => {
   it('joins raw headers by lower-case name, skipping what it is told to', () => {
@@ -16,5 +16,14 @@ describe('emulator http: what arrived', () => {
     expect(decodeBody(gzipSync('{"a":1}'), ' GZIP ').toString()).to.equal('{"a":1}')
     expect(decodeBody(Buffer.from('x'), undefined).toString()).to.equal('x')
     expect(() => decodeBody(Buffer.from('not gzip'), 'gzip')).to.throw()
+  })
+
+  it('tells whether an accept-encoding takes gzip', () => {
+    for (const yes of ['gzip,deflate', 'deflate, GZIP', 'gzip;q=0.5', '*', ['br', 'gzip']]) {
+      expect(acceptsGzip(yes), String(yes)).to.equal(true)
+    }
+    for (const no of [undefined, '', 'deflate', 'br', 'gzip;q=0', 'identity', 'gzipx']) {
+      expect(acceptsGzip(no), String(no)).to.equal(false)
+    }
   })
 })

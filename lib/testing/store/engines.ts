@@ -1,20 +1,25 @@
 /** What differs between the engines the store imitates: the info response and document shapes. */
 
-/** Which server the info response (and a few response details) imitate. */
-export type Engine = 'opensearch' | 'elasticsearch7' | 'elasticsearch8'
+/**
+ * Which server the info response (and a few response details) imitate: OpenSearch 2.x; the same
+ * in compatibility mode (`override_main_response_version`: it reports 7.10.2, with no
+ * `distribution`); Amazon's Elasticsearch 7.10 (`build_flavor: "oss"`); Elasticsearch 8.
+ */
+export type Engine = 'opensearch' | 'opensearch-compat' | 'elasticsearch7' | 'elasticsearch8'
+
+const OPENSEARCH_BUILD = {
+  build_type: 'tar',
+  build_hash: '7ec678d1b7c87d6e779fdef94e33623e1f1e2647',
+  build_date: '2024-03-26T00:04:51.025238748Z',
+  build_snapshot: false,
+  lucene_version: '9.10.0',
+  minimum_wire_compatibility_version: '7.10.0',
+  minimum_index_compatibility_version: '7.0.0',
+}
 
 const INFO_VERSIONS: Record<Engine, Record<string, unknown>> = {
-  opensearch: {
-    distribution: 'opensearch',
-    number: '2.13.0',
-    build_type: 'tar',
-    build_hash: '7ec678d1b7c87d6e779fdef94e33623e1f1e2647',
-    build_date: '2024-03-26T00:04:51.025238748Z',
-    build_snapshot: false,
-    lucene_version: '9.10.0',
-    minimum_wire_compatibility_version: '7.10.0',
-    minimum_index_compatibility_version: '7.0.0',
-  },
+  opensearch: { distribution: 'opensearch', number: '2.13.0', ...OPENSEARCH_BUILD },
+  'opensearch-compat': { number: '7.10.2', ...OPENSEARCH_BUILD },
   elasticsearch7: {
     number: '7.10.2',
     build_flavor: 'oss',
@@ -49,10 +54,9 @@ export function infoBody(
     cluster_name: cluster.name,
     cluster_uuid: cluster.uuid,
     version: INFO_VERSIONS[engine],
-    tagline:
-      engine === 'opensearch'
-        ? 'The OpenSearch Project: https://opensearch.org/'
-        : 'You Know, for Search',
+    tagline: engine.startsWith('opensearch')
+      ? 'The OpenSearch Project: https://opensearch.org/'
+      : 'You Know, for Search',
   }
 }
 

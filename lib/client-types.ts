@@ -1,0 +1,30 @@
+/**
+ * The installed `@elastic/elasticsearch`'s connection classes, as types: whatever its major, so
+ * the declarations never name a class that major lacks (7.x has no `UndiciConnection` or
+ * `BaseConnection`). `@elastic/elasticsearch` is an optional peer: where it is not installed
+ * (users of the OpenSearch client only) these types are `any`, and nothing else breaks.
+ */
+import type { ConnectionConstructor } from './options'
+
+// `any` where @elastic/elasticsearch is not installed. The directive is in a JSDoc comment, on
+// its last line, since declaration files keep those (not `//` ones): so consumers compile too.
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment
+/** @ts-ignore */
+type InstalledClient = typeof import('@elastic/elasticsearch')
+
+/** The installed client's default connection: `UndiciConnection` (8.x, 9.x) or `Connection` (7.x). */
+export type DefaultConnectionClass = InstalledClient extends { UndiciConnection: infer U }
+  ? U
+  : InstalledClient extends { Connection: infer C }
+    ? C
+    : ConnectionConstructor
+
+/**
+ * What the installed client's `Connection` option accepts: `typeof BaseConnection` (8.x, 9.x),
+ * `typeof Connection` (7.x).
+ */
+export type ClientConnectionClass = InstalledClient extends { BaseConnection: infer B }
+  ? B
+  : InstalledClient extends { Connection: infer C }
+    ? C
+    : ConnectionConstructor
