@@ -162,15 +162,20 @@ export type NodeOptions = Omit<ConnectionContext, 'url' | 'headers'>
 
 /**
  * The per-node part of the options, when the client creates a connection for a node: region,
- * service and Host from the options, the endpoint and the environment (endpoint.ts), then the
- * defaults the service's row gives (services.ts).
+ * service and Host from the options, the endpoint and the environment (endpoint.ts; `env`,
+ * default `process.env`), then the defaults the service's row gives (services.ts).
  */
-export function resolveNodeOptions(config: ResolvedOptions, url: URL): NodeOptions {
+export function resolveNodeOptions(
+  config: ResolvedOptions,
+  url: URL,
+  env?: Record<string, string | undefined>,
+): NodeOptions {
   const target = resolveSigningTarget({
     url,
     region: config.region,
     service: config.service,
     signingHost: config.signingHost,
+    env,
   })
   const service = serviceFor(target.service)
   return {

@@ -1,7 +1,7 @@
 /**
  * `elasticsearch-aws-sigv4 emulate [--port 9200] [--region eu-west-1] [--service es] ...`:
- * starts the emulator from the command line. Keys default to the AWS_* environment variables;
- * the secret is never printed.
+ * starts the emulator from the command line. The key id defaults to AWS_ACCESS_KEY_ID; the
+ * secret key and session token come from the environment only, and are never printed.
  */
 import { AwsSigV4ConfigurationError } from '../errors'
 import { startEmulator, type Emulator, type EmulatorMode } from './emulator'
@@ -13,21 +13,46 @@ export interface EmulatorCliIo {
   write?: (line: string) => void
 }
 
-const FLAGS = [
-  'port',
-  'host',
-  'region',
-  'service',
-  'mode',
-  'engine',
-  'upstream',
-  'access-key-id',
-  'secret-access-key',
-  'session-token',
-  'clock-skew-ms',
-  'expected-host',
-] as const
-type Flag = (typeof FLAGS)[number]
+/** The flags, with what help shows for each. The keys come from the environment only. */
+const FLAGS = {
+  port: ['N', 'port to listen on (default 0: any free port)'],
+  host: ['ADDRESS', 'address to listen on (default 127.0.0.1)'],
+  region: ['R', 'region requests must be signed for (default AWS_REGION, else us-east-1)'],
+  service: ['S', 'signing name: es (default), aoss (Serverless rules) or any other'],
+  mode: ['M', "'amazon' (default: Amazon-managed engine) or 'elastic' (Elasticsearch)"],
+  engine: ['E', "what GET / answers: 'opensearch', 'elasticsearch7' or 'elasticsearch8'"],
+  upstream: ['URL', 'forward verified requests to this cluster instead of the in-memory store'],
+  'access-key-id': ['ID', 'the key id to accept (default AWS_ACCESS_KEY_ID)'],
+  'clock-skew-ms': ['MS', "run the emulator's clock this far ahead (+) or behind (-)"],
+  'expected-host': ['HOST', 'the Host the signature must cover (default: the Host that arrived)'],
+} as const
+type Flag = keyof typeof FLAGS
+
+/** Secrets are read from the environment only: a flag's value shows in `ps` and shell history. */
+const SECRET_FLAGS: Readonly<Record<string, string>> = {
+  'secret-access-key': 'AWS_SECRET_ACCESS_KEY',
+  'session-token': 'AWS_SESSION_TOKEN',
+}
+
+/** `elasticsearch-aws-sigv4 emulate --help`. */
+export const EMULATOR_HELP = [
+  'Usage: elasticsearch-aws-sigv4 emulate [options]',
+  '',
+  'Starts a local Elasticsearch-like endpoint that verifies AWS SigV4 signatures the way AWS',
+  'does, and answers from an in-memory store (or forwards to --upstream).',
+  '',
+  'Options:',
+  ...Object.entries(FLAGS).map(
+    ([name, [value, text]]) => `  --${`${name} ${value}`.padEnd(20)}${text}`,
+  ),
+  `  --${'help'.padEnd(20)}Show this help`,
+  '',
+  'The key it accepts is AWS_ACCESS_KEY_ID (or --access-key-id) with AWS_SECRET_ACCESS_KEY and',
+  'AWS_SESSION_TOKEN, read from the environment only: a flag would show the secret in `ps`.',
+  '',
+].join('\n')
+
+const HELP_HINT = 'run `elasticsearch-aws-sigv4 emulate --help` for the options'
 
 function parseFlags(argv: readonly string[]): Partial<Record<Flag, string>> {
   const out: Partial<Record<Flag, string>> = {}
@@ -35,18 +60,25 @@ function parseFlags(argv: readonly string[]): Partial<Record<Flag, string>> {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
     if (!arg.startsWith('--')) {
-      throw new AwsSigV4ConfigurationError('argv', `Unexpected argument '${arg}'`)
+      throw new AwsSigV4ConfigurationError('argv', `Unexpected argument '${arg}': ${HELP_HINT}`)
     }
     const eq = arg.indexOf('=')
-    const name = (eq >= 0 ? arg.slice(2, eq) : arg.slice(2)) as Flag
-    if (!FLAGS.includes(name)) {
-      throw new AwsSigV4ConfigurationError('argv', `Unknown option '--${name}'`)
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2)
+    const variable = SECRET_FLAGS[name]
+    if (variable !== undefined) {
+      throw new AwsSigV4ConfigurationError(
+        name,
+        `--${name} would show the secret in \`ps\` and the shell history: set ${variable} in the environment instead`,
+      )
+    }
+    if (!Object.prototype.hasOwnProperty.call(FLAGS, name)) {
+      throw new AwsSigV4ConfigurationError('argv', `Unknown option '--${name}': ${HELP_HINT}`)
     }
     const value = eq >= 0 ? arg.slice(eq + 1) : args[++i]
     if (value === undefined) {
-      throw new AwsSigV4ConfigurationError(name, `Option '--${name}' needs a value`)
+      throw new AwsSigV4ConfigurationError(name, `Option '--${name}' needs a value: ${HELP_HINT}`)
     }
-    out[name] = value
+    out[name as Flag] = value
   }
   return out
 }
@@ -69,11 +101,11 @@ export async function runEmulatorCli(
   const write = io.write ?? ((line: string) => process.stdout.write(line + '\n'))
   const flags = parseFlags(argv)
   const accessKeyId = flags['access-key-id'] ?? env.AWS_ACCESS_KEY_ID
-  const secretAccessKey = flags['secret-access-key'] ?? env.AWS_SECRET_ACCESS_KEY
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY
   if (!accessKeyId || !secretAccessKey) {
     throw new AwsSigV4ConfigurationError(
       'credentials',
-      'The emulator needs a key: pass --access-key-id and --secret-access-key, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+      'The emulator needs a key: set AWS_ACCESS_KEY_ID (or pass --access-key-id) and AWS_SECRET_ACCESS_KEY',
     )
   }
   const mode = flags.mode
@@ -96,7 +128,7 @@ export async function runEmulatorCli(
     credentials: {
       accessKeyId,
       secretAccessKey,
-      sessionToken: flags['session-token'] ?? env.AWS_SESSION_TOKEN,
+      sessionToken: env.AWS_SESSION_TOKEN,
     },
     region,
     service,

@@ -246,6 +246,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     verdict: Verdict,
   ): void => {
     verdict.status = response.status
+    if (response.text !== undefined) {
+      send(req, res, response.status, response.text, {
+        'content-type': 'text/plain; charset=UTF-8',
+      })
+      return
+    }
     const text = response.body === undefined ? undefined : JSON.stringify(response.body)
     send(req, res, response.status, text)
   }

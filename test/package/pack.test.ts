@@ -24,10 +24,11 @@ import {
   rmSync,
   symlinkSync,
   writeFileSync,
+  chmodSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, sep } from 'node:path'
-import { PKG_NAME, REPO, buildIfStale, packInto, run, walk } from './support'
+import { PKG_NAME, REPO, buildIfStale, npm, packInto, run, walk } from './support'
 
 const repoPkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as PackageJson
 
@@ -630,5 +631,78 @@ describe('npm package (tarball)', function () {
     child.kill()
     expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(out).not.to.include('bin-secret')
+  })
+
+  it('runs request and diagnose through npx from the installed tarball (--help, request --dry-run)', async function () {
+    // What `npm install` does for a bin: a link in node_modules/.bin to an executable file.
+    const bin = join(app, 'node_modules', '.bin')
+    mkdirSync(bin, { recursive: true })
+    const target = join(installed, 'dist', 'cli.js')
+    chmodSync(target, 0o755)
+    if (!existsSync(join(bin, PKG_NAME))) symlinkSync(relative(bin, target), join(bin, PKG_NAME))
+    // --no: never fetch from the registry; the installed bin must be what runs.
+    const npx = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      run(npm.replace(/npm(\.cmd)?$/, 'npx$1'), ['--no', '--', PKG_NAME, ...args], {
+        cwd: app,
+        env: { npm_config_loglevel: 'error', npm_config_update_notifier: 'false', ...env },
+      })
+
+    const help = await npx(['--help'])
+    expect(help.code, help.stderr).to.equal(0)
+    expect(help.stdout).to.include('request URL').and.to.include('diagnose URL')
+    for (const [command, flags] of [
+      [
+        'request',
+        [
+          '-X, --request',
+          '-d, --data',
+          '-H, --header',
+          '-i, --include',
+          '-v, --verbose',
+          '--dry-run',
+          '--region',
+          '--service',
+          '--profile',
+          '--unsigned-payload',
+          '--compressed',
+        ],
+      ],
+      ['diagnose', ['--profile', '--region', '--service']],
+      ['emulate', ['--port', '--region', '--service', '--upstream']],
+    ] as const) {
+      const r = await npx([command, '--help'])
+      expect(r.code, `${command}: ${r.stderr}`).to.equal(0)
+      for (const flag of flags) expect(r.stdout, `${command} ${flag}`).to.include(flag)
+    }
+
+    const secret = 'npx-dry-run-secret'
+    const token = 'npx-dry-run-session-token'
+    const dry = await npx(
+      [
+        'request',
+        '--dry-run',
+        '-X',
+        'POST',
+        'https://search-logs-abc123.eu-west-1.es.amazonaws.com/logs/_search?q=msg:(a b)',
+        '-d',
+        '{"size":1}',
+      ],
+      {
+        AWS_ACCESS_KEY_ID: 'ASIANPXDRYRUN00WXYZ',
+        AWS_SECRET_ACCESS_KEY: secret,
+        AWS_SESSION_TOKEN: token,
+        AWS_PROFILE: '',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    )
+    expect(dry.code, dry.stderr).to.equal(0)
+    expect(dry.stdout).to.include(
+      '--- canonical request ---\nPOST\n/logs/_search\nq=msg%3A%28a%20b%29\ncontent-type:application/json\nhost:search-logs-abc123.eu-west-1.es.amazonaws.com\n',
+    )
+    expect(dry.stdout).to.match(/\n\d{8}\/eu-west-1\/es\/aws4_request\n/)
+    expect(dry.stdout).to.include('x-amz-security-token: <redacted session token>')
+    expect(dry.stdout).to.include('Signature=<redacted signature>')
+    expect(dry.stdout + dry.stderr).not.to.include(secret)
+    expect(dry.stdout + dry.stderr).not.to.include(token)
   })
 })

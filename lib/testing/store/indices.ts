@@ -127,11 +127,58 @@ export class Indices {
     return { status: 200, body }
   }
 
+  /**
+   * `GET _cat/indices[/<expression>]`: one line per index, as Elasticsearch prints it (`v` adds
+   * the header line), or `format=json` for the same as objects of strings. Sorted by name.
+   */
+  cat(expression: string | undefined, query: ReadonlyMap<string, string>): StoreResponse {
+    const indices = this.resolve(expression).sort((a, b) => (a.name < b.name ? -1 : 1))
+    const rows = indices.map((index): Record<CatColumn, string> => {
+      const bytes = [...index.docs.values()].reduce(
+        (sum, doc) => sum + Buffer.byteLength(JSON.stringify(doc.source)),
+        0,
+      )
+      return {
+        health: 'green',
+        status: 'open',
+        index: index.name,
+        uuid: index.uuid,
+        pri: '1',
+        rep: '1',
+        'docs.count': String(index.docs.size),
+        'docs.deleted': '0',
+        'store.size': `${bytes * 2}b`,
+        'pri.store.size': `${bytes}b`,
+      }
+    })
+    if (query.get('format') === 'json') return { status: 200, body: rows }
+    const lines = rows.map((row) => CAT_COLUMNS.map((column) => row[column]))
+    if (query.has('v')) lines.unshift([...CAT_COLUMNS])
+    const widths = CAT_COLUMNS.map((_, i) => Math.max(...lines.map((line) => line[i].length)))
+    const text = lines.map((line) => line.map((cell, i) => cell.padEnd(widths[i])).join(' '))
+    return { status: 200, text: text.map((line) => `${line.trimEnd()}\n`).join('') }
+  }
+
   refresh(expression: string | undefined): StoreResponse {
     const count = this.resolve(expression).length
     return { status: 200, body: { _shards: { total: count * 2, successful: count, failed: 0 } } }
   }
 }
+
+/** The columns of `_cat/indices`, in Elasticsearch's order. */
+const CAT_COLUMNS = [
+  'health',
+  'status',
+  'index',
+  'uuid',
+  'pri',
+  'rep',
+  'docs.count',
+  'docs.deleted',
+  'store.size',
+  'pri.store.size',
+] as const
+type CatColumn = (typeof CAT_COLUMNS)[number]
 
 function notFound(index: string): EsError {
   return new EsError(404, 'index_not_found_exception', `no such index [${index}]`, {

@@ -120,6 +120,10 @@ export class MemoryStore {
       allow('GET', 'POST')
       return this.indices.refresh(undefined)
     }
+    if (first === '_cat' && second === 'indices') {
+      allow('GET')
+      return this.indices.cat(third, req.query)
+    }
     if (first === '_cluster' && second === 'health') {
       allow('GET')
       return { status: 200, body: healthBody(this.cluster.name, this.indices.size) }

@@ -14,6 +14,8 @@ export interface StoreResponse {
   status: number
   /** JSON body; undefined for an empty body (HEAD, for instance). */
   body?: unknown
+  /** A plain-text body instead (the `_cat` APIs), sent as `text/plain`. */
+  text?: string
 }
 
 /** A document's `_source`. */

@@ -190,6 +190,47 @@ describe('emulator store: Elasticsearch-shaped responses over signed HTTP', () =
     expect(gone.status).to.equal(404)
   })
 
+  it('lists indices with _cat/indices: text lines, a header line with v, objects with format=json', async () => {
+    await req('PUT', '/cat-b/_doc/1', { n: 1 })
+    await req('PUT', '/cat-a/_doc/1', { n: 1 })
+    await req('PUT', '/cat-a/_doc/2', { n: 2 })
+    const text = await call(emu.url, KEY, { method: 'GET', path: '/_cat/indices/cat-*' })
+    expect(text.status).to.equal(200)
+    expect(text.headers['content-type']).to.match(/^text\/plain/)
+    const lines = text.text.split('\n').filter((line) => line !== '')
+    expect(lines.map((line) => line.split(/ +/).slice(0, 3))).to.deep.equal([
+      ['green', 'open', 'cat-a'],
+      ['green', 'open', 'cat-b'],
+    ])
+    expect(lines[0].split(/ +/)[6]).to.equal('2')
+    const verbose = await call(emu.url, KEY, {
+      method: 'GET',
+      path: '/_cat/indices/cat-a',
+      query: 'v',
+    })
+    expect(verbose.text.split('\n')[0].split(/ +/)).to.deep.equal([
+      'health',
+      'status',
+      'index',
+      'uuid',
+      'pri',
+      'rep',
+      'docs.count',
+      'docs.deleted',
+      'store.size',
+      'pri.store.size',
+    ])
+    const json = await req('GET', '/_cat/indices/cat-a', undefined, 'format=json')
+    expect(json.status).to.equal(200)
+    expect(json.body).to.have.length(1)
+    expect((json.body as unknown as Array<Record<string, string>>)[0]).to.include({
+      index: 'cat-a',
+      health: 'green',
+      'docs.count': '2',
+    })
+    expect((await req('POST', '/_cat/indices')).status).to.equal(405)
+  })
+
   it('answers unknown routes and wrong methods like Elasticsearch', async () => {
     const unknown = await req('GET', '/_nope')
     expect(unknown.status).to.equal(400)

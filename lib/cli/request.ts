@@ -1,0 +1,301 @@
+/**
+ * `elasticsearch-aws-sigv4 request`: one request, signed as the connection signs it, sent once,
+ * the response body printed as it arrived. curl's flags where curl has them.
+ */
+import { decodeBody } from '../testing/http'
+import { withoutEchoedSecrets } from '../redaction'
+import type { SignedTransportRequest } from '../transport'
+import type { CommandSpec, ParsedArgs } from './args'
+import {
+  booleanValue,
+  formatHelp,
+  parseCommandArgs,
+  stringValue,
+  stringValues,
+  usageError,
+} from './args'
+import { readBodySource } from './body'
+import { BIN, DEFAULT_MAX_TIME_S, EXIT_FAILED, EXIT_OK } from './constants'
+import { loadCredentials, shortKeyId } from './credentials'
+import type { BodySource, HeaderFlag, TargetUrl } from './curl'
+import {
+  bodySource,
+  defaultContentType,
+  isProblem,
+  parseHeaderFlag,
+  parseTargetUrl,
+  requestHeaders,
+  requestMethod,
+} from './curl'
+import type { CliIo } from './io'
+import {
+  describeTarget,
+  includedHead,
+  prettyBody,
+  responseHeadBlock,
+  signedRequestBlock,
+} from './output'
+import { answerSummary, headerOf } from './refusals'
+import type { Answer, Target } from './signing'
+import { resolveTarget, send, signerFor } from './signing'
+import { unreachableMessage } from './unreachable'
+
+export const REQUEST_COMMAND: CommandSpec = {
+  name: 'request',
+  usage:
+    `${BIN} request [-X METHOD] URL [-d BODY | -d @FILE | -d @-]\n` +
+    "         [-H 'Name: value']... [-i] [-v] [--dry-run] [--region R] [--service S]\n" +
+    '         [--profile P] [--unsigned-payload] [--compressed] [-m SECONDS]',
+  summary:
+    'Sends one request signed with AWS SigV4, through the same signing code as the connection,\n' +
+    'and prints the response body. The path and query are sent as typed; the signature covers\n' +
+    'exactly what goes on the wire.',
+  flags: [
+    {
+      name: 'request',
+      short: 'X',
+      value: 'METHOD',
+      description: 'HTTP method (default GET, or POST with -d)',
+    },
+    {
+      name: 'data',
+      short: 'd',
+      value: 'BODY',
+      multiple: true,
+      description: 'body: the text, @FILE (its bytes as they are) or @- (stdin)',
+    },
+    { name: 'data-binary', value: 'BODY', multiple: true, description: 'the same as -d' },
+    { name: 'data-raw', value: 'BODY', multiple: true, description: 'body text; @ means nothing' },
+    {
+      name: 'header',
+      short: 'H',
+      value: "'NAME: VALUE'",
+      multiple: true,
+      description: "add a header; 'Name:' removes one, 'Name;' sends it empty",
+    },
+    { name: 'include', short: 'i', description: 'print the status line and response headers' },
+    {
+      name: 'verbose',
+      short: 'v',
+      description: 'print the canonical request, string to sign, signed headers (stderr)',
+    },
+    { name: 'dry-run', description: 'print what -v prints (to stdout) and send nothing' },
+    {
+      name: 'region',
+      value: 'R',
+      description: 'sign for region R (default: from the host, else AWS_REGION)',
+    },
+    {
+      name: 'service',
+      value: 'S',
+      description: 'sign for service S: es, aoss, … (default: from the host, else es)',
+    },
+    {
+      name: 'profile',
+      value: 'P',
+      description: 'credentials of profile P (default: the default chain, AWS_PROFILE)',
+    },
+    {
+      name: 'unsigned-payload',
+      description: 'send x-amz-content-sha256: UNSIGNED-PAYLOAD (VPC Lattice)',
+    },
+    { name: 'compressed', description: 'ask for a compressed response, and decompress it' },
+    {
+      name: 'max-time',
+      short: 'm',
+      value: 'SECONDS',
+      description: `give up after SECONDS (default ${DEFAULT_MAX_TIME_S})`,
+    },
+    { name: 'silent', short: 's', description: 'accepted for curl habits (no progress meter)' },
+  ],
+  notes: [
+    'A body is sent as application/json, or application/x-ndjson to _bulk, _msearch and the',
+    "other NDJSON APIs, unless -H 'Content-Type: …' says otherwise.",
+    'Secrets are never printed: the session token and the signature show as <redacted …>.',
+    "Exit status: 0 for a response below 400; 1 for 400 or more (AWS's message on stderr), or",
+    'no response; 2 for a usage or configuration error.',
+  ],
+}
+
+/** What the flags ask for, checked. */
+interface RequestPlan {
+  url: TargetUrl
+  method: string
+  body?: BodySource
+  headers: HeaderFlag[]
+  include: boolean
+  verbose: boolean
+  dryRun: boolean
+  compressed: boolean
+  region?: string
+  service?: string
+  profile?: string
+  unsignedPayload: boolean
+  timeoutMs: number
+}
+
+/** Reads and checks the flags; a mistake is a usage error naming the fix. */
+export function planRequest(args: ParsedArgs): RequestPlan {
+  const fail = (problem: string): never => {
+    throw usageError(REQUEST_COMMAND, problem)
+  }
+  if (args.positionals.length !== 1) {
+    fail(
+      args.positionals.length === 0
+        ? 'give the URL to send to'
+        : `give one URL, not ${args.positionals.length}`,
+    )
+  }
+  const url = parseTargetUrl(args.positionals[0])
+  if (isProblem(url)) return fail(url.problem)
+  const bodies = [
+    ...stringValues(args, 'data').map((value) => bodySource(value)),
+    ...stringValues(args, 'data-binary').map((value) => bodySource(value)),
+    ...stringValues(args, 'data-raw').map((value) => bodySource(value, true)),
+  ]
+  if (bodies.length > 1) {
+    fail('give one body (-d): several are not joined with & as curl does, that is no JSON')
+  }
+  const method = requestMethod(stringValue(args, 'request'), bodies.length > 0)
+  if (isProblem(method)) return fail(method.problem)
+  const headers: HeaderFlag[] = []
+  for (const text of stringValues(args, 'header')) {
+    const header = parseHeaderFlag(text)
+    if (isProblem(header)) return fail(header.problem)
+    headers.push(header)
+  }
+  const maxTime = stringValue(args, 'max-time')
+  const seconds = maxTime === undefined ? DEFAULT_MAX_TIME_S : Number(maxTime)
+  if (!Number.isFinite(seconds) || seconds <= 0) fail(`-m ${maxTime} is not a number of seconds`)
+  return {
+    url,
+    method,
+    ...(bodies.length === 1 ? { body: bodies[0] } : {}),
+    headers,
+    include: booleanValue(args, 'include'),
+    verbose: booleanValue(args, 'verbose'),
+    dryRun: booleanValue(args, 'dry-run'),
+    compressed: booleanValue(args, 'compressed'),
+    region: stringValue(args, 'region'),
+    service: stringValue(args, 'service'),
+    profile: stringValue(args, 'profile'),
+    unsignedPayload: booleanValue(args, 'unsigned-payload'),
+    timeoutMs: seconds * 1000,
+  }
+}
+
+/** The headers the request is sent with: content type for a body, encodings for --compressed. */
+function headersFor(plan: RequestPlan): Record<string, string> {
+  const defaults: Record<string, string> = {}
+  if (plan.body !== undefined) defaults['content-type'] = defaultContentType(plan.url.path)
+  if (plan.compressed) defaults['accept-encoding'] = 'gzip, deflate, br'
+  return requestHeaders(defaults, plan.headers)
+}
+
+export async function runRequest(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseCommandArgs(REQUEST_COMMAND, argv)
+  if (booleanValue(args, 'help')) {
+    io.stdout(formatHelp(REQUEST_COMMAND))
+    return EXIT_OK
+  }
+  const plan = planRequest(args)
+  const target = resolveTarget({
+    origin: plan.url.origin,
+    region: plan.region,
+    service: plan.service,
+    unsignedPayload: plan.unsignedPayload,
+    env: io.env,
+  })
+  const { credentials, source } = await loadCredentials({
+    profile: plan.profile,
+    env: io.env,
+    note: (line) => io.stderr(`${BIN}: ${line}\n`),
+  })
+  const body = plan.body === undefined ? undefined : await readBodySource(plan.body, io.stdin)
+  const signed = await signerFor(credentials).sign(
+    {
+      method: plan.method,
+      path: plan.url.path,
+      querystring: plan.url.query,
+      headers: headersFor(plan),
+      body,
+    },
+    target.context,
+  )
+
+  if (plan.verbose || plan.dryRun) {
+    const block = signedBlock(
+      signed,
+      target,
+      io,
+      `${source}, key ${shortKeyId(credentials.accessKeyId)}`,
+    )
+    if (plan.dryRun) {
+      io.stdout(block)
+      return EXIT_OK
+    }
+    io.stderr(block)
+  }
+
+  let answer: Answer
+  try {
+    answer = await send(signed, target, plan.timeoutMs)
+  } catch (err) {
+    io.stderr(`${BIN}: ${unreachableMessage(err, target)}\n`)
+    return EXIT_FAILED
+  }
+  if (plan.verbose) io.stderr(responseHeadBlock(answer.status, answer.headers))
+  if (plan.include) io.stdout(includedHead(answer.status, answer.headers))
+
+  const bytes = printable(answer, signed, plan.compressed, io)
+  io.stdout(io.stdoutIsTTY ? prettyBody(bytes, headerOf(answer.headers, 'content-type')) : bytes)
+
+  if (answer.status < 400) return EXIT_OK
+  const summary = answerSummary({ ...answer, text: bytes.toString('utf8') })
+  const why =
+    answer.status === 403 || answer.status === 401
+      ? ` (${BIN} diagnose ${plan.url.origin.origin} says why)`
+      : ''
+  io.stderr(`${BIN}: ${answer.status} ${summary}${why}\n`)
+  return EXIT_FAILED
+}
+
+/** The body to print: decompressed with --compressed, and secrets AWS quoted back replaced. */
+function printable(
+  answer: Answer,
+  signed: SignedTransportRequest,
+  compressed: boolean,
+  io: CliIo,
+): Buffer {
+  let body = answer.body
+  const encoding = headerOf(answer.headers, 'content-encoding')
+  if (compressed && encoding !== undefined) {
+    try {
+      body = decodeBody(body, encoding)
+    } catch {
+      io.stderr(`${BIN}: the body is not valid ${encoding}; printed as it arrived\n`)
+    }
+  }
+  if (answer.status < 400) return body
+  const text = body.toString('utf8')
+  const redacted = withoutEchoedSecrets(text, signed)
+  return redacted === text ? body : Buffer.from(redacted, 'utf8')
+}
+
+function signedBlock(
+  signed: SignedTransportRequest,
+  target: Target,
+  io: CliIo,
+  credentials: string,
+): string {
+  const { params } = signed
+  return signedRequestBlock(
+    {
+      method: params.method,
+      target: params.querystring === '' ? params.path : `${params.path}?${params.querystring}`,
+      headers: params.headers,
+      description: signed.describe(),
+    },
+    [describeTarget(target.context.target, io.env), `credentials: ${credentials}`],
+  )
+}

@@ -1,0 +1,196 @@
+/**
+ * One request, signed and sent as the connection does it: the options resolved by the
+ * connection's own table (`resolveOptions`, `resolveNodeOptions`), the connection's
+ * `RequestSigner`, and the base connection class the connection extends (the installed client's
+ * default: `UndiciConnection` of 8.x/9.x, or `Connection` of 7.x), to which the signed copy is
+ * handed as the connection hands it. No second signer, and no second HTTP client.
+ */
+import type { IncomingMessage } from 'node:http'
+import type { Readable } from 'node:stream'
+import type { AwsCredentialIdentity } from '@smithy/types'
+import type { ConnectionContext, SignedTransportRequest } from '../transport'
+import { CredentialCache } from '../credentials'
+import { RequestSigner } from '../request-signer'
+import type { ConnectionConstructor } from '../options'
+import { resolveNodeOptions, resolveOptions } from '../options'
+import { lineageOf } from '../lineage'
+import { NodeSha256 } from '../sha256'
+import { DEFAULT_MAX_BODY_BYTES } from '../constants'
+import { AwsSigV4ConfigurationError } from '../errors'
+
+export interface TargetOptions {
+  /** `scheme://host[:port]/` of the URL. */
+  origin: URL
+  region?: string
+  service?: string
+  unsignedPayload?: boolean
+  env: Readonly<Record<string, string | undefined>>
+}
+
+/** The connection a request goes through, and the base class it is sent with. */
+export interface Target {
+  context: ConnectionContext
+  base: BaseConnectionClass
+}
+
+/**
+ * What the commands need of a base connection class: one of the promise lineage (8.x, 9.x:
+ * `request(params, options)` resolves with the response) or of the callback lineage (7.x, the
+ * OpenSearch client: `request(params, callback)` calls back with the `IncomingMessage`).
+ */
+type BaseConnectionClass = new (options: { url: URL; timeout?: number }) => unknown
+
+interface PromiseConnection {
+  request(
+    params: SignedTransportRequest['params'],
+    options: Record<string, unknown>,
+  ): Promise<{
+    statusCode: number
+    headers: Record<string, string | string[] | undefined>
+    body: unknown
+  }>
+  close(): Promise<void>
+}
+
+interface CallbackConnection {
+  request(
+    params: Record<string, unknown>,
+    callback: (err: Error | null, response: IncomingMessage | null) => void,
+  ): unknown
+  close(callback?: () => void): void
+}
+
+/**
+ * Region, service and Host for the URL, as the connection resolves them for a node. Mistakes
+ * are AwsSigV4ConfigurationErrors worded for the command line (`--region`, not `region`).
+ */
+export function resolveTarget(options: TargetOptions): Target {
+  try {
+    const config = resolveOptions({
+      region: options.region,
+      service: options.service,
+      ...(options.unsignedPayload ? { unsignedPayload: true } : {}),
+    })
+    const node = resolveNodeOptions(config, options.origin, { ...options.env })
+    return {
+      context: { ...node, url: options.origin, headers: {} },
+      base: config.baseConnection as unknown as BaseConnectionClass,
+    }
+  } catch (err) {
+    if (!(err instanceof AwsSigV4ConfigurationError)) throw err
+    throw new AwsSigV4ConfigurationError(err.option, forCommandLine(err, options))
+  }
+}
+
+/** The connection's configuration messages, with options named as flags. */
+function forCommandLine(err: AwsSigV4ConfigurationError, options: TargetOptions): string {
+  const noRegion =
+    err.option === 'region' &&
+    options.region === undefined &&
+    !options.env.AWS_REGION &&
+    !options.env.AWS_DEFAULT_REGION
+  if (noRegion) {
+    return (
+      `cannot tell which AWS region to sign for: ${options.origin.host} is not an AWS endpoint ` +
+      'host that names it. Pass --region (e.g. --region eu-west-1) or set AWS_REGION'
+    )
+  }
+  return err.message
+    .replace(/`region` option/g, '--region')
+    .replace(/`service` option/g, '--service')
+    .replace(/^Node host/, 'The URL host')
+}
+
+/** Signs requests with fixed credentials, dated by `now` (the machine clock by default). */
+export function signerFor(
+  credentials: AwsCredentialIdentity,
+  now: () => Date = () => new Date(),
+): RequestSigner {
+  return new RequestSigner({
+    credentials: new CredentialCache(credentials),
+    sha256: NodeSha256,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    now,
+  })
+}
+
+/** What came back, the body as the bytes that arrived. */
+export interface Answer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Buffer
+}
+
+/** Sends a signed request through the base connection, once; no retry. */
+export function send(
+  signed: SignedTransportRequest,
+  target: Target,
+  timeoutMs: number,
+): Promise<Answer> {
+  return lineageOf(target.base as ConnectionConstructor) === 'callback'
+    ? sendWithCallback(signed, target, timeoutMs)
+    : sendWithPromise(signed, target, timeoutMs)
+}
+
+async function sendWithPromise(
+  signed: SignedTransportRequest,
+  target: Target,
+  timeoutMs: number,
+): Promise<Answer> {
+  const connection = new target.base({
+    url: target.context.url,
+    timeout: timeoutMs,
+  }) as PromiseConnection
+  try {
+    const response = await connection.request(signed.params, {
+      requestId: 1,
+      name: 'elasticsearch-aws-sigv4',
+      context: null,
+      // The body as it arrived, not decoded to a string nor decompressed.
+      asStream: true,
+    })
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: await readAll(response.body as Readable),
+    }
+  } finally {
+    await connection.close()
+  }
+}
+
+async function sendWithCallback(
+  signed: SignedTransportRequest,
+  target: Target,
+  timeoutMs: number,
+): Promise<Answer> {
+  const connection = new target.base({ url: target.context.url }) as CallbackConnection
+  try {
+    // The signed copy keeps its redacting views (it is what `debug` logs); the timeout goes on it.
+    const params = Object.assign(
+      Object.create(Object.getPrototypeOf(signed.params) as object) as Record<string, unknown>,
+      signed.params,
+      { timeout: timeoutMs },
+    )
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      connection.request(params, (err, res) =>
+        err !== null || res === null ? reject(err ?? new Error('no response')) : resolve(res),
+      )
+    })
+    return {
+      status: response.statusCode ?? 0,
+      headers: response.headers,
+      body: await readAll(response),
+    }
+  } finally {
+    connection.close()
+  }
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) {
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array))
+  }
+  return Buffer.concat(chunks)
+}
