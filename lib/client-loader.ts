@@ -2,13 +2,12 @@
  * How this package reaches the clients at run time, in its CommonJS build: the installed
  * `@elastic/elasticsearch` (an optional peer), loaded only when its default connection is asked
  * for, and the CommonJS modules already loaded, among which a base class's own client package is
- * found (lineage.ts). Everything that depends on the module system is here, so an ESM build can
- * provide its own variant of this one module.
+ * found (lineage.ts). Everything that depends on the module system is here; the ESM build has its
+ * own variant of this module, lib/esm/client-loader.ts.
  */
-import { AwsSigV4ConfigurationError } from './errors'
+import { DEFAULT_CLIENT, defaultClientError } from './default-client'
 
-/** The client whose default connection `AwsSigV4Connection` and an omitted `baseConnection` use. */
-export const DEFAULT_CLIENT = '@elastic/elasticsearch'
+export { DEFAULT_CLIENT }
 
 /**
  * The installed `@elastic/elasticsearch`, loaded now (never at package load). Throws
@@ -19,15 +18,7 @@ export function loadDefaultClient(): Record<string, unknown> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(DEFAULT_CLIENT) as Record<string, unknown>
   } catch (err) {
-    throw new AwsSigV4ConfigurationError(
-      'baseConnection',
-      `${isMissing(err, DEFAULT_CLIENT) ? `${DEFAULT_CLIENT} is not installed` : `${DEFAULT_CLIENT} could not be loaded (${(err as Error).message.split('\n')[0]})`}, ` +
-        'and without a baseConnection option the connection extends its default connection. ' +
-        `Install it (npm install ${DEFAULT_CLIENT}), or pass the connection class of the client ` +
-        'you use: createAwsSigV4Connection({ baseConnection: Connection }) with Connection from ' +
-        '@opensearch-project/opensearch (or @elastic/elasticsearch 7.x).',
-      { cause: err },
-    )
+    throw defaultClientError(err)
   }
 }
 
@@ -38,14 +29,4 @@ export function loadDefaultClient(): Record<string, unknown> {
 export function loadedModuleExports(): unknown[] {
   if (typeof require === 'undefined' || require.cache === undefined) return []
   return Object.values(require.cache).map((mod) => mod?.exports)
-}
-
-/** Whether `err` says that `name` itself (not one of its own dependencies) cannot be found. */
-function isMissing(err: unknown, name: string): boolean {
-  const e = err as { code?: unknown; message?: unknown }
-  return (
-    e?.code === 'MODULE_NOT_FOUND' &&
-    typeof e.message === 'string' &&
-    e.message.split('\n')[0].includes(`'${name}'`)
-  )
 }

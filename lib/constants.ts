@@ -1,22 +1,20 @@
 /**
- * The package's constants, in one place. SigV4's own names come from `@smithy/signature-v4`,
- * AWS's signer, so they are spelt exactly as AWS spells them and written nowhere else.
+ * The package's constants, in one place. SigV4's own names are spelt as `@smithy/signature-v4`,
+ * AWS's signer, spells them (test/constants.test.ts holds them to it): written here rather than
+ * imported, so that loading the package does not load the signer (smithy-signer.ts).
  */
-import {
-  ALGORITHM_QUERY_PARAM,
-  AMZ_DATE_QUERY_PARAM,
-  CREDENTIAL_QUERY_PARAM,
-  SIGNATURE_QUERY_PARAM,
-  SIGNED_HEADERS_QUERY_PARAM,
-  TOKEN_QUERY_PARAM,
-} from '@smithy/signature-v4'
 
-export {
-  ALGORITHM_IDENTIFIER,
-  KEY_TYPE_IDENTIFIER,
-  SHA256_HEADER,
-  UNSIGNED_PAYLOAD,
-} from '@smithy/signature-v4'
+/** The signing algorithm, first word of the `Authorization` header. */
+export const ALGORITHM_IDENTIFIER = 'AWS4-HMAC-SHA256'
+
+/** Last element of the credential scope. */
+export const KEY_TYPE_IDENTIFIER = 'aws4_request'
+
+/** The header that carries the payload hash. */
+export const SHA256_HEADER = 'x-amz-content-sha256'
+
+/** The payload hash of a body sent unsigned. */
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
 
 /** SHA-256 of the empty string: the payload hash of a request without a body. */
 export const EMPTY_PAYLOAD_SHA256 =
@@ -27,12 +25,12 @@ export const EMPTY_PAYLOAD_SHA256 =
  * any letter case they cannot be sent with a request signed in its headers.
  */
 export const PRESIGNED_QUERY_PARAMETERS: readonly string[] = [
-  ALGORITHM_QUERY_PARAM,
-  CREDENTIAL_QUERY_PARAM,
-  AMZ_DATE_QUERY_PARAM,
-  SIGNATURE_QUERY_PARAM,
-  SIGNED_HEADERS_QUERY_PARAM,
-  TOKEN_QUERY_PARAM,
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Signature',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Security-Token',
 ]
 
 /** The signing name used when neither the `service` option nor the endpoint host names one. */
@@ -52,6 +50,23 @@ export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000
 
 /** Pause between background refresh attempts, so a failing provider is not hammered. */
 export const BACKGROUND_RETRY_MS = 10_000
+
+/** The default credential chain's package, imported only when it is needed (default-chain.ts). */
+export const DEFAULT_CHAIN_MODULE = '@aws-sdk/credential-provider-node'
+
+/**
+ * The environment variables the chain's first link reads, as the AWS SDK spells them
+ * (@aws-sdk/credential-provider-env, and `AWS_PROFILE`, which makes the chain skip them).
+ */
+export const ENV_CREDENTIALS = {
+  accessKeyId: 'AWS_ACCESS_KEY_ID',
+  secretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+  sessionToken: 'AWS_SESSION_TOKEN',
+  expiration: 'AWS_CREDENTIAL_EXPIRATION',
+  credentialScope: 'AWS_CREDENTIAL_SCOPE',
+  accountId: 'AWS_ACCOUNT_ID',
+} as const
+export const ENV_PROFILE = 'AWS_PROFILE'
 
 /**
  * Largest clock offset learned from a `Date` header: 24 hours. SigV4's window is 5 minutes (15

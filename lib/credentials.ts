@@ -21,9 +21,12 @@ import {
   DEFAULT_MAX_AGE_MS,
   DEFAULT_PROVIDER_TIMEOUT_MS,
   DEFAULT_REFRESH_MARGIN_MS,
+  DEFAULT_CHAIN_MODULE,
   MAX_TIMER_MS,
 } from './constants'
 import { AwsCredentialsError, AwsSigV4AbortError, AwsSigV4ConfigurationError } from './errors'
+import { defaultChainProvider } from './default-chain'
+import { isModuleNotFound } from './missing-module'
 import { checkMilliseconds, checkTimeoutMs, resolveOptionTable, typeName } from './validation'
 import type { OptionTable } from './validation'
 
@@ -62,7 +65,7 @@ export interface CredentialCacheOptions {
 
 const STATIC_SOURCE = 'static credentials'
 const PROVIDER_SOURCE = 'credentials provider function'
-const DEFAULT_CHAIN_SOURCE = 'default credential chain (@aws-sdk/credential-provider-node)'
+const DEFAULT_CHAIN_SOURCE = `default credential chain (${DEFAULT_CHAIN_MODULE})`
 
 const HINTS: Record<string, string> = {
   [PROVIDER_SOURCE]: 'check the function passed as the `credentials` option',
@@ -72,6 +75,12 @@ const HINTS: Record<string, string> = {
     'web identity (AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE), the container or EC2 instance ' +
     'role (IMDS; AWS_EC2_METADATA_DISABLED), or pass the `credentials` option explicitly',
 }
+
+/** The chain's code is missing, which no credential setting fixes. */
+const MISSING_CHAIN_HINT =
+  `install ${DEFAULT_CHAIN_MODULE} where the code runs (it is a dependency of this package; a ` +
+  'bundle built with @aws-sdk/* external needs it from the runtime, as Lambda provides it), ' +
+  'bundle it in, or pass the `credentials` option'
 
 /**
  * Checks the `credentials` option at construction time. Call it only when the option was given:
@@ -107,7 +116,7 @@ export class CredentialCache {
 
   // Credentials live only in #private fields so util.inspect / JSON.stringify cannot show them.
   readonly #static: AwsCredentialIdentity | undefined
-  #provider: AwsCredentialIdentityProvider | undefined
+  readonly #provider: AwsCredentialIdentityProvider | undefined
   readonly #refreshMarginMs: number
   readonly #maxAgeMs: number
   readonly #providerTimeoutMs: number
@@ -129,6 +138,7 @@ export class CredentialCache {
     const checked = source === undefined ? undefined : validateCredentialsOption(source)
     if (checked === undefined) {
       this.sourceName = DEFAULT_CHAIN_SOURCE
+      this.#provider = defaultChainProvider()
     } else if (typeof checked === 'function') {
       this.sourceName = PROVIDER_SOURCE
       this.#provider = checked
@@ -192,6 +202,9 @@ export class CredentialCache {
       if (err instanceof ProviderTimeout) {
         throw this.#error(`timed out after ${this.#providerTimeoutMs} ms`)
       }
+      if (this.sourceName === DEFAULT_CHAIN_SOURCE && isModuleNotFound(err)) {
+        throw this.#error(`could not be loaded: ${causeMessage(err)}`, err, MISSING_CHAIN_HINT)
+      }
       throw this.#error(`failed: ${causeMessage(err)}`, err)
     }
     const problem = describeInvalidCredentials(value)
@@ -205,9 +218,10 @@ export class CredentialCache {
   }
 
   async #callProvider(): Promise<unknown> {
-    this.#provider ??= await loadDefaultChain()
+    // Set unless the credentials are static, which are never fetched.
+    const provider = this.#provider as AwsCredentialIdentityProvider
     // We decide when to re-ask, so bypass any memoization inside AWS SDK providers.
-    return this.#provider({ forceRefresh: true })
+    return provider({ forceRefresh: true })
   }
 
   #entryFor(
@@ -238,8 +252,8 @@ export class CredentialCache {
     return { credentials, staleAt, refreshAt, now }
   }
 
-  #error(what: string, cause?: unknown): AwsCredentialsError {
-    const hint = HINTS[this.sourceName] ?? 'check the `credentials` option'
+  #error(what: string, cause?: unknown, hint = HINTS[this.sourceName]): AwsCredentialsError {
+    hint ??= 'check the `credentials` option'
     return new AwsCredentialsError(
       this.sourceName,
       `Could not get AWS credentials from the ${this.sourceName}: ${what}. To fix: ${hint}.`,
@@ -256,18 +270,6 @@ interface CacheEntry {
   readonly staleAt: number
   /** The clock both points are on: AWS's for an `expiration`, the machine's for an age. */
   readonly now: () => number
-}
-
-/**
- * Imported on first use so users who pass credentials never load the AWS SDK chain.
- * `ignoreCache`: the chain otherwise reads ~/.aws/config and ~/.aws/credentials once per
- * process (@smithy/core config `readFile`, dist-cjs/submodules/config/index.js:275), so a
- * profile rotated on disk was never seen; with it, each re-ask reads both files again (and the
- * SSO token provider re-reads them too; the SSO token file itself is read afresh either way).
- */
-async function loadDefaultChain(): Promise<AwsCredentialIdentityProvider> {
-  const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
-  return defaultProvider({ ignoreCache: true })
 }
 
 /** Why `value` is not usable credentials, naming the field but never showing its value. */

@@ -1,7 +1,7 @@
-import { getCanonicalQuery } from '@smithy/signature-v4'
 import type { HttpRequest, QueryParameterBag } from '@smithy/types'
 import { AwsSigV4RequestError } from './errors'
 import { PRESIGNED_QUERY_PARAMETERS } from './constants'
+import { smithySigner } from './smithy-signer'
 
 /** A query string decoded into the parameter bag the smithy signer takes, and its canonical form. */
 export interface CanonicalQuery {
@@ -41,7 +41,10 @@ export function canonicalizeQuery(querystring: string | undefined): CanonicalQue
       else parameters[key] = [existing, value]
     }
   }
-  return { parameters, canonical: getCanonicalQuery({ query: parameters } as HttpRequest) }
+  return {
+    parameters,
+    canonical: smithySigner().getCanonicalQuery({ query: parameters } as HttpRequest),
+  }
 }
 
 const RESERVED = new Set(PRESIGNED_QUERY_PARAMETERS.map((name) => name.toLowerCase()))

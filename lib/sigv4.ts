@@ -3,11 +3,12 @@
  * to sign and the signature, through smithy's canonicalisation. Knows nothing of the transport.
  */
 import { createHash, createHmac } from 'node:crypto'
-import { SignatureV4, createScope, getCanonicalHeaders } from '@smithy/signature-v4'
+import type { SignatureV4 } from '@smithy/signature-v4'
 import type { AwsCredentialIdentity, ChecksumConstructor, HttpRequest } from '@smithy/types'
 import type { CanonicalQuery } from './query'
 import { ALGORITHM_IDENTIFIER, KEY_TYPE_IDENTIFIER, SHA256_HEADER } from './constants'
 import { NodeSha256 } from './sha256'
+import { smithySigner } from './smithy-signer'
 
 /**
  * The parts of a request that are signed, as they will go on the wire. Only these headers are
@@ -133,51 +134,66 @@ interface Canonical {
   signedHeaders: string
 }
 
-/** smithy's signer, for its canonicalisation (protected methods) only. */
-class Canonicalizer extends SignatureV4 {
-  /**
-   * Canonical request (smithy's own `createCanonicalRequest` and `getCanonicalHeaders`) and
-   * string to sign, the one path both signing and describing take.
-   */
-  canonicalize(req: RequestToSign, ctx: SigningContext): Canonical {
-    const { credentials } = ctx
-    this.validateResolvedCredentials(credentials)
-    const request = toSmithyRequest(req)
-    const { longDate, shortDate } = this.formatDate(ctx.signingDate)
-    request.headers['x-amz-date'] = longDate
-    if (credentials.sessionToken) {
-      request.headers['x-amz-security-token'] = credentials.sessionToken
-    }
-    const canonicalHeaders = getCanonicalHeaders(request, unsignable(req))
-    const canonicalRequest = this.createCanonicalRequest(request, canonicalHeaders, req.payloadHash)
-    const scope = createScope(shortDate, ctx.region, ctx.service)
-    const hashed = createHash('sha256').update(canonicalRequest).digest('hex')
-    return {
-      headers: request.headers,
-      canonicalRequest,
-      stringToSign: `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${hashed}`,
-      scope,
-      shortDate,
-      signedHeaders: this.getCanonicalHeaderList(canonicalHeaders),
-    }
-  }
+/** What {@link canonicalizer} gives: smithy's signer, for its canonicalisation only. */
+interface Canonicalizer {
+  canonicalize(req: RequestToSign, ctx: SigningContext): Canonical
 }
 
+let canonicalizerInstance: Canonicalizer | undefined
+
 /**
- * Uses none of the signer's own settings but `uriEscapePath` (credentials, region and service
- * come from the signing context).
+ * smithy's signer, subclassed for its canonicalisation (protected methods), made on the first
+ * signature, when smithy is loaded (smithy-signer.ts). Uses none of the signer's own settings
+ * but `uriEscapePath` (credentials, region and service come from the signing context).
  */
-const CANONICALIZER = new Canonicalizer({
-  credentials: { accessKeyId: '', secretAccessKey: '' },
-  region: 'unused',
-  service: 'unused',
-  sha256: NodeSha256,
-  uriEscapePath: true,
-  applyChecksum: false,
-})
+function canonicalizer(): Canonicalizer {
+  if (canonicalizerInstance !== undefined) return canonicalizerInstance
+  const { SignatureV4: Signer, createScope, getCanonicalHeaders } = smithySigner()
+  class SmithyCanonicalizer extends Signer implements Canonicalizer {
+    /**
+     * Canonical request (smithy's own `createCanonicalRequest` and `getCanonicalHeaders`) and
+     * string to sign, the one path both signing and describing take.
+     */
+    canonicalize(req: RequestToSign, ctx: SigningContext): Canonical {
+      const { credentials } = ctx
+      this.validateResolvedCredentials(credentials)
+      const request = toSmithyRequest(req)
+      const { longDate, shortDate } = this.formatDate(ctx.signingDate)
+      request.headers['x-amz-date'] = longDate
+      if (credentials.sessionToken) {
+        request.headers['x-amz-security-token'] = credentials.sessionToken
+      }
+      const canonicalHeaders = getCanonicalHeaders(request, unsignable(req))
+      const canonicalRequest = this.createCanonicalRequest(
+        request,
+        canonicalHeaders,
+        req.payloadHash,
+      )
+      const scope = createScope(shortDate, ctx.region, ctx.service)
+      const hashed = createHash('sha256').update(canonicalRequest).digest('hex')
+      return {
+        headers: request.headers,
+        canonicalRequest,
+        stringToSign: `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${hashed}`,
+        scope,
+        shortDate,
+        signedHeaders: this.getCanonicalHeaderList(canonicalHeaders),
+      }
+    }
+  }
+  canonicalizerInstance = new SmithyCanonicalizer({
+    credentials: { accessKeyId: '', secretAccessKey: '' },
+    region: 'unused',
+    service: 'unused',
+    sha256: NodeSha256,
+    uriEscapePath: true,
+    applyChecksum: false,
+  })
+  return canonicalizerInstance
+}
 
 function canonicalize(req: RequestToSign, ctx: SigningContext): Canonical {
-  return CANONICALIZER.canonicalize(req, ctx)
+  return canonicalizer().canonicalize(req, ctx)
 }
 
 /**
@@ -209,7 +225,7 @@ function signingKey(
 }
 
 function signerFor(ctx: SigningContext): SignatureV4 {
-  return new SignatureV4({
+  return new (smithySigner().SignatureV4)({
     credentials: ctx.credentials,
     region: ctx.region,
     service: ctx.service,

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { inspect } from 'node:util'
 import {
   CredentialCache,
@@ -631,7 +632,11 @@ describe('CredentialCache default chain (child processes)', function () {
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   /** Runs `body` (CommonJS, with `lib` = the main entry) and parses the JSON it prints. */
-  function runChild(body: string, env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
+  function runChild(
+    body: string,
+    env: NodeJS.ProcessEnv = {},
+    flags: string[] = [],
+  ): Promise<Record<string, unknown>> {
     const script = `
       const lib = require(${JSON.stringify(libPath)})
       const loaded = () => Object.keys(require.cache).some((k) => k.includes('credential-provider-node'))
@@ -642,7 +647,7 @@ describe('CredentialCache default chain (child processes)', function () {
     return new Promise((res, rej) => {
       execFile(
         process.execPath,
-        ['--import', 'tsx', '-e', script],
+        ['--import', 'tsx', ...flags, '-e', script],
         { env: { ...cleanEnv, ...env }, timeout: 20_000 },
         (err, stdout, stderr) =>
           err ? rej(new Error(`${err.message}\n${stderr}`)) : res(JSON.parse(stdout)),
@@ -689,6 +694,62 @@ describe('CredentialCache default chain (child processes)', function () {
       secretAccessKey: 'secret-from-env',
       sessionToken: 'token-from-env',
     })
+  })
+
+  it('answers from AWS_* without loading the chain when no profile is selected', async () => {
+    const keys = { AWS_ACCESS_KEY_ID: 'AKIDFROMENV', AWS_SECRET_ACCESS_KEY: 'secret-from-env' }
+    const body = `
+      const c = await new lib.CredentialCache(undefined).get()
+      return { accessKeyId: c.accessKeyId, chainLoaded: loaded() }
+    `
+    expect(await runChild(body, keys)).to.deep.equal({
+      accessKeyId: 'AKIDFROMENV',
+      chainLoaded: false,
+    })
+    // With a profile the chain skips the environment, so it must be asked.
+    writeFileSync(
+      join(dir, 'credentials'),
+      '[p]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n',
+    )
+    try {
+      expect(await runChild(body, { ...keys, AWS_PROFILE: 'p' })).to.deep.equal({
+        accessKeyId: 'AKIDPROFILE',
+        chainLoaded: true,
+      })
+    } finally {
+      writeFileSync(join(dir, 'credentials'), '')
+    }
+  })
+
+  it('says the chain is missing, not how to configure credentials, when it cannot be imported', async () => {
+    // A resolve hook makes the package unresolvable, as in a bundle built with @aws-sdk/*
+    // external run where no runtime provides it (test/examples/lambda-bundles.test.ts has the real one).
+    const hook = join(dir, 'hide-chain.mjs')
+    writeFileSync(
+      hook,
+      `export async function resolve(specifier, context, next) {
+        if (specifier !== '@aws-sdk/credential-provider-node') return next(specifier, context)
+        const err = new Error("Cannot find package '" + specifier + "' imported from " + context.parentURL)
+        err.code = 'ERR_MODULE_NOT_FOUND'
+        throw err
+      }`,
+    )
+    const register = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(pathToFileURL(hook).href)})`
+    const out = await runChild(
+      `try { await new lib.CredentialCache(undefined).get(); return { ok: true } }
+       catch (err) { return { isCredentialsError: err instanceof lib.AwsCredentialsError, message: err.message, code: err.cause && err.cause.code } }`,
+      {},
+      ['--import', register],
+    )
+    expect(out.isCredentialsError).to.equal(true)
+    expect(out.code).to.equal('ERR_MODULE_NOT_FOUND')
+    expect(out.message).to.match(
+      /^Could not get AWS credentials from the default credential chain \(@aws-sdk\/credential-provider-node\): could not be loaded: Error: Cannot find package '@aws-sdk\/credential-provider-node'/,
+    )
+    expect(out.message).to.include(
+      'To fix: install @aws-sdk/credential-provider-node where the code runs',
+    )
+    expect(out.message).not.to.include('AWS_PROFILE')
   })
 
   it('re-reads a rotated shared credentials file (AWS_PROFILE) at the next re-ask, as the emulator sees', async () => {

@@ -17,13 +17,11 @@
  * Lambda; the region in the endpoint's host name wins). Credentials: the function's role,
  * through the default chain. The role needs es:ESHttpPost on the domain.
  *
- * Run locally against the emulator or a domain:
- *   ES_NODE=http://127.0.0.1:9200 AWS_REGION=us-east-1 npx tsx examples/lambda-ingest/handler.ts [event.json]
- * (default event: examples/lambda-ingest/sample-event.json). Deploy: bundle this file (e.g.
- * esbuild --bundle --platform=node) and set the handler to `handler.handler`.
+ * Run locally against the emulator or a domain with run.ts. Deploy: bundle this file (see README,
+ * "Deploying to Lambda"; CI bundles it three ways) and set the handler to `<bundle name>.handler`
+ * (`index.handler` for index.js or index.mjs). It holds nothing but the function, so it bundles to
+ * CommonJS and to ESM alike.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { Client } from '@elastic/elasticsearch'
 // In your project: import { createAwsSigV4Connection } from 'elasticsearch-aws-sigv4'
 import { createAwsSigV4Connection, type CredentialsOption } from '../../lib'
@@ -210,15 +208,4 @@ export async function handler(event: SqsEvent): Promise<SqsBatchResponse> {
     client: getSharedClient(),
     index: process.env.ES_INDEX || 'events',
   })
-}
-
-if (require.main === module) {
-  const file = process.argv[2] ?? join(__dirname, 'sample-event.json')
-  handler(JSON.parse(readFileSync(file, 'utf8')) as SqsEvent)
-    .then((response) => console.log(JSON.stringify(response, null, 2)))
-    .catch((err: unknown) => {
-      console.error(err)
-      process.exitCode = 1
-    })
-    .finally(() => closeSharedClient())
 }

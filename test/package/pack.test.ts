@@ -51,6 +51,7 @@ interface PackageJson {
   types?: string
   type?: string
   exports?: Record<string, unknown>
+  imports?: Record<string, unknown>
   typesVersions?: Record<string, Record<string, string[]>>
   files?: string[]
   bin?: Record<string, string>
@@ -275,26 +276,35 @@ assert.ok(new pkg.AwsSigV4ConfigurationError('region', 'bad') instanceof pkg.Aws
 console.log(JSON.stringify({ ok: true, exports: Object.keys(pkg).sort() }))
 `
 
-// ESM: same objects as require() (no dual-package hazard), deep imports are closed, and a request
-// through the ESM build of the client is signed.
+// ESM: the ESM build, on the client's ESM build. The client is a dual package, so an ESM user's
+// `Client` and `UndiciConnection` are not the objects `require` returns; our class must extend the
+// build the user's Client comes from, so ours cannot be require()'s objects either (it used to be,
+// extending the client's CommonJS build under an ESM user's client). The named exports are the
+// same, deep imports are closed, and a request through the ESM build of the client is signed.
 const ESM_CONSUMER = `
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
-import { Client } from '@elastic/elasticsearch'
+import { Client, UndiciConnection } from '@elastic/elasticsearch'
 import * as ns from '${PKG_NAME}'
-import { AwsSigV4Connection, createAwsSigV4Connection, AwsSigV4Error } from '${PKG_NAME}'
+import { AwsSigV4Connection, createAwsSigV4Connection, AwsSigV4Error, AwsSigV4ConfigurationError } from '${PKG_NAME}'
 
 const require = createRequire(import.meta.url)
 const cjs = require('${PKG_NAME}')
-assert.equal(AwsSigV4Connection, cjs.AwsSigV4Connection)
-assert.equal(createAwsSigV4Connection, cjs.createAwsSigV4Connection)
-assert.equal(AwsSigV4Error, cjs.AwsSigV4Error)
+const cjsClient = require('@elastic/elasticsearch')
+assert.notEqual(UndiciConnection, cjsClient.UndiciConnection, 'the client is a dual package')
+assert.equal(Object.getPrototypeOf(AwsSigV4Connection), UndiciConnection)
+assert.equal(Object.getPrototypeOf(cjs.AwsSigV4Connection), cjsClient.UndiciConnection)
+assert.ok(new AwsSigV4ConfigurationError('region', 'bad') instanceof AwsSigV4Error)
 const named = Object.keys(ns).sort()
 assert.deepEqual(named, Object.keys(cjs).filter((k) => k !== '__esModule').sort())
 await assert.rejects(import('${PKG_NAME}/dist/connection.js'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' })
+await assert.rejects(import('${PKG_NAME}/dist/esm/index.js'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' })
 const pkgJson = require('${PKG_NAME}/package.json')
 assert.equal(pkgJson.name, '${PKG_NAME}')
+const zeroConfig = new Client({ node: 'https://localhost:9200', Connection: AwsSigV4Connection })
+assert.ok(zeroConfig.connectionPool.connections[0] instanceof AwsSigV4Connection)
+await zeroConfig.close()
 
 const authorizations = []
 const server = createServer((req, res) => {
@@ -424,9 +434,12 @@ describe('npm package (tarball)', function () {
   })
 
   it('contains dist/ (JS and declarations), package.json, README, LICENSE and CHANGELOG only', function () {
+    // dist/esm/package.json makes the ESM build ESM and maps its `#` imports
+    // (scripts/build-esm.mjs).
+    const esmPackageFiles = ['dist/esm/package.json']
     const extra = packedFiles.filter(
       (f) =>
-        !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f) &&
+        !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', ...esmPackageFiles].includes(f) &&
         !/^dist\/.+\.(js|mjs|d\.ts|d\.mts)$/.test(f),
     )
     expect(extra, 'unexpected files in the tarball').to.deep.equal([])
@@ -436,7 +449,8 @@ describe('npm package (tarball)', function () {
       'LICENSE',
       'CHANGELOG.md',
       'dist/index.js',
-      'dist/index.mjs',
+      'dist/esm/index.js',
+      ...esmPackageFiles,
       'dist/index.d.ts',
       'dist/index.d.mts',
       'dist/cli.js',
@@ -474,13 +488,15 @@ describe('npm package (tarball)', function () {
     expect(p.files).to.deep.equal(['dist', 'README.md', 'LICENSE', 'CHANGELOG.md'])
     expect(p.bin).to.deep.equal({ [PKG_NAME]: 'dist/cli.js' })
     expect(p.typesVersions).to.deep.equal({ '*': { testing: ['./dist/testing/index.d.ts'] } })
+    // `import` loads the ESM build (it used to load a wrapper over the CommonJS build, which put
+    // the client's CommonJS build under ESM users and into their bundles beside its ESM build).
     expect(p.exports).to.deep.equal({
       '.': {
-        import: { types: './dist/index.d.mts', default: './dist/index.mjs' },
+        import: { types: './dist/index.d.mts', default: './dist/esm/index.js' },
         require: { types: './dist/index.d.ts', default: './dist/index.js' },
       },
       './testing': {
-        import: { types: './dist/testing/index.d.mts', default: './dist/testing/index.mjs' },
+        import: { types: './dist/testing/index.d.mts', default: './dist/esm/testing/index.js' },
         require: { types: './dist/testing/index.d.ts', default: './dist/testing/index.js' },
       },
       './package.json': './package.json',
@@ -515,6 +531,7 @@ describe('npm package (tarball)', function () {
         .slice(0, spec.startsWith('@') ? 2 : 1)
         .join('/')
     const undeclared = new Map<string, Set<string>>()
+    const internal: Array<{ spec: string; file: string }> = []
     for (const f of walk(join(installed, 'dist'))) {
       const text = readFileSync(f, 'utf8')
       const isTypes = /\.d\.m?ts$/.test(f)
@@ -527,6 +544,11 @@ describe('npm package (tarball)', function () {
       for (const spec of specs) {
         if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec))
           continue
+        // A package-internal import: its targets are checked with the package.json that maps it.
+        if (spec.startsWith('#')) {
+          internal.push({ spec, file: f })
+          continue
+        }
         const name = packageOf(spec)
         if (declared.has(name)) continue
         if (isTypes && KNOWN_UNDECLARED_IN_TYPES.includes(name)) continue
@@ -535,6 +557,19 @@ describe('npm package (tarball)', function () {
       }
     }
     expect(Object.fromEntries([...undeclared].map(([k, v]) => [k, [...v]]))).to.deep.equal({})
+    // Every `#…` import is mapped by the package.json nearest to its file, to files in the
+    // tarball, under every condition.
+    expect(internal.map((i) => i.spec)).to.include.members(['#clients', '#smithy-signer'])
+    for (const { spec, file } of internal) {
+      let dir = dirname(file)
+      while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir)
+      const map = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson)
+        .imports?.[spec]
+      expect(map, `${spec} in ${relative(installed, file)}`).to.be.an('object')
+      for (const target of Object.values(map as Record<string, string>)) {
+        expect(existsSync(join(dir, target)), `${spec} -> ${target}`).to.equal(true)
+      }
+    }
   })
 
   it('works from CommonJS require()', async function () {
@@ -546,7 +581,7 @@ describe('npm package (tarball)', function () {
     expect(JSON.parse(r.stdout).ok).to.equal(true)
   })
 
-  it('works from ESM import, as the same objects require() returns', async function () {
+  it('works from ESM import, extending the client build an ESM user gets', async function () {
     const r = await run(process.execPath, ['consumer.mjs'], {
       cwd: app,
       env: { AWS_REGION: 'eu-west-1' },

@@ -5,6 +5,8 @@ import * as es717 from 'es717'
 import * as es7130 from 'es7130'
 import * as os3 from '@opensearch-project/opensearch'
 import * as os2 from 'os2'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { Engine } from '../../lib/testing'
 import { createAwsSigV4Connection } from '../../lib'
 import type { AwsSigV4ConnectionOptions } from '../../lib'
@@ -17,6 +19,26 @@ export type NodeSpec = string | Array<{ url: URL; id: string }>
 
 /** What a test may need of the client package itself (its error classes, its pools). */
 export type ClientModule = typeof es9 | typeof es8 | typeof es813
+
+/**
+ * The version of an installed client package, read from its package.json on disk: 8.x does not
+ * export `./package.json`. CI installs another `@elastic/elasticsearch` per row (9.5, 8.19), so
+ * the default client is not always the lockfile's 9.4.
+ */
+export function installedVersion(name: string): string {
+  const pkg = join(dirname(require.resolve(name)), 'package.json')
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version
+}
+
+/** The major of the installed `@elastic/elasticsearch`: what `es9` above really is. */
+export const DEFAULT_MAJOR = Number(installedVersion('@elastic/elasticsearch').split('.')[0]) as
+  8 | 9
+
+const line = (version: string): string => version.split('.').slice(0, 2).join('.')
+
+/** Where the default client is of the `es8` alias's own line (8.19), the alias adds nothing. */
+const ALIAS_ADDS_NOTHING =
+  line(installedVersion('@elastic/elasticsearch')) === line(installedVersion('es8'))
 
 export interface ClientVariant {
   name: string
@@ -76,14 +98,19 @@ export function extraClientLines(value = process.env.TEST_EXTRA_CLIENTS): string
 }
 
 /**
- * The combinations every end-to-end check runs on: client 9.x/8.x x Undici/Http, plus the
+ * The combinations every end-to-end check runs on: the installed client (9.x, or 8.x in CI's
+ * 8.19 rows) and the `es8` alias (8.19, unless it is the installed one), x Undici/Http, plus the
  * lines `TEST_EXTRA_CLIENTS` names (e.g. `TEST_EXTRA_CLIENTS=8.13`).
  */
-export const CLIENT_VARIANTS: readonly ClientVariant[] = [
-  ...variantsOf('9.x', 9, es9),
+const ALL_VARIANTS: readonly ClientVariant[] = [
+  ...variantsOf(`${DEFAULT_MAJOR}.x`, DEFAULT_MAJOR, es9),
   ...variantsOf('8.x', 8, es8),
   ...extraClientLines().flatMap((name) => EXTRA_LINES[name]()),
 ]
+
+export const CLIENT_VARIANTS: readonly ClientVariant[] = ALL_VARIANTS.filter(
+  (v) => v.module !== es8 || !ALIAS_ADDS_NOTHING,
+)
 
 /**
  * The callback lineage (7.x client, OpenSearch client): the clients as one type. They share the

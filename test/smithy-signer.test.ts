@@ -1,0 +1,74 @@
+// @smithy/signature-v4 is loaded with the first signature, not with the package, in both builds.
+import { expect } from 'chai'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { smithySigner } from '../lib/smithy-signer'
+import { buildIfStale } from './package/support'
+
+const DIST = join(__dirname, '..', 'dist')
+
+function run(args: string[]): Promise<Record<string, boolean>> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { env: { PATH: process.env.PATH } }, (err, out, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(out)),
+    )
+  })
+}
+
+// `loaded()` looks for the packages in the CommonJS module cache, which holds them however
+// they were loaded (both are CommonJS only under Node).
+const LOADED = `(name) => Object.keys(cache).some((k) => k.includes('/node_modules/' + name + '/'))`
+
+describe('smithySigner: @smithy/signature-v4 on first use', function () {
+  this.timeout(30_000)
+  before(() => buildIfStale())
+
+  it('is the package itself, loaded once', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(smithySigner()).to.equal(require('@smithy/signature-v4'))
+    expect(smithySigner()).to.equal(smithySigner())
+  })
+
+  /** Loads a build, then signs one request through the client; reports what was loaded when. */
+  const probe = (load: (entry: string) => string, entry: string): string => `
+    const { createServer } = await import('node:http')
+    const { Client } = await import('@elastic/elasticsearch')
+    const lib = ${load(entry)}
+    const atLoad = { signer: loaded('@smithy/signature-v4'), core: loaded('@smithy/core') }
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json')
+      res.setHeader('x-elastic-product', 'Elasticsearch')
+      res.end('{}')
+    })
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const Connection = lib.createAwsSigV4Connection({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDPROBE', secretAccessKey: 'probe-secret' },
+    })
+    const client = new Client({ node: 'http://127.0.0.1:' + server.address().port, Connection })
+    await client.transport.request({ method: 'GET', path: '/' })
+    await client.close()
+    server.close()
+    console.log(JSON.stringify({ ...atLoad, afterUse: loaded('@smithy/signature-v4') }))`
+
+  it('CommonJS build: not loaded with the package, loaded by the first signature', async () => {
+    const body = probe((e) => `require(${JSON.stringify(e)})`, join(DIST, 'index.js'))
+    const out = await run([
+      '-e',
+      `const cache = require.cache; const loaded = ${LOADED}; (async () => { ${body} })()`,
+    ])
+    expect(out).to.deep.equal({ signer: false, core: false, afterUse: true })
+  })
+
+  it('ESM build: not loaded with the package, loaded by the first signature', async () => {
+    const body = probe((e) => `await import(${JSON.stringify(e)})`, join(DIST, 'esm', 'index.js'))
+    const out = await run([
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module'
+       const cache = createRequire(import.meta.url).cache; const loaded = ${LOADED}
+       ${body}`,
+    ])
+    expect(out).to.deep.equal({ signer: false, core: false, afterUse: true })
+  })
+})
