@@ -4,17 +4,14 @@
  * echoed secrets redacted, AWS's rejection recognised, what was signed added to a signature
  * mismatch, and the product header for Amazon-managed engines.
  */
-import { promisify } from 'node:util'
-import { unzip } from 'node:zlib'
 import type { AwsRejection } from './aws-rejection'
 import type { RefusalStyle } from './services'
 import type { ConnectionResponse, SignedTransportRequest } from './transport'
 import { classifyAwsRejection } from './aws-rejection'
 import { ELASTIC_PRODUCT } from './constants'
+import { isTransportDecoded, unzipBody } from './content-encoding'
 import { withoutEchoedSecrets } from './redaction'
 import { bodyText } from './transport'
-
-const unzipped = promisify(unzip)
 
 /** A response read once: redacted, and the rejection it carries, if any. */
 export interface ReadResponse {
@@ -100,17 +97,14 @@ export function withProductHeader(response: ConnectionResponse): ConnectionRespo
 async function decodedText(response: ConnectionResponse): Promise<string | undefined> {
   if (!isCompressed(response) || !Buffer.isBuffer(response.body)) return bodyText(response.body)
   try {
-    return (await unzipped(response.body)).toString('utf8')
+    return (await unzipBody(response.body)).toString('utf8')
   } catch {
     return undefined
   }
 }
 
-/** `content-encoding: gzip` or `deflate`, the codings the client's transport decodes. */
 function isCompressed(response: ConnectionResponse): boolean {
-  const encoding = response.headers['content-encoding']
-  const value = (Array.isArray(encoding) ? encoding.join(',') : (encoding ?? '')).toLowerCase()
-  return value.includes('gzip') || value.includes('deflate')
+  return isTransportDecoded(response.headers['content-encoding'])
 }
 
 /**

@@ -8,12 +8,9 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
-import { promisify } from 'node:util'
-import { unzip } from 'node:zlib'
 import type { ConnectionResponse } from './transport'
+import { isTransportDecoded, unzipBody } from './content-encoding'
 import { bodyText } from './transport'
-
-const unzipAsync = promisify(unzip)
 
 /** A response whose body has been read. */
 export interface BufferedResponse extends ConnectionResponse {
@@ -28,11 +25,10 @@ export interface BufferedResponse extends ConnectionResponse {
 export async function readResponseBody(res: IncomingMessage): Promise<BufferedResponse> {
   const raw = await collect(res)
   const headers: IncomingHttpHeaders = { ...res.headers }
-  const encoding = String(headers['content-encoding'] ?? '').toLowerCase()
   let body = raw
-  if (encoding.includes('gzip') || encoding.includes('deflate')) {
+  if (isTransportDecoded(headers['content-encoding'])) {
     try {
-      body = await unzipAsync(raw)
+      body = await unzipBody(raw)
       delete headers['content-encoding']
     } catch {
       // Not what it says it is: the transport's own decoding reports it as it would have.

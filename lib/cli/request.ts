@@ -2,7 +2,7 @@
  * `elasticsearch-aws-sigv4 request`: one request, signed as the connection signs it, sent once,
  * the response body printed as it arrived. curl's flags where curl has them.
  */
-import { decodeBody } from '../testing/http'
+import { decodeBody } from '../content-encoding'
 import { withoutEchoedSecrets } from '../redaction'
 import type { SignedTransportRequest } from '../transport'
 import type { CommandSpec, ParsedArgs } from './args'

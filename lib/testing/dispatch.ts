@@ -4,7 +4,7 @@
  */
 import type { ServiceRow } from '../services'
 import { headerValues } from './canonical'
-import { decodeBody } from './http'
+import { decodeBody } from '../content-encoding'
 import { esErrorBody } from './store/errors'
 import type { MemoryStore } from './store/memory-store'
 import type { StoreResponse } from './store/types'

@@ -1,9 +1,8 @@
 /**
- * Reading what arrived over HTTP: the body bytes, decompressed, the raw headers, and whether the
- * answer may be gzipped.
+ * Reading what arrived over HTTP: the body bytes, the raw headers, and whether the answer may be
+ * gzipped (decompressing a body is lib/content-encoding.ts's).
  */
 import type { IncomingMessage } from 'node:http'
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -12,21 +11,6 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
-}
-
-/** The body as the server reads it after `content-encoding`; throws for a corrupt one. */
-export function decodeBody(body: Buffer, encoding: string | undefined): Buffer {
-  switch ((encoding ?? '').trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(body)
-    case 'deflate':
-      return inflateSync(body)
-    case 'br':
-      return brotliDecompressSync(body)
-    default:
-      return body
-  }
 }
 
 /**

@@ -27,14 +27,17 @@ type Callback = (err: Error | null, res: IncomingMessage | null) => void
 type Base = CallbackModule['Connection']
 
 /** A base connection that records the signature of every request it is handed. */
-function recording(Base: Base, signatures: Set<string>): Base {
+function recording(Base: Base, signatures: Set<string>, sent: { count: number }): Base {
   class Recording extends (Base as unknown as new (o: never) => {
     request(p: unknown, cb: Callback): unknown
   }) {
     override request(params: unknown, callback: Callback): unknown {
       const auth = (params as { headers?: Record<string, unknown> }).headers?.authorization
       const match = typeof auth === 'string' ? /Signature=([0-9a-f]{64})/.exec(auth) : null
-      if (match) signatures.add(match[1])
+      if (match) {
+        signatures.add(match[1])
+        sent.count++
+      }
       return super.request(params, callback)
     }
   }
@@ -87,6 +90,7 @@ export const CALLBACK_FAILURE_PATHS = [
 
 export async function runCallbackScenarios(collect: Collect): Promise<ScenarioResult> {
   const signatures = new Set<string>()
+  const sent = { count: 0 }
   const reached = new Set<string>()
   const servers = new Map<Engine, Awaited<ReturnType<typeof startEmulator>>>()
   const emulator = async (engine: Engine) => {
@@ -123,7 +127,7 @@ export async function runCallbackScenarios(collect: Collect): Promise<ScenarioRe
       region: REGION,
       credentials: CREDS,
       ...options,
-      baseConnection: recording(module.Connection, signatures),
+      baseConnection: recording(module.Connection, signatures, sent),
     })
     const client = new module.Client({ node, Connection, ...FAST, ...clientOptions })
     for (const event of EVENTS) {
@@ -243,5 +247,5 @@ export async function runCallbackScenarios(collect: Collect): Promise<ScenarioRe
     for (const emu of servers.values()) await emu.close()
     await wrong.close()
   }
-  return { signatures, reached }
+  return { signatures, sent: sent.count, reached }
 }

@@ -37,7 +37,9 @@ describe('reliability: the callback lineage shows no secret or signature', funct
     const texts: Array<[string, string]> = []
     const result = await runCallbackScenarios((label, text) => texts.push([label, text]))
     expect([...result.reached].sort()).to.deep.equal([...EXPECTED_PATHS].sort())
-    expect(result.signatures.size).to.be.at.least(3 * CALLBACK_VARIANTS.length)
+    // Counted as sent, not as distinct: identical requests within one second share a signature.
+    expect(result.sent).to.be.at.least(3 * CALLBACK_VARIANTS.length)
+    expect(result.signatures.size).to.be.greaterThan(0)
     const leaks = findLeaks(texts, needles(result.signatures))
     expect(leaks, leaks.slice(0, 10).join('\n')).to.deep.equal([])
     // The searched texts are the real thing: AWS's refusal with our sigv4_debug, the provider's
@@ -58,12 +60,14 @@ describe('reliability: the callback lineage shows no secret or signature', funct
 
   it('in a child process with DEBUG=elasticsearch,opensearch: nothing the debug module prints', async () => {
     const { stdout, stderr } = await child
-    const { signatures, reached } = JSON.parse(readFileSync(out, 'utf8')) as {
+    const { signatures, sent, reached } = JSON.parse(readFileSync(out, 'utf8')) as {
       signatures: string[]
+      sent: number
       reached: string[]
     }
     expect(reached.length).to.equal(EXPECTED_PATHS.length)
-    expect(signatures.length).to.be.at.least(3 * CALLBACK_VARIANTS.length)
+    expect(sent).to.be.at.least(3 * CALLBACK_VARIANTS.length)
+    expect(signatures.length).to.be.greaterThan(0)
     // The debug output is there for both products, and shows the signed requests.
     expect(stderr).to.include('elasticsearch Starting a new request')
     expect(stderr).to.include('opensearch Starting a new request')

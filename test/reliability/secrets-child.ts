@@ -12,10 +12,10 @@ import { runCallbackScenarios } from './secrets-callback-scenarios'
 const run = process.argv[3] === 'callback' ? runCallbackScenarios : runScenarios
 
 run(() => {})
-  .then(({ signatures, reached }) => {
+  .then(({ signatures, sent, reached }) => {
     writeFileSync(
       process.argv[2],
-      JSON.stringify({ signatures: [...signatures], reached: [...reached] }),
+      JSON.stringify({ signatures: [...signatures], sent, reached: [...reached] }),
     )
   })
   .catch((err: unknown) => {

@@ -63,14 +63,17 @@ export function views(value: unknown): string[] {
 type Base = typeof es9.UndiciConnection
 
 /** A base connection that records the signature of every request it is handed. */
-function recording(Base: Base, signatures: Set<string>): Base {
+function recording(Base: Base, signatures: Set<string>, sent: { count: number }): Base {
   class Recording extends (Base as unknown as new (o: never) => {
     request(p: unknown, o: unknown): Promise<unknown>
   }) {
     override request(params: unknown, options: unknown): Promise<unknown> {
       const auth = (params as { headers?: Record<string, unknown> }).headers?.authorization
       const match = typeof auth === 'string' ? /Signature=([0-9a-f]{64})/.exec(auth) : null
-      if (match) signatures.add(match[1])
+      if (match) {
+        signatures.add(match[1])
+        sent.count++
+      }
       return super.request(params, options)
     }
   }
@@ -108,13 +111,17 @@ export function failureCollector(
 }
 
 export interface ScenarioResult {
+  /** Every distinct signature sent or received: two identical requests in one second share one. */
   signatures: Set<string>
+  /** How many signed requests were handed to the base connection. */
+  sent: number
   /** Which failure paths were reached, by name (each must have been). */
   reached: Set<string>
 }
 
 export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
   const signatures = new Set<string>()
+  const sent = { count: 0 }
   const reached = new Set<string>()
   const emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
   // Same key id and token, another secret: every signature is refused as a mismatch.
@@ -143,7 +150,7 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
       region: REGION,
       credentials: CREDS,
       ...options,
-      baseConnection: recording(variant.base as Base, signatures),
+      baseConnection: recording(variant.base as Base, signatures, sent),
     })
     const client = new variant.Client({
       node,
@@ -274,7 +281,7 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
     await emu.close()
     await wrong.close()
   }
-  return { signatures, reached }
+  return { signatures, sent: sent.count, reached }
 }
 
 /** What must never show: the secret key, the session token, and every signature sent. */

@@ -1,7 +1,5 @@
 // AWS's official SigV4 vectors through the emulator's own canonicalisation and verifier.
 import { expect } from 'chai'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { verifySignature, type RawRequest } from '../../lib/testing'
 import {
   buildCanonicalRequest,
@@ -10,52 +8,34 @@ import {
   headerValues,
 } from '../../lib/testing/canonical'
 import { parseAuthorization } from '../../lib/testing/verifier'
+import type { RawVectorRequest, Vector } from '../support/aws-test-suite'
+import { loadVectors, parseRawRequest, suiteAvailable } from '../support/aws-test-suite'
 
-const SUITE = join(__dirname, '..', '..', '..', 'shared', 'aws-sigv4-test-suite', 'v4')
-
-interface Context {
-  credentials: { access_key_id: string; secret_access_key: string; token?: string }
-  region: string
-  service: string
-  timestamp: string
-  normalize: boolean
-  omit_session_token?: boolean
-}
-
-/** Parses a vector's request file. Folded continuation lines join their header's value. */
-function parseRequest(text: string): RawRequest {
-  const lines = text.split('\n')
-  const requestLine = lines[0]
-  const method = requestLine.slice(0, requestLine.indexOf(' '))
-  const url = requestLine.slice(method.length + 1, requestLine.lastIndexOf(' '))
-  const rawHeaders: string[] = []
-  let i = 1
-  for (; i < lines.length && lines[i] !== ''; i++) {
-    const line = lines[i]
-    if (/^[ \t]/.test(line)) {
-      rawHeaders[rawHeaders.length - 1] += '\n' + line
-      continue
-    }
-    const colon = line.indexOf(':')
-    rawHeaders.push(line.slice(0, colon), line.slice(colon + 1))
+/** A vector's request as the emulator's verifier takes it (header lines as Node's rawHeaders). */
+function rawRequest(request: RawVectorRequest): RawRequest {
+  return {
+    method: request.method,
+    url: request.target,
+    rawHeaders: request.headers.flat(),
+    body: Buffer.from(request.body, 'utf8'),
   }
-  const body = lines.slice(i + 1).join('\n')
-  return { method, url, rawHeaders, body: Buffer.from(body, 'utf8') }
 }
 
-const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8')
+const VECTORS = suiteAvailable() ? loadVectors() : []
+
+function vector(name: string): Vector {
+  const found = VECTORS.find((v) => v.name === name)
+  if (found === undefined) throw new Error(`AWS SigV4 test vector ${name} not found`)
+  return found
+}
 
 describe('AWS SigV4 test suite (v4) through the emulator verifier', () => {
-  const cases = existsSync(SUITE) ? readdirSync(SUITE).sort() : []
-
   it('finds the vectors', () => {
-    expect(cases.length).to.be.greaterThan(30)
+    expect(VECTORS.length).to.be.greaterThan(30)
   })
 
-  for (const name of cases) {
-    const dir = join(SUITE, name)
-    const ctx = JSON.parse(read(dir, 'context.json')) as Context
-    const signed = parseRequest(read(dir, 'header-signed-request.txt'))
+  for (const { name, context: ctx, expected } of VECTORS) {
+    const signed = rawRequest(parseRawRequest(expected.signedRequest))
     const options = {
       credentials: [
         {
@@ -79,8 +59,8 @@ describe('AWS SigV4 test suite (v4) through the emulator verifier', () => {
           // OpenSearch Service, wants it signed, so that rule is relaxed here only.
           sessionTokenMustBeSigned: !ctx.omit_session_token,
         })
-        expect(result.canonicalRequest).to.equal(read(dir, 'header-canonical-request.txt'))
-        expect(result.stringToSign).to.equal(read(dir, 'header-string-to-sign.txt'))
+        expect(result.canonicalRequest).to.equal(expected.canonicalRequest)
+        expect(result.stringToSign).to.equal(expected.stringToSign)
         const date = ctx.timestamp.slice(0, 10).replace(/-/g, '')
         const key = deriveSigningKey(
           ctx.credentials.secret_access_key,
@@ -88,9 +68,7 @@ describe('AWS SigV4 test suite (v4) through the emulator verifier', () => {
           ctx.region,
           ctx.service,
         )
-        expect(computeSignature(key, result.stringToSign ?? '')).to.equal(
-          read(dir, 'header-signature.txt'),
-        )
+        expect(computeSignature(key, result.stringToSign ?? '')).to.equal(expected.signature)
         expect(result.reason).to.equal('ok')
         expect(result.ok).to.equal(true)
       })
@@ -113,7 +91,7 @@ describe('AWS SigV4 test suite (v4) through the emulator verifier', () => {
   }
 
   it('get-header-key-duplicate: repeated headers are joined with "," in arrival order', () => {
-    const signed = parseRequest(read(join(SUITE, 'get-header-key-duplicate'), 'request.txt'))
+    const signed = rawRequest(vector('get-header-key-duplicate').request)
     const canonical = buildCanonicalRequest({
       ...signed,
       signedHeaders: ['host', 'my-header1'],
@@ -125,7 +103,7 @@ describe('AWS SigV4 test suite (v4) through the emulator verifier', () => {
   it('get-header-value-multiline: folded lines collapse to single spaces', () => {
     // Node's HTTP parser refuses obs-fold with 400 before the emulator sees the request, so
     // only the pure function can be given a folded header; it unfolds it as AWS does.
-    const signed = parseRequest(read(join(SUITE, 'get-header-value-multiline'), 'request.txt'))
+    const signed = rawRequest(vector('get-header-value-multiline').request)
     const canonical = buildCanonicalRequest({
       ...signed,
       signedHeaders: ['host', 'my-header1'],
@@ -135,9 +113,8 @@ describe('AWS SigV4 test suite (v4) through the emulator verifier', () => {
   })
 
   it('post-sts-header-after: an unsigned session token is refused by default', () => {
-    const dir = join(SUITE, 'post-sts-header-after')
-    const ctx = JSON.parse(read(dir, 'context.json')) as Context
-    const result = verifySignature(parseRequest(read(dir, 'header-signed-request.txt')), {
+    const { context: ctx, expected } = vector('post-sts-header-after')
+    const result = verifySignature(rawRequest(parseRawRequest(expected.signedRequest)), {
       credentials: [
         {
           accessKeyId: ctx.credentials.access_key_id,
