@@ -8,7 +8,9 @@
  * Failures: the handler returns an SQS partial batch response. Every message not confirmed
  * indexed (a body that is not a JSON object, a document the cluster rejected, a bulk request
  * that failed outright) is listed in `batchItemFailures`, logged, and redelivered by SQS — to
- * the queue's dead-letter queue after `maxReceiveCount`. The event source mapping needs
+ * the queue's dead-letter queue after `maxReceiveCount`. Confirmation is per message: messages
+ * of one batch that share a document id go in successive bulk requests, in queue order, so a
+ * rejected one is reported even when another one for the same id was indexed. The event source mapping needs
  * `FunctionResponseTypes: ["ReportBatchItemFailures"]`, or Lambda ignores the list.
  *
  * Environment: ES_NODE (domain endpoint URL), ES_INDEX (default `events`), AWS_REGION (set by
@@ -77,70 +79,105 @@ export interface IngestOptions {
 const defaultLog: Logger = (message, fields) =>
   console.error(JSON.stringify({ message, ...fields }))
 
+/** A message whose body is a JSON object: the document it carries and the id it is stored under. */
+interface DocumentMessage {
+  messageId: string
+  id: string
+  source: Record<string, unknown>
+}
+
+/** The body as a JSON object, or undefined when it is not one. */
+function parseObject(body: string): Record<string, unknown> | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined
+}
+
+/**
+ * Splits messages into bulk requests that hold each document id once, so every result names
+ * exactly one message: the n-th message for an id goes in the n-th request. Queue order is kept,
+ * so the last message for an id is the one whose document stays, as if they came one by one.
+ */
+export function roundsByDocumentId<M extends { id: string }>(messages: readonly M[]): M[][] {
+  const rounds: M[][] = []
+  const seen = new Map<string, number>()
+  for (const message of messages) {
+    const round = seen.get(message.id) ?? 0
+    seen.set(message.id, round + 1)
+    ;(rounds[round] ??= []).push(message)
+  }
+  return rounds
+}
+
+/** Bulk-indexes messages with distinct document ids; resolves with the ids confirmed indexed. */
+async function indexOnce(
+  messages: readonly DocumentMessage[],
+  options: IngestOptions,
+): Promise<Set<string>> {
+  const { client, index, retries = 2, wait = 1000, log = defaultLog } = options
+  const messageOf = new Map(messages.map((m) => [m.id, m.messageId]))
+  const confirmed = new Set<string>()
+  try {
+    await client.helpers.bulk({
+      datasource: messages.slice(),
+      onDocument: (m) => [{ index: { _index: index, _id: m.id } }, m.source],
+      retries,
+      wait,
+      onSuccess: ({ result }) => {
+        const id = result.index?._id
+        if (id) confirmed.add(id)
+      },
+      onDrop: (drop) => {
+        // The action line as sent: { index: { _index, _id } }.
+        const id = (drop.operation as { index?: { _id?: string } }).index?._id ?? ''
+        log('document rejected', {
+          id,
+          messageId: messageOf.get(id),
+          status: drop.status,
+          error: drop.error?.type,
+          reason: drop.error?.reason,
+        })
+      },
+    })
+  } catch (err) {
+    // The bulk request itself failed (network, 5xx after the client's retries, 403, ...):
+    // whatever was not confirmed goes back to the queue.
+    log('bulk request failed', { error: err instanceof Error ? err.message : String(err) })
+  }
+  return confirmed
+}
+
 /** Indexes an SQS batch; returns the messages to redeliver. */
 export async function ingestSqsBatch(
   event: SqsEvent,
   options: IngestOptions,
 ): Promise<SqsBatchResponse> {
-  const { client, index, retries = 2, wait = 1000, log = defaultLog } = options
+  const log = options.log ?? defaultLog
   const failed = new Set<string>()
-  // A document id may come from several messages; every one of them is retried if it fails.
-  const messagesById = new Map<string, string[]>()
-  const confirmed = new Set<string>()
-  const docs: Array<{ id: string; source: Record<string, unknown> }> = []
+  const messages: DocumentMessage[] = []
 
   for (const record of event.Records) {
-    let source: unknown
-    try {
-      source = JSON.parse(record.body)
-    } catch {
-      source = undefined
-    }
-    if (typeof source !== 'object' || source === null || Array.isArray(source)) {
+    const source = parseObject(record.body)
+    if (source === undefined) {
       log('message body is not a JSON object', { messageId: record.messageId })
       failed.add(record.messageId)
       continue
     }
-    const doc = source as Record<string, unknown>
-    const id = typeof doc.id === 'string' && doc.id !== '' ? doc.id : record.messageId
-    messagesById.set(id, [...(messagesById.get(id) ?? []), record.messageId])
-    docs.push({ id, source: doc })
+    const id = typeof source.id === 'string' && source.id !== '' ? source.id : record.messageId
+    messages.push({ messageId: record.messageId, id, source })
   }
 
-  if (docs.length > 0) {
-    try {
-      await client.helpers.bulk({
-        datasource: docs,
-        onDocument: (doc) => [{ index: { _index: index, _id: doc.id } }, doc.source],
-        retries,
-        wait,
-        onSuccess: ({ result }) => {
-          const id = result.index?._id
-          if (id) confirmed.add(id)
-        },
-        onDrop: (drop) => {
-          // The action line as sent: { index: { _index, _id } }.
-          const id = (drop.operation as { index?: { _id?: string } }).index?._id ?? ''
-          log('document rejected', {
-            id,
-            messageIds: messagesById.get(id),
-            status: drop.status,
-            error: drop.error?.type,
-            reason: drop.error?.reason,
-          })
-        },
-      })
-    } catch (err) {
-      // The bulk request itself failed (network, 5xx after the client's retries, 403, ...):
-      // whatever was not confirmed below goes back to the queue.
-      log('bulk request failed', { error: err instanceof Error ? err.message : String(err) })
-    }
-  }
-
-  // Anything not confirmed indexed is reported, whatever the reason: a document indexed twice
-  // is harmless (same _id), a dropped one is not.
-  for (const [id, messageIds] of messagesById) {
-    if (!confirmed.has(id)) for (const messageId of messageIds) failed.add(messageId)
+  // Confirmation is per message: anything not confirmed indexed is reported, whatever the
+  // reason. A document indexed twice is harmless (same _id), a dropped one is not.
+  for (const round of roundsByDocumentId(messages)) {
+    const confirmed = await indexOnce(round, options)
+    for (const m of round) if (!confirmed.has(m.id)) failed.add(m.messageId)
   }
   return {
     batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({

@@ -45,6 +45,8 @@ export interface EmulatorOptions {
   upstream?: string
   /** The emulator's clock runs this far ahead (+) or behind (-) the machine's. */
   clockSkewMs?: number
+  /** The machine clock, epoch ms, that `clockSkewMs` is added to. Default `Date.now`; for tests. */
+  now?: () => number
   /**
    * The `Date` header of every answer runs this far off the emulator's own clock, which still
    * decides what is accepted: a proxy or cache in between that sends a wrong date. Default 0.
@@ -205,7 +207,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   let skew = options.clockSkewMs ?? 0
   let dateHeaderSkew = options.dateHeaderSkewMs ?? 0
   let sequence = 0
-  const now = (): number => Date.now() + skew
+  const machineNow = options.now ?? (() => Date.now())
+  const now = (): number => machineNow() + skew
 
   const send = (
     req: IncomingMessage,

@@ -231,10 +231,16 @@ for (const [variant, engine] of runs) {
     })
 
     it("abort in flight: the client's RequestAbortedError; the request reached the server", async () => {
-      const unhook = emu.onRequest(() => ({ delayMs: 300 }))
+      // Aborted once the server holds the request (not after a fixed delay, which a busy
+      // machine can reach before the request has arrived), while its answer is held back.
+      let abort: () => void = () => {}
+      const unhook = emu.onRequest(() => {
+        setImmediate(() => abort())
+        return { delayMs: 300 }
+      })
       try {
         const request = client.info()
-        setTimeout(() => request.abort(), 100)
+        abort = () => request.abort()
         const err = await failure(request)
         expect(err).to.be.instanceOf(variant.module.errors.RequestAbortedError)
       } finally {

@@ -4,6 +4,8 @@ import { AwsCredentialsError, createAwsSigV4Connection } from '../../lib'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator } from '../../lib/testing'
 import { CLIENT_VARIANTS } from '../support/client-variants'
+import { installFakeClock, runTimersUntilSettled } from '../support/fake-clock'
+import type { InstalledClock } from '../support/fake-clock'
 import type { AnyClient, ClientVariant, NodeSpec, SignedOptions } from '../support/client-variants'
 
 /**
@@ -11,6 +13,10 @@ import type { AnyClient, ClientVariant, NodeSpec, SignedOptions } from '../suppo
  * ConnectionError naming the source, nothing reaches the endpoint, and the same client works
  * again as soon as the provider does, with `maxRetries: 0` and with the client's default
  * retries (the transport marks the node dead on a ConnectionError).
+ *
+ * Durations are virtual (a fake clock: Date and timers move only when the test runs them), so
+ * they are exact on any machine: "fails at once" is 0 ms, "fails after the 300 ms timeout" is
+ * 300 ms, not a window around the wall clock.
  */
 
 const REGION = 'eu-west-1'
@@ -51,9 +57,11 @@ function switchableProvider(): {
 
 interface Outcome {
   error: (Error & { meta?: unknown }) | undefined
+  /** Milliseconds on the clock in use: virtual under the fake clock. */
   elapsed: number
 }
 
+/** Runs a request; its outcome and what it took on the clock (virtual under the fake clock). */
 async function attempt(run: () => Promise<unknown>): Promise<Outcome> {
   const started = Date.now()
   try {
@@ -62,6 +70,31 @@ async function attempt(run: () => Promise<unknown>): Promise<Outcome> {
   } catch (err) {
     return { error: err as Error, elapsed: Date.now() - started }
   }
+}
+
+/** Runs `work` with the fake clock installed, uninstalling it after. */
+async function withFakeClock<T>(work: (clock: InstalledClock) => Promise<T>): Promise<T> {
+  const clock = installFakeClock()
+  try {
+    return await work(clock)
+  } finally {
+    clock.uninstall()
+  }
+}
+
+/**
+ * A request that can fail without reaching the network, on the fake clock: its timers are run
+ * in order until it settles, so `elapsed` is exactly the time it waited for (0: no timer).
+ */
+function failOnTimers(run: () => Promise<unknown>): Promise<Outcome & { value?: unknown }> {
+  return withFakeClock(async (clock) => {
+    let value: unknown
+    const outcome = attempt(async () => {
+      value = await run()
+    })
+    await runTimersUntilSettled(clock, outcome)
+    return { ...(await outcome), value }
+  })
 }
 
 function expectCredentialsFailure(variant: ClientVariant, outcome: Outcome, detail: RegExp): void {
@@ -104,9 +137,10 @@ for (const variant of variants) {
       const p = switchableProvider()
       const client = make({ credentials: p.provider }, { maxRetries: 0 })
       p.mode = 'throw'
-      const failed = await attempt(() => client.info())
+      const failed = await failOnTimers(() => client.info())
       expectCredentialsFailure(variant, failed, /ThrottlingException/)
-      expect(failed.elapsed).to.be.below(1000)
+      // At once: it failed before any timer fired (the provider timeout, a back-off).
+      expect(failed.elapsed).to.equal(0)
       expect(p.calls).to.equal(1)
       expect(emu.verdicts).to.have.length(0)
 
@@ -125,18 +159,22 @@ for (const variant of variants) {
       const p = switchableProvider()
       const client = make({ credentials: p.provider, credentialsTimeoutMs: 300 }, { maxRetries: 0 })
       p.mode = 'hang'
-      const failed = await attempt(() => client.info())
+      const failed = await failOnTimers(() => client.info())
       expectCredentialsFailure(variant, failed, /timed out after 300 ms/)
-      expect(failed.elapsed).to.be.within(290, 1000)
+      // Exactly one provider timeout: still pending until 300 ms, failed at 300 ms.
+      expect(failed.elapsed).to.equal(300)
       expect(p.calls).to.equal(1)
       expect(emu.verdicts).to.have.length(0)
 
       // Concurrent requests share the one hanging call and time out together.
-      const many = await Promise.all(Array.from({ length: 20 }, () => attempt(() => client.info())))
-      for (const outcome of many) {
+      const many = await failOnTimers(() =>
+        Promise.all(Array.from({ length: 20 }, () => attempt(() => client.info()))),
+      )
+      for (const outcome of many.value as Outcome[]) {
         expectCredentialsFailure(variant, outcome, /timed out after 300 ms/)
-        expect(outcome.elapsed).to.be.within(290, 1000)
+        expect(outcome.elapsed).to.equal(300)
       }
+      expect(many.elapsed).to.equal(300)
       expect(p.calls).to.equal(2)
       expect(emu.verdicts).to.have.length(0)
 
@@ -150,16 +188,19 @@ for (const variant of variants) {
       const p = switchableProvider()
       const client = make({ credentials: p.provider })
       p.mode = 'throw'
-      const failed = await attempt(() => client.info({}, NO_BACKOFF))
+      const failed = await failOnTimers(() => client.info({}, NO_BACKOFF))
       expectCredentialsFailure(variant, failed, /ThrottlingException/)
       expect(p.calls, '1 attempt + 3 retries').to.equal(4)
+      expect(failed.elapsed).to.equal(0)
       expect(emu.verdicts).to.have.length(0)
 
-      // The node was "marked dead" four times; a single-node pool ignores that.
+      // The node was "marked dead" four times; a single-node pool ignores that: the next request
+      // is answered without waiting on any timer (no virtual time passes while it runs; a wait
+      // for a resurrection would never end, and the test would time out).
       p.mode = 'ok'
-      const recovered = await attempt(() => client.info())
+      const recovered = await withFakeClock(() => attempt(() => client.info()))
       expect(recovered.error).to.equal(undefined)
-      expect(recovered.elapsed).to.be.below(1000)
+      expect(recovered.elapsed).to.equal(0)
       expect(emu.verdicts.map((v) => v.ok)).to.deep.equal([true])
 
       // A provider that fails twice and then answers: the transport's retry gets through.
@@ -208,17 +249,31 @@ describe('e2e credentials, failing provider: default maxRetries and default back
   it('reports how long a request takes to fail, then recovers', async () => {
     const emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
     const p = switchableProvider()
+    const calledAt: number[] = []
     const client = new es9.Client({
       node: emu.url,
-      Connection: createAwsSigV4Connection({ region: REGION, credentials: p.provider }),
+      Connection: createAwsSigV4Connection({
+        region: REGION,
+        credentials: () => {
+          calledAt.push(Date.now())
+          return p.provider()
+        },
+      }),
     })
     try {
       p.mode = 'throw'
-      const failed = await attempt(() => client.info())
+      const failed = await failOnTimers(() => client.info())
       expect(failed.error?.name).to.equal('ConnectionError')
       expect(p.calls).to.equal(4)
-      // Three backoffs of 1-2 s, 2-4 s and 2-4 s.
-      expect(failed.elapsed).to.be.within(5000, 10_500)
+      // Between provider calls, only the transport's back-offs (1-2 s, then 2-4 s twice); the
+      // request fails as the fourth call does.
+      const gaps = calledAt.slice(1).map((at, i) => at - calledAt[i])
+      expect(gaps).to.have.length(3)
+      expect(gaps[0]).to.be.within(1000, 2000)
+      expect(gaps[1]).to.be.within(2000, 4000)
+      expect(gaps[2]).to.be.within(2000, 4000)
+      expect(failed.elapsed).to.equal(calledAt[3] - calledAt[0])
+      expect(failed.elapsed).to.be.within(5000, 10_000)
       expect(emu.verdicts).to.have.length(0)
       p.mode = 'ok'
       await client.info()

@@ -6,6 +6,7 @@ import {
   getSharedClient,
   handler,
   ingestSqsBatch,
+  roundsByDocumentId,
   type SqsEvent,
 } from '../../examples/lambda-ingest/handler'
 import type { Client } from '@elastic/elasticsearch'
@@ -92,6 +93,16 @@ describe('examples/lambda-ingest', function () {
     })
   })
 
+  describe('roundsByDocumentId', () => {
+    it('puts the n-th message for a document id in the n-th round, keeping queue order', () => {
+      const m = (messageId: string, id: string) => ({ messageId, id })
+      expect(
+        roundsByDocumentId([m('1', 'a'), m('2', 'b'), m('3', 'a'), m('4', 'a'), m('5', 'c')]),
+      ).to.deep.equal([[m('1', 'a'), m('2', 'b'), m('5', 'c')], [m('3', 'a')], [m('4', 'a')]])
+      expect(roundsByDocumentId([])).to.deep.equal([])
+    })
+  })
+
   describe('ingestSqsBatch: failures are reported, never dropped', () => {
     let client: Client
     let logged: Array<{ message: string; fields: Record<string, unknown> }>
@@ -150,7 +161,7 @@ describe('examples/lambda-ingest', function () {
           status: 400,
           error: 'mapper_parsing_exception',
         })
-        expect(logged[0].fields.messageIds).to.deep.equal(['m-2'])
+        expect(logged[0].fields.messageId).to.equal('m-2')
       } finally {
         stop()
       }
@@ -239,5 +250,36 @@ describe('examples/lambda-ingest', function () {
         stop()
       }
     })
+
+    // Two messages for one document id, one rejected and one indexed: confirmation is per
+    // message, so the rejected message goes back to the queue whatever the other one did.
+    for (const rejected of ['m-1', 'm-2']) {
+      it(`reports the rejected one of two messages with the same document id (${rejected} rejected)`, async () => {
+        const stop = failBulkItems(emu, (_id, _attempt, source) =>
+          source.from === rejected
+            ? { status: 400, type: 'mapper_parsing_exception', reason: 'failed to parse [v]' }
+            : undefined,
+        )
+        try {
+          const response = await ingestSqsBatch(
+            sqsEvent([
+              ['m-1', { id: 'dup', from: 'm-1' }],
+              ['m-2', { id: 'dup', from: 'm-2' }],
+              ['m-3', { id: 'other' }],
+            ]),
+            { client, index: 'events', log },
+          )
+          expect(failedIds(response)).to.deep.equal([rejected])
+          const indexed = rejected === 'm-1' ? 'm-2' : 'm-1'
+          expect(emu.store.getDocument('events', 'dup')).to.deep.equal({ id: 'dup', from: indexed })
+          expect(emu.store.getDocument('events', 'other')).to.deep.equal({ id: 'other' })
+          expect(logged.map((l) => l.fields.messageId)).to.deep.equal([rejected])
+          // One bulk request per message sharing the id, in queue order.
+          expect(emu.verdicts.filter((v) => v.path === '/_bulk')).to.have.length(2)
+        } finally {
+          stop()
+        }
+      })
+    }
   })
 })

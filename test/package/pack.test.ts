@@ -332,7 +332,8 @@ console.log(JSON.stringify({ ok: true, named }))
 `
 
 describe('npm package (tarball)', function () {
-  this.timeout(120_000)
+  // A guard against a hang only: type-checking the consumer alone took 63 s with both cores busy.
+  this.timeout(300_000)
 
   let scratch: string
   let app: string

@@ -6,17 +6,20 @@ import type { Emulator } from '../../lib/testing'
 import { CREDS, REGION, describeVerdicts } from './support'
 
 /**
- * 20,000 signed requests at concurrency 256 on loopback, from a child process (so the client's
+ * 10,000 signed requests at concurrency 256 on loopback, from a child process (so the client's
  * heap is measured alone, with a real `gc()`), against the verifying endpoint in this process.
+ * Nothing here is timed: the run's duration is printed, never asserted.
  */
-const REQUESTS = 20_000
+const REQUESTS = 10_000
 const CONCURRENCY = 256
-const WARMUP = 2_000
+const WARMUP = 1_000
 /**
- * Heap growth allowed between the warmed-up client and the client after 20,000 requests: about
- * ten times what was measured (0.7 MB); a leak of 400 bytes per request would exceed it.
+ * Heap growth allowed between the warmed-up client and the client after the run: what a leak
+ * of 400 bytes per request would add (4 MB for 10,000), five times the growth measured (0.5 to
+ * 0.8 MB, most of it in the first half: warm-up, not a leak).
  */
-const MAX_HEAP_GROWTH = 8 * 1024 * 1024
+const MAX_LEAK_PER_REQUEST = 400
+const MAX_HEAP_GROWTH = REQUESTS * MAX_LEAK_PER_REQUEST
 
 interface LoadReport {
   sent: number
@@ -60,7 +63,8 @@ function runChild(url: string): Promise<LoadReport> {
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
 describe('reliability: load', function () {
-  this.timeout(90_000)
+  // A guard against a hang only: the run takes 10-25 s on a shared 2-core machine.
+  this.timeout(300_000)
   let emu: Emulator
   before(async () => {
     emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })

@@ -3,9 +3,11 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import * as es9 from '@elastic/elasticsearch'
 import * as es8 from 'es8'
+import * as es813 from 'es813'
 import { createAwsSigV4Connection } from '../../lib'
 import type { AwsSigV4ConnectionOptions } from '../../lib'
 import type { Emulator, Verdict } from '../../lib/testing'
+import { extraClientLines } from '../support/client-variants'
 
 /** Credentials with the characters that break naive encoders: `/`, `+`, `=`. */
 export const CREDS = {
@@ -17,14 +19,29 @@ export const REGION = 'eu-west-1'
 
 export type SignedOptions = Omit<AwsSigV4ConnectionOptions, 'baseConnection'>
 
-/** The client/connection pairs the package supports. */
+/**
+ * The client/connection pairs the package supports. `timeoutsRetried`: the client's transport
+ * retries a request that timed out (8.13's transport 8.4 does; later ones only with
+ * `retryOnTimeout`, which the client does not pass on).
+ */
 export const BASES = {
-  'undici-9': { Client: es9.Client, base: es9.UndiciConnection },
-  'http-9': { Client: es9.Client, base: es9.HttpConnection },
-  'undici-8': { Client: es8.Client, base: es8.UndiciConnection },
-  'http-8': { Client: es8.Client, base: es8.HttpConnection },
+  'undici-9': { Client: es9.Client, base: es9.UndiciConnection, timeoutsRetried: false },
+  'http-9': { Client: es9.Client, base: es9.HttpConnection, timeoutsRetried: false },
+  'undici-8': { Client: es8.Client, base: es8.UndiciConnection, timeoutsRetried: false },
+  'http-8': { Client: es8.Client, base: es8.HttpConnection, timeoutsRetried: false },
+  'undici-8.13': { Client: es813.Client, base: es813.UndiciConnection, timeoutsRetried: true },
+  'http-8.13': { Client: es813.Client, base: es813.HttpConnection, timeoutsRetried: true },
 } as const
 export type BaseName = keyof typeof BASES
+
+/** Every pair, for checks that run on all: 9.x/8.x, plus 8.13 when TEST_EXTRA_CLIENTS names it. */
+export const TESTED_BASES: readonly BaseName[] = [
+  'undici-9',
+  'http-9',
+  'undici-8',
+  'http-8',
+  ...(extraClientLines().includes('8.13') ? (['undici-8.13', 'http-8.13'] as const) : []),
+]
 
 /** A 9.x-typed client (8.x shares every API used here) signing with CREDS for REGION. */
 export function signedClient(

@@ -19,14 +19,22 @@ const MINUTE = 60_000
 
 describe('emulator: SigV4 verification over HTTP', () => {
   let emu: Emulator
+  /** When set, the emulator's machine clock stands still at this time. */
+  let pinnedNow: number | undefined
 
   before(async () => {
-    emu = await startEmulator({ credentials: [KEY, TOKEN_KEY], region: 'us-east-1', service: 'es' })
+    emu = await startEmulator({
+      credentials: [KEY, TOKEN_KEY],
+      region: 'us-east-1',
+      service: 'es',
+      now: () => pinnedNow ?? Date.now(),
+    })
   })
   after(() => emu.close())
   beforeEach(() => {
     emu.clearVerdicts()
     emu.setClockSkew(0)
+    pinnedNow = undefined
   })
 
   const last = () => emu.verdicts[emu.verdicts.length - 1]
@@ -204,27 +212,34 @@ describe('emulator: SigV4 verification over HTTP', () => {
     expect((await call(emu.url, other, { method: 'GET', path: '/' })).status).to.equal(200)
   })
 
+  // The emulator's machine clock stands still here, so every time in the answer is exact.
+  const PINNED = Date.parse('2026-03-04T05:06:07.890Z')
+
   it('refuses a request signed 6 minutes before the server clock (Signature expired)', async () => {
+    pinnedNow = PINNED
     emu.setClockSkew(6 * MINUTE)
-    const signedAt = new Date(Math.floor(Date.now() / 1000) * 1000)
+    const signedAt = new Date(Math.floor(PINNED / 1000) * 1000)
     const res = await call(emu.url, KEY, { method: 'GET', path: '/', date: signedAt })
-    const now = Date.parse(last().time)
+    const now = PINNED + 6 * MINUTE
+    expect(last().time).to.equal(new Date(now).toISOString())
     expectAwsError(res, 403, {
       message: `Signature expired: ${amz(signedAt)} is now earlier than ${amz(new Date(now - 5 * MINUTE))} (${amz(new Date(now))} - 5 min.)`,
     })
     // The Date header comes from the (skewed) server clock.
-    const date = Date.parse(String(res.headers.date))
-    expect(Math.abs(date - (Date.now() + 6 * MINUTE))).to.be.lessThan(3000)
+    expect(res.headers.date).to.equal(new Date(now).toUTCString())
   })
 
   it('refuses a request signed 6 minutes after the server clock (not yet current)', async () => {
+    pinnedNow = PINNED
     emu.setClockSkew(-6 * MINUTE)
-    const signedAt = new Date(Math.floor(Date.now() / 1000) * 1000)
+    const signedAt = new Date(Math.floor(PINNED / 1000) * 1000)
     const res = await call(emu.url, KEY, { method: 'GET', path: '/', date: signedAt })
-    const now = Date.parse(last().time)
+    const now = PINNED - 6 * MINUTE
+    expect(last().time).to.equal(new Date(now).toISOString())
     expectAwsError(res, 403, {
       message: `Signature not yet current: ${amz(signedAt)} is still later than ${amz(new Date(now + 5 * MINUTE))} (${amz(new Date(now))} + 5 min.)`,
     })
+    expect(res.headers.date).to.equal(new Date(now).toUTCString())
   })
 
   it('can send a Date header off its own clock, which still decides what it accepts', async () => {
