@@ -9,6 +9,7 @@ import {
 import { startEmulator } from '../../lib/testing'
 import type { Emulator, Engine } from '../../lib/testing'
 import { CALLBACK_VARIANTS } from '../support/client-variants'
+import { emulatorPerSuite } from '../support/emulator-suite'
 import type { CallbackClient, CallbackVariant } from '../support/client-variants'
 import { TRICKY_IDS } from '../support/tricky-ids'
 import { rotatingProvider } from '../support/rotating-provider'
@@ -397,32 +398,16 @@ for (const variant of CALLBACK_VARIANTS) {
 for (const variant of CALLBACK_VARIANTS) {
   describe(`e2e ${variant.name}: OpenSearch Serverless and its bare 403s`, function () {
     this.timeout(30_000)
-    let emu: Emulator
-    const clients: CallbackClient[] = []
-    const make = (credentials: () => Promise<typeof CREDS>): CallbackClient => {
-      const client = variant.make(emu.url, { region: REGION, service: 'aoss', credentials })
-      clients.push(client)
-      return client
-    }
-
-    before(async () => {
-      emu = await startEmulator({ credentials: [], region: REGION, service: 'aoss' })
-    })
-    beforeEach(() => {
-      emu.clearVerdicts()
-      emu.setClockSkew(0)
-    })
-    after(async () => {
-      for (const client of clients) await client.close()
-      await emu.close()
-    })
+    const suite = emulatorPerSuite({ credentials: [], region: REGION, service: 'aoss' })
+    const make = (credentials: () => Promise<typeof CREDS>): CallbackClient =>
+      suite.track(variant.make(suite.emu.url, { region: REGION, service: 'aoss', credentials }))
 
     it('a key revoked under 50 concurrent requests: one refetch, each retried once, all succeed', async () => {
-      const p = rotatingProvider(emu, `AOSSREV${variant.name.replace(/\W/g, '')}`)
+      const p = rotatingProvider(suite.emu, `AOSSREV${variant.name.replace(/\W/g, '')}`)
       const client = make(p.provider)
       await client.index({ index: 'rev', id: 'warm', body: { i: 0 } })
-      emu.revoke(p.keys[0])
-      emu.clearVerdicts()
+      suite.emu.revoke(p.keys[0])
+      suite.emu.clearVerdicts()
       const results = await Promise.allSettled(
         Array.from({ length: 50 }, (_, i) =>
           client.index({ index: 'rev', id: `d-${i}`, body: { i } }),
@@ -430,17 +415,17 @@ for (const variant of CALLBACK_VARIANTS) {
       )
       expect(results.filter((r) => r.status === 'rejected')).to.have.length(0)
       expect(p.keys).to.have.length(2)
-      expect(emu.verdicts.filter((v) => !v.ok)).to.have.length(50)
+      expect(suite.emu.verdicts.filter((v) => !v.ok)).to.have.length(50)
       // No GET / on Serverless, not even for a 7.14+ client's product check.
-      expect(emu.verdicts.filter((v) => v.path === '/')).to.have.length(0)
+      expect(suite.emu.verdicts.filter((v) => v.path === '/')).to.have.length(0)
     })
 
     it('a clock 15 minutes behind: learned from the first bare 403, none after, no refetch', async () => {
-      const p = rotatingProvider(emu, `AOSSSKEW${variant.name.replace(/\W/g, '')}`)
+      const p = rotatingProvider(suite.emu, `AOSSSKEW${variant.name.replace(/\W/g, '')}`)
       const client = make(p.provider)
-      emu.setClockSkew(15 * 60_000)
+      suite.emu.setClockSkew(15 * 60_000)
       await client.index({ index: 'skew', id: 'first', body: { n: 0 } })
-      expect(emu.verdicts.map((v) => [v.status, v.reason])).to.deep.equal([
+      expect(suite.emu.verdicts.map((v) => [v.status, v.reason])).to.deep.equal([
         [403, 'expired'],
         [201, 'ok'],
       ])
@@ -449,7 +434,7 @@ for (const variant of CALLBACK_VARIANTS) {
           client.index({ index: 'skew', id: `d-${i}`, body: { i } }),
         ),
       )
-      expect(emu.verdicts.filter((v) => !v.ok)).to.have.length(1)
+      expect(suite.emu.verdicts.filter((v) => !v.ok)).to.have.length(1)
       expect(p.keys).to.have.length(1)
     })
   })

@@ -1,11 +1,10 @@
 import { expect } from 'chai'
 import * as es9 from '@elastic/elasticsearch'
-import { startEmulator } from '../../lib/testing'
-import type { Emulator } from '../../lib/testing'
 import { REFETCH_PAUSE_MS } from '../../lib/constants'
 import { CLIENT_VARIANTS } from '../support/client-variants'
+import { emulatorPerSuite } from '../support/emulator-suite'
 import { rotatingProvider, statusOf } from '../support/rotating-provider'
-import type { AnyClient, SignedOptions } from '../support/client-variants'
+import type { SignedOptions } from '../support/client-variants'
 
 /**
  * OpenSearch Serverless answers every refusal with the same bare 403
@@ -24,32 +23,18 @@ for (const variant of CLIENT_VARIANTS) {
 
   describe(`e2e OpenSearch Serverless, bare 403s: ${variant.name}`, function () {
     this.timeout(30_000)
-    let emu: Emulator
-    const clients: AnyClient[] = []
-    const make = (opts: SignedOptions): es9.Client => {
-      const client = variant.make(emu.url, { region: REGION, service: 'aoss', ...opts })
-      clients.push(client)
-      return client as es9.Client
-    }
-
-    before(async () => {
-      emu = await startEmulator({ credentials: [], region: REGION, service: 'aoss' })
-    })
-    beforeEach(() => {
-      emu.clearVerdicts()
-      emu.setClockSkew(0)
-    })
-    after(async () => {
-      for (const client of clients) await client.close()
-      await emu.close()
-    })
+    const suite = emulatorPerSuite({ credentials: [], region: REGION, service: 'aoss' })
+    const make = (opts: SignedOptions): es9.Client =>
+      suite.track(
+        variant.make(suite.emu.url, { region: REGION, service: 'aoss', ...opts }),
+      ) as es9.Client
 
     it('a key revoked under 100 concurrent requests: one refetch, each retried once, all succeed', async () => {
-      const p = rotatingProvider(emu, `REV${tag}`)
+      const p = rotatingProvider(suite.emu, `REV${tag}`)
       const client = make({ credentials: p.provider })
       await client.index({ index: 'rev', id: 'warm', document: { i: 0 } })
-      emu.revoke(p.keys[0])
-      emu.clearVerdicts()
+      suite.emu.revoke(p.keys[0])
+      suite.emu.clearVerdicts()
       const results = await Promise.allSettled(
         Array.from({ length: 100 }, (_, i) =>
           client.index({ index: 'rev', id: `d-${i}`, document: { i } }),
@@ -57,22 +42,22 @@ for (const variant of CLIENT_VARIANTS) {
       )
       expect(results.filter((r) => r.status === 'rejected')).to.have.length(0)
       expect(p.keys).to.have.length(2)
-      const refused = emu.verdicts.filter((v) => !v.ok)
+      const refused = suite.emu.verdicts.filter((v) => !v.ok)
       expect(refused).to.have.length(100)
       expect(refused.every((v) => v.status === 403 && v.accessKeyId === p.keys[0])).to.equal(true)
-      expect(emu.verdicts.filter((v) => v.ok).every((v) => v.accessKeyId === p.keys[1])).to.equal(
-        true,
-      )
+      expect(
+        suite.emu.verdicts.filter((v) => v.ok).every((v) => v.accessKeyId === p.keys[1]),
+      ).to.equal(true)
     })
 
     for (const skew of [+15 * MINUTE, -15 * MINUTE]) {
       it(`a clock 15 minutes ${skew > 0 ? 'behind' : 'ahead of'} Serverless: learned from the first 403, none after`, async () => {
-        const p = rotatingProvider(emu, `SKEW${tag}${skew > 0 ? 'B' : 'A'}`)
+        const p = rotatingProvider(suite.emu, `SKEW${tag}${skew > 0 ? 'B' : 'A'}`)
         const client = make({ credentials: p.provider })
-        emu.setClockSkew(skew)
+        suite.emu.setClockSkew(skew)
         const index = `skew-${skew > 0 ? 'behind' : 'ahead'}`
         await client.index({ index, id: 'first', document: { n: 0 } })
-        expect(emu.verdicts.map((v) => [v.status, v.reason])).to.deep.equal([
+        expect(suite.emu.verdicts.map((v) => [v.status, v.reason])).to.deep.equal([
           [403, skew > 0 ? 'expired' : 'not-yet-current'],
           [201, 'ok'],
         ])
@@ -81,17 +66,17 @@ for (const variant of CLIENT_VARIANTS) {
             client.index({ index, id: `d-${i}`, document: { n: i } }),
           ),
         )
-        expect(emu.verdicts.filter((v) => !v.ok)).to.have.length(1)
+        expect(suite.emu.verdicts.filter((v) => !v.ok)).to.have.length(1)
         expect(p.keys, 'the clock, not the credentials: no refetch').to.have.length(1)
       })
     }
 
     it('a permanent 403 (access policy): no refetch storm, and the hint in err.message', async () => {
-      const p = rotatingProvider(emu, `DENY${tag}`)
+      const p = rotatingProvider(suite.emu, `DENY${tag}`)
       const client = make({ credentials: p.provider })
       await client.index({ index: 'deny', id: 'warm', document: { a: 1 } })
       // From now on a data access policy denies everything: the signature is fine.
-      const unhook = emu.onRequest(() => ({
+      const unhook = suite.emu.onRequest(() => ({
         status: 403,
         body: {
           status: 403,
@@ -100,7 +85,7 @@ for (const variant of CLIENT_VARIANTS) {
         },
         headers: { 'x-aoss-response-hint': 'X01:gw-helper-deny' },
       }))
-      emu.clearVerdicts()
+      suite.emu.clearVerdicts()
       const started = Date.now()
       const WAVES = 10
       const CONCURRENCY = 40
@@ -128,7 +113,10 @@ for (const variant of CLIENT_VARIANTS) {
       const pauses = Math.floor((Date.now() - started) / REFETCH_PAUSE_MS)
       expect(p.keys.length - 1, 'refetches').to.be.within(1, 1 + pauses)
       // The first wave's requests are each retried once with the refetched key; no other is.
-      expect(emu.verdicts.length - requests, 'retries').to.be.within(1, CONCURRENCY * (1 + pauses))
+      expect(suite.emu.verdicts.length - requests, 'retries').to.be.within(
+        1,
+        CONCURRENCY * (1 + pauses),
+      )
       const message = (firstError as Error).message
       expect(message).to.match(
         /^Forbidden\n\tCaused by:\n\t\tx-aoss-response-hint: X01:gw-helper-deny/,
@@ -136,7 +124,7 @@ for (const variant of CLIENT_VARIANTS) {
       const body = (firstError as { body: { error: Record<string, unknown> } }).body
       expect(body.error).to.include({ reason: '403 Forbidden', type: 'Forbidden' })
       console.log(
-        `      (${variant.name}: ${requests} requests refused -> ${emu.verdicts.length} attempts, ${p.keys.length - 1} refetch(es))`,
+        `      (${variant.name}: ${requests} requests refused -> ${suite.emu.verdicts.length} attempts, ${p.keys.length - 1} refetch(es))`,
       )
     })
   })
