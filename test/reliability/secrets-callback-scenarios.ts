@@ -16,7 +16,7 @@ import { startEmulator } from '../../lib/testing'
 import type { Engine } from '../../lib/testing'
 import { CALLBACK_VARIANTS } from '../support/client-variants'
 import type { CallbackClient, CallbackModule } from '../support/client-variants'
-import { failureCollector, safeJson, views } from './secrets-scenarios'
+import { SignatureLog, failureCollector, safeJson, views } from './secrets-scenarios'
 import type { Collect, ScenarioResult } from './secrets-scenarios'
 import { CREDS, REGION } from './support'
 
@@ -27,17 +27,12 @@ type Callback = (err: Error | null, res: IncomingMessage | null) => void
 type Base = CallbackModule['Connection']
 
 /** A base connection that records the signature of every request it is handed. */
-function recording(Base: Base, signatures: Set<string>, sent: { count: number }): Base {
+function recording(Base: Base, log: SignatureLog): Base {
   class Recording extends (Base as unknown as new (o: never) => {
     request(p: unknown, cb: Callback): unknown
   }) {
     override request(params: unknown, callback: Callback): unknown {
-      const auth = (params as { headers?: Record<string, unknown> }).headers?.authorization
-      const match = typeof auth === 'string' ? /Signature=([0-9a-f]{64})/.exec(auth) : null
-      if (match) {
-        signatures.add(match[1])
-        sent.count++
-      }
+      log.handed((params as { headers?: Record<string, unknown> }).headers?.authorization)
       return super.request(params, callback)
     }
   }
@@ -89,8 +84,7 @@ export const CALLBACK_FAILURE_PATHS = [
 ]
 
 export async function runCallbackScenarios(collect: Collect): Promise<ScenarioResult> {
-  const signatures = new Set<string>()
-  const sent = { count: 0 }
+  const log = new SignatureLog()
   const reached = new Set<string>()
   const servers = new Map<Engine, Awaited<ReturnType<typeof startEmulator>>>()
   const emulator = async (engine: Engine) => {
@@ -98,8 +92,7 @@ export async function runCallbackScenarios(collect: Collect): Promise<ScenarioRe
     if (emu === undefined) {
       emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es', engine })
       emu.onRequest((ctx) => {
-        const match = /Signature=([0-9a-f]{64})/.exec(ctx.headers.authorization ?? '')
-        if (match) signatures.add(match[1])
+        log.arrived(ctx.headers.authorization)
         if (ctx.headers['x-fault'] === 'slow') return { delayMs: 1100 }
         if (ctx.headers['x-fault'] === 'drop') return { destroy: true }
         return undefined
@@ -127,7 +120,7 @@ export async function runCallbackScenarios(collect: Collect): Promise<ScenarioRe
       region: REGION,
       credentials: CREDS,
       ...options,
-      baseConnection: recording(module.Connection, signatures, sent),
+      baseConnection: recording(module.Connection, log),
     })
     const client = new module.Client({ node, Connection, ...FAST, ...clientOptions })
     for (const event of EVENTS) {
@@ -247,5 +240,5 @@ export async function runCallbackScenarios(collect: Collect): Promise<ScenarioRe
     for (const emu of servers.values()) await emu.close()
     await wrong.close()
   }
-  return { signatures, sent: sent.count, reached }
+  return { signatures: log.distinct, sent: log.sent, reached }
 }

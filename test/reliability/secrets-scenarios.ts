@@ -63,17 +63,12 @@ export function views(value: unknown): string[] {
 type Base = typeof es9.UndiciConnection
 
 /** A base connection that records the signature of every request it is handed. */
-function recording(Base: Base, signatures: Set<string>, sent: { count: number }): Base {
+function recording(Base: Base, log: SignatureLog): Base {
   class Recording extends (Base as unknown as new (o: never) => {
     request(p: unknown, o: unknown): Promise<unknown>
   }) {
     override request(params: unknown, options: unknown): Promise<unknown> {
-      const auth = (params as { headers?: Record<string, unknown> }).headers?.authorization
-      const match = typeof auth === 'string' ? /Signature=([0-9a-f]{64})/.exec(auth) : null
-      if (match) {
-        signatures.add(match[1])
-        sent.count++
-      }
+      log.handed((params as { headers?: Record<string, unknown> }).headers?.authorization)
       return super.request(params, options)
     }
   }
@@ -110,6 +105,35 @@ export function failureCollector(
   }
 }
 
+/**
+ * The signatures of a run: every distinct one (what must never show), and how many signed
+ * requests were handed to a base connection (identical requests in one second share one
+ * signature, so only this count is independent of the machine's speed).
+ */
+export class SignatureLog {
+  readonly distinct = new Set<string>()
+  sent = 0
+
+  /** The `authorization` header of a request handed to the base connection. */
+  handed(authorization: unknown): void {
+    const signature = signatureIn(authorization)
+    if (signature === undefined) return
+    this.distinct.add(signature)
+    this.sent++
+  }
+
+  /** The `authorization` header of a request as it reached the emulator. */
+  arrived(authorization: unknown): void {
+    const signature = signatureIn(authorization)
+    if (signature !== undefined) this.distinct.add(signature)
+  }
+}
+
+function signatureIn(authorization: unknown): string | undefined {
+  if (typeof authorization !== 'string') return undefined
+  return /Signature=([0-9a-f]{64})/.exec(authorization)?.[1]
+}
+
 export interface ScenarioResult {
   /** Every distinct signature sent or received: two identical requests in one second share one. */
   signatures: Set<string>
@@ -120,8 +144,7 @@ export interface ScenarioResult {
 }
 
 export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
-  const signatures = new Set<string>()
-  const sent = { count: 0 }
+  const log = new SignatureLog()
   const reached = new Set<string>()
   const emu = await startEmulator({ credentials: CREDS, region: REGION, service: 'es' })
   // Same key id and token, another secret: every signature is refused as a mismatch.
@@ -131,8 +154,7 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
     service: 'es',
   })
   emu.onRequest((ctx) => {
-    const match = /Signature=([0-9a-f]{64})/.exec(ctx.headers.authorization ?? '')
-    if (match) signatures.add(match[1])
+    log.arrived(ctx.headers.authorization)
     if (ctx.headers['x-fault'] === 'slow') return { delayMs: 1100 }
     if (ctx.headers['x-fault'] === 'drop') return { destroy: true }
     return undefined
@@ -150,7 +172,7 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
       region: REGION,
       credentials: CREDS,
       ...options,
-      baseConnection: recording(variant.base as Base, signatures, sent),
+      baseConnection: recording(variant.base as Base, log),
     })
     const client = new variant.Client({
       node,
@@ -281,7 +303,7 @@ export async function runScenarios(collect: Collect): Promise<ScenarioResult> {
     await emu.close()
     await wrong.close()
   }
-  return { signatures, sent: sent.count, reached }
+  return { signatures: log.distinct, sent: log.sent, reached }
 }
 
 /** What must never show: the secret key, the session token, and every signature sent. */
