@@ -1,5 +1,6 @@
 /** Reading a request body from where `-d` says: the text itself, a file, or stdin. */
 import { readFile } from 'node:fs/promises'
+import { buffer } from 'node:stream/consumers'
 import { AwsSigV4ConfigurationError } from '../errors'
 import type { BodySource } from './curl'
 
@@ -11,13 +12,8 @@ export async function readBodySource(
   switch (source.kind) {
     case 'literal':
       return Buffer.from(source.text, 'utf8')
-    case 'stdin': {
-      const chunks: Buffer[] = []
-      for await (const chunk of stdin) {
-        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk))
-      }
-      return Buffer.concat(chunks)
-    }
+    case 'stdin':
+      return buffer(stdin)
     case 'file':
       try {
         return await readFile(source.path)

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
+import { buffer } from 'node:stream/consumers'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import type { ConnectionContext, SignedTransportRequest } from '../transport'
 import { CredentialCache } from '../credentials'
@@ -14,6 +15,7 @@ import { RequestSigner } from '../request-signer'
 import type { ConnectionConstructor } from '../options'
 import { resolveNodeOptions, resolveOptions } from '../options'
 import { lineageOf } from '../lineage'
+import { sendableCopy } from '../callback-connection'
 import { NodeSha256 } from '../sha256'
 import { DEFAULT_MAX_BODY_BYTES } from '../constants'
 import { AwsSigV4ConfigurationError } from '../errors'
@@ -152,7 +154,7 @@ async function sendWithPromise(
     return {
       status: response.statusCode,
       headers: response.headers,
-      body: await readAll(response.body as Readable),
+      body: await buffer(response.body as Readable),
     }
   } finally {
     await connection.close()
@@ -167,11 +169,7 @@ async function sendWithCallback(
   const connection = new target.base({ url: target.context.url }) as CallbackConnection
   try {
     // The signed copy keeps its redacting views (it is what `debug` logs); the timeout goes on it.
-    const params = Object.assign(
-      Object.create(Object.getPrototypeOf(signed.params) as object) as Record<string, unknown>,
-      signed.params,
-      { timeout: timeoutMs },
-    )
+    const params = sendableCopy({ timeout: timeoutMs }, signed)
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       connection.request(params, (err, res) =>
         err !== null || res === null ? reject(err ?? new Error('no response')) : resolve(res),
@@ -180,17 +178,9 @@ async function sendWithCallback(
     return {
       status: response.statusCode ?? 0,
       headers: response.headers,
-      body: await readAll(response),
+      body: await buffer(response),
     }
   } finally {
     connection.close()
   }
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream) {
-    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array))
-  }
-  return Buffer.concat(chunks)
 }
