@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util'
 import { AwsSigV4ConfigurationError } from '../errors'
-import { BIN } from './constants'
+import { BIN, DEFAULT_MAX_TIME_S } from './constants'
 
 /** One flag of a command. */
 export interface Flag {
@@ -35,7 +35,7 @@ export interface ParsedArgs {
 }
 
 /** The help flag every command takes. */
-export const HELP_FLAG: Flag = { name: 'help', short: 'h', description: 'Show this help' }
+const HELP_FLAG: Flag = { name: 'help', short: 'h', description: 'Show this help' }
 
 /**
  * Parses `argv` against the command's flags. A mistake is an AwsSigV4ConfigurationError whose
@@ -108,6 +108,19 @@ export function stringValues(args: ParsedArgs, name: string): string[] {
 
 export function booleanValue(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true
+}
+
+/**
+ * `-m`/`--max-time` in milliseconds, DEFAULT_MAX_TIME_S when not given; a usage error when it
+ * is not a positive number of seconds.
+ */
+export function maxTimeMs(spec: CommandSpec, args: ParsedArgs): number {
+  const maxTime = stringValue(args, 'max-time')
+  const seconds = maxTime === undefined ? DEFAULT_MAX_TIME_S : Number(maxTime)
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw usageError(spec, `-m ${maxTime} is not a number of seconds`)
+  }
+  return seconds * 1000
 }
 
 /** The command's `--help`: usage, summary, one line per flag, then its notes. */

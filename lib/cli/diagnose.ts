@@ -7,7 +7,14 @@ import { withoutEchoedSecrets } from '../redaction'
 import { serviceFor } from '../services'
 import type { SignedTransportRequest } from '../transport'
 import type { CommandSpec } from './args'
-import { booleanValue, formatHelp, parseCommandArgs, stringValue, usageError } from './args'
+import {
+  booleanValue,
+  formatHelp,
+  maxTimeMs,
+  parseCommandArgs,
+  stringValue,
+  usageError,
+} from './args'
 import type { Step } from './checklist'
 import { formatStep } from './checklist'
 import {
@@ -79,11 +86,7 @@ export async function runDiagnose(argv: readonly string[], io: CliIo): Promise<n
   }
   const url = parseTargetUrl(args.positionals[0])
   if (isProblem(url)) throw usageError(DIAGNOSE_COMMAND, url.problem)
-  const maxTime = stringValue(args, 'max-time')
-  const seconds = maxTime === undefined ? DEFAULT_MAX_TIME_S : Number(maxTime)
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw usageError(DIAGNOSE_COMMAND, `-m ${maxTime} is not a number of seconds`)
-  }
+  const timeoutMs = maxTimeMs(DIAGNOSE_COMMAND, args)
   const print = (step: Step): void => io.stdout(formatStep(step))
 
   let target: Target
@@ -122,7 +125,6 @@ export async function runDiagnose(argv: readonly string[], io: CliIo): Promise<n
   const path =
     prefix +
     (serviceFor(target.context.target.service).clusterInfo ? PROBE_PATH : SERVERLESS_PROBE_PATH)
-  const timeoutMs = seconds * 1000
   const first = await probe(target, loaded, path, 0, timeoutMs)
   if ('error' in first) {
     print({ mark: 'warn', label: 'Clock', text: 'no answer to compare with' })

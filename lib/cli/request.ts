@@ -10,6 +10,7 @@ import {
   booleanValue,
   formatHelp,
   parseCommandArgs,
+  maxTimeMs,
   stringValue,
   stringValues,
   usageError,
@@ -164,9 +165,7 @@ export function planRequest(args: ParsedArgs): RequestPlan {
     if (isProblem(header)) return fail(header.problem)
     headers.push(header)
   }
-  const maxTime = stringValue(args, 'max-time')
-  const seconds = maxTime === undefined ? DEFAULT_MAX_TIME_S : Number(maxTime)
-  if (!Number.isFinite(seconds) || seconds <= 0) fail(`-m ${maxTime} is not a number of seconds`)
+  const timeoutMs = maxTimeMs(REQUEST_COMMAND, args)
   return {
     url,
     method,
@@ -180,7 +179,7 @@ export function planRequest(args: ParsedArgs): RequestPlan {
     service: stringValue(args, 'service'),
     profile: stringValue(args, 'profile'),
     unsignedPayload: booleanValue(args, 'unsigned-payload'),
-    timeoutMs: seconds * 1000,
+    timeoutMs,
   }
 }
 
