@@ -90,7 +90,11 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
   }
 }
 
-function messageOf(
+/**
+ * The message of an AWS refusal: `message` or `Message` of a JSON body, else the text itself
+ * (for Lattice, without the error class it is led by).
+ */
+export function messageOf(
   text: string,
   json: Record<string, unknown> | undefined,
   style: RefusalStyle,

@@ -5,7 +5,7 @@
  * credential scope for the wrong region or service, an unsigned request. Pure.
  */
 import { STATUS_CODES } from 'node:http'
-import { classifyAwsRejection, parseJsonObject } from '../aws-rejection'
+import { classifyAwsRejection, messageOf, parseJsonObject } from '../aws-rejection'
 import type { RefusalStyle } from '../services'
 
 export type Refusal =
@@ -73,7 +73,8 @@ export function recognizeRefusal(answer: AnswerText, style: RefusalStyle): Refus
   if (answer.status !== 401 && answer.status !== 403) return undefined
   const json = parseJsonObject(answer.text)
   const rejection = classifyAwsRejection({ statusCode: answer.status, body: answer.text }, style)
-  const message = messageOf(answer.text, json)
+  // 'generic': the text as it came, a Lattice refusal with its error class still in front.
+  const message = messageOf(answer.text, json, 'generic')
   switch (rejection?.kind) {
     case 'credentials-rejected':
       return { kind: 'credentials-rejected', expired: /is expired/i.test(message) }
@@ -102,13 +103,6 @@ export function recognizeRefusal(answer: AnswerText, style: RefusalStyle): Refus
   return undefined
 }
 
-/** The message of an AWS JSON body (`message` or `Message`), else the text itself. */
-export function messageOf(text: string, json = parseJsonObject(text)): string {
-  if (typeof json?.message === 'string') return json.message
-  if (typeof json?.Message === 'string') return json.Message
-  return text
-}
-
 /**
  * One line saying what an answer of 400 or more was: AWS's message, the engine's error type
  * and reason, Serverless's bare status with its hint, or the first line of the text.
@@ -127,7 +121,7 @@ export function answerSummary(answer: AnswerText): string {
     )
   }
   if (typeof json?.error === 'string') return withHint(json.error)
-  const message = messageOf(answer.text, json).trim()
+  const message = messageOf(answer.text, json, 'generic').trim()
   if (message === '' || (json !== undefined && message === answer.text.trim())) {
     // No words of its own (an empty body, a document's `"found":false`): the status's.
     return withHint(STATUS_CODES[answer.status] ?? '(no message)')
