@@ -10,7 +10,6 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ConnectionResponse } from './transport'
 import { isTransportDecoded, unzipBody } from './content-encoding'
-import { bodyText } from './transport'
 
 /** A response whose body has been read. */
 export interface BufferedResponse extends ConnectionResponse {
@@ -39,8 +38,10 @@ export async function readResponseBody(res: IncomingMessage): Promise<BufferedRe
 
 /** A stream the transport reads like the response it stands in for, with `response.body` as its bytes. */
 export function standInResponse(response: ConnectionResponse): IncomingMessage {
-  const text = bodyText(response.body)
-  const bytes = Buffer.isBuffer(response.body) ? response.body : Buffer.from(text ?? '', 'utf8')
+  const body = response.body
+  const bytes = Buffer.isBuffer(body)
+    ? body
+    : Buffer.from(typeof body === 'string' ? body : '', 'utf8')
   const stream = new Readable({ read() {} })
   stream.push(bytes)
   stream.push(null)
