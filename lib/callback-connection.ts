@@ -22,7 +22,7 @@ import type {
 } from './transport'
 import { callbackClientOf } from './lineage'
 import { loadedModuleExports } from './client-loader'
-import { setUpNodeConnection } from './connection-setup'
+import { nodeContext, setUpNodeConnection } from './connection-setup'
 import { isReadable } from './payload'
 import { parseJsonObject } from './aws-rejection'
 import { serviceFor } from './services'
@@ -81,6 +81,7 @@ export function createCallbackConnection(
     // Private, so `util.inspect`, `JSON.stringify` and the transport's `meta.connection` never
     // reach anything signing-related.
     readonly #node: NodeOptions
+    #context: ConnectionContext | undefined
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
@@ -134,7 +135,7 @@ export function createCallbackConnection(
           }
         })
 
-      const context: ConnectionContext = { ...this.#node, url: this.url, headers: this.headers }
+      const context = (this.#context = nodeContext(this.#node, this, this.#context))
       exchanges
         .run(
           {

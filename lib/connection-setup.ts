@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { NodeOptions, ResolvedOptions } from './options'
+import type { ConnectionContext } from './transport'
 import { resolveNodeOptions } from './options'
 import { hideProperty } from './redaction'
 import { withLowerCaseNames } from './headers'
@@ -36,6 +37,20 @@ export function setUpNodeConnection(
   // `X-A` would go out twice and `Authorization` or `Content-Type` would break the signature.
   connection.headers = withLowerCaseNames(connection.headers)
   return node
+}
+
+/**
+ * The context a node's requests go through: `last` again while the base's `url` and `headers`
+ * are the ones it was made from, a new one once either is replaced (so nothing is copied per
+ * request).
+ */
+export function nodeContext(
+  node: NodeOptions,
+  connection: NodeConnection,
+  last: ConnectionContext | undefined,
+): ConnectionContext {
+  if (last?.url === connection.url && last.headers === connection.headers) return last
+  return { ...node, url: connection.url, headers: connection.headers }
 }
 
 /**

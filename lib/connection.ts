@@ -8,7 +8,7 @@ import { SkewCorrectedClock } from './clock'
 import { Exchanges } from './exchange'
 import { withProductHeader } from './responses'
 import type { ConnectionContext, ConnectionResponse } from './transport'
-import { setUpNodeConnection } from './connection-setup'
+import { nodeContext, setUpNodeConnection } from './connection-setup'
 import { lineageOf } from './lineage'
 import { createCallbackConnection } from './callback-connection'
 import type { ClientConnectionClass, DefaultConnectionClass } from './client-types'
@@ -86,7 +86,7 @@ export function createAwsSigV4Connection(
     // Private, so `util.inspect`, `JSON.stringify` and the client's copies of the connection
     // in error metadata never reach anything signing-related.
     readonly #node: NodeOptions
-    #lastContext: ConnectionContext | undefined
+    #context: ConnectionContext | undefined
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
@@ -98,7 +98,7 @@ export function createAwsSigV4Connection(
       const response = exchanges.run(
         {
           params,
-          context: this.#context(),
+          context: (this.#context = nodeContext(this.#node, this, this.#context)),
           signal: options?.signal,
           asStream: options?.asStream === true,
         },
@@ -110,13 +110,6 @@ export function createAwsSigV4Connection(
       )
       // Amazon-managed engines never send the product header the client insists on.
       return this.#node.plainMediaTypes ? response.then(withProductHeader) : response
-    }
-
-    /** What requests go through, built again only if the base's `url` or `headers` is replaced. */
-    #context(): ConnectionContext {
-      const context = this.#lastContext
-      if (context?.url === this.url && context.headers === this.headers) return context
-      return (this.#lastContext = { ...this.#node, url: this.url, headers: this.headers })
     }
   }
 

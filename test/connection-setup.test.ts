@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { refuseClientAuth, setUpNodeConnection } from '../lib/connection-setup'
+import { nodeContext, refuseClientAuth, setUpNodeConnection } from '../lib/connection-setup'
 import { resolveOptions } from '../lib/options'
 import { AwsSigV4ConfigurationError } from '../lib/errors'
 
@@ -55,6 +55,26 @@ describe('connection-setup: a connection the client just created for a node', ()
     expect(connection.headers).to.deep.equal({ 'x-team': 'search' })
     expect(node.target).to.include({ region: 'eu-west-1', service: 'es' })
     expect(node.plainMediaTypes).to.equal(true)
+  })
+
+  it('gives the same context while url and headers stay, a new one once either is replaced', () => {
+    const connection = {
+      url: new URL('https://search-a-1.eu-west-1.es.amazonaws.com'),
+      headers: {},
+    }
+    const node = setUpNodeConnection(connection, { url: connection.url }, config)
+    const first = nodeContext(node, connection, undefined)
+    expect(first).to.include({ url: connection.url, headers: connection.headers })
+    expect(first.target).to.equal(node.target)
+    expect(nodeContext(node, connection, first)).to.equal(first)
+    connection.headers = { 'x-v': '2' }
+    const second = nodeContext(node, connection, first)
+    expect(second).not.to.equal(first)
+    expect(second.headers).to.equal(connection.headers)
+    connection.url = new URL('https://search-a-1.eu-west-1.es.amazonaws.com/prefix')
+    const third = nodeContext(node, connection, second)
+    expect(third).not.to.equal(second)
+    expect(third.url).to.equal(connection.url)
   })
 
   it('refuses auth before anything else', () => {
