@@ -108,5 +108,12 @@ export const ELASTIC_BUILD_FLAVOR = 'default'
  */
 export const SERVERLESS_REPORTED_VERSION = '7.10.2'
 
+/**
+ * What replaces a session token and a signature wherever they would show (`sigv4_debug`, AWS's
+ * echoed texts, the CLI's output, the emulator's verdicts).
+ */
+export const REDACTED_TOKEN = '<redacted session token>'
+export const REDACTED_SIGNATURE = '<redacted signature>'
+
 /** How many distinct vendor media type values compat.ts remembers the plain form of. */
 export const MEDIA_TYPES_REMEMBERED = 32

@@ -2,6 +2,7 @@ import { inspect } from 'node:util'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import type { SignedTransportRequest } from './transport'
 import type { SigV4Headers } from './sigv4'
+import { REDACTED_SIGNATURE, REDACTED_TOKEN } from './constants'
 
 /**
  * Keeping the session token and request signatures out of everything a user sees: inspected or
@@ -75,12 +76,12 @@ export function withoutEchoedSecrets(text: string, signed: SignedTransportReques
       JSON.stringify(token).slice(1, -1),
       token.replace(/\//g, '\\/'),
     ])) {
-      replacements.push([form, '<redacted session token>'])
+      replacements.push([form, REDACTED_TOKEN])
     }
   }
   const auth = signed.params.headers.authorization
   const signature = typeof auth === 'string' ? /Signature=([0-9a-f]+)/.exec(auth)?.[1] : undefined
-  if (signature) replacements.push([signature, '<redacted signature>'])
+  if (signature) replacements.push([signature, REDACTED_SIGNATURE])
   let out = text
   for (const [secret, placeholder] of replacements) {
     if (out.includes(secret)) out = out.split(secret).join(placeholder)
@@ -91,7 +92,7 @@ export function withoutEchoedSecrets(text: string, signed: SignedTransportReques
 /** The session token is a credential: a description shows that it was signed, never its value. */
 export function redactToken(text: string, credentials: AwsCredentialIdentity): string {
   const token = credentials.sessionToken
-  return token ? text.split(token).join('<redacted session token>') : text
+  return token ? text.split(token).join(REDACTED_TOKEN) : text
 }
 
 /** Makes an own property non-enumerable, so copies of the object leave it out. */

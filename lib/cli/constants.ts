@@ -26,10 +26,6 @@ export const NDJSON_PATHS: readonly RegExp[] = [
   /\/_text_structure\/find_structure$/,
 ]
 
-/** What replaces a secret in anything printed. */
-export const REDACTED_TOKEN = '<redacted session token>'
-export const REDACTED_SIGNATURE = '<redacted signature>'
-
 /** The harmless request `diagnose` signs: `GET /` where the service has a cluster-info API. */
 export const PROBE_PATH = '/'
 /**

@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { SigningTarget } from '../endpoint'
 import type { SignatureDescription } from '../sigv4'
-import { REDACTED_SIGNATURE, REDACTED_TOKEN } from './constants'
+import { REDACTED_SIGNATURE, REDACTED_TOKEN } from '../constants'
 import { shortKeyId } from './credentials'
 
 type Headers = Readonly<Record<string, string | string[] | number | undefined>>

@@ -4,6 +4,7 @@
  * The placeholders are the ones the signing side shows (`sigv4_debug`), so a verdict's
  * canonical request and the client's can be compared as they are.
  */
+import { REDACTED_SIGNATURE, REDACTED_TOKEN } from '../constants'
 
 const TOKEN_LINE = /^(x-amz-security-token:).*$/gim
 const SIGNATURE_FIELD = /(Signature=)[0-9a-f]+/gi
@@ -16,7 +17,7 @@ const SECRET_QUERY_VALUE = /((?:^|[&?\n])(?:X-Amz-Security-Token|X-Amz-Signature
  */
 export function withoutRequestSecrets(text: string): string {
   return text
-    .replace(TOKEN_LINE, '$1<redacted session token>')
-    .replace(SIGNATURE_FIELD, '$1<redacted signature>')
+    .replace(TOKEN_LINE, `$1${REDACTED_TOKEN}`)
+    .replace(SIGNATURE_FIELD, `$1${REDACTED_SIGNATURE}`)
     .replace(SECRET_QUERY_VALUE, '$1<redacted>')
 }
