@@ -68,7 +68,7 @@ interface ChainModule {
  * profile rotated on disk was never seen; with it, each re-ask reads both files again (and the
  * SSO token provider re-reads them too; the SSO token file itself is read afresh either way).
  */
-export async function loadDefaultChain(): Promise<AwsCredentialIdentityProvider> {
+async function loadDefaultChain(): Promise<AwsCredentialIdentityProvider> {
   const { defaultProvider } = chainExports(await import('@aws-sdk/credential-provider-node'))
   return defaultProvider({ ignoreCache: true })
 }

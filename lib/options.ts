@@ -147,7 +147,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
  * The installed `@elastic/elasticsearch`'s default connection, whatever its major. Loaded here,
  * not when the package loads, so users of the OpenSearch client need not install it.
  */
-export function defaultBaseConnection(): ConnectionConstructor {
+function defaultBaseConnection(): ConnectionConstructor {
   const Base = defaultConnectionOf(loadDefaultClient())
   if (Base !== undefined) return Base
   throw new AwsSigV4ConfigurationError(

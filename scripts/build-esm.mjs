@@ -7,8 +7,8 @@
 //   - One file per entry (index.js, testing/index.js) plus the modules both share: esbuild,
 //     with every package left an import. Node's ESM loader pays per module (measured: the same
 //     code as 28 files added 12 % to loading the client, as one file 0 %).
-//   - Modules that differ by module system have their ESM variant in lib/esm/ (default-base.ts,
-//     smithy-signer.ts), built in their place. Those read `#elastic-client` and `#smithy-signer`,
+//   - Modules that differ by module system have their ESM variant in lib/esm/ (client-loader.ts,
+//     smithy-signer.ts), built in their place. Those read `#clients` and `#smithy-signer`,
 //     whose targets (lib/esm/*.bundler.ts and *.node.ts) are files of their own, mapped per
 //     environment by lib/esm/package.json, which becomes dist/esm/package.json.
 // - dist/**/*.d.mts: an ESM copy of every declaration file, with relative specifiers pointing at

@@ -212,7 +212,7 @@ export interface Terminal {
  * before its descriptor, unlike file streams over a tty); throws when the process has no
  * controlling terminal.
  */
-export function openTerminal(): Terminal {
+function openTerminal(): Terminal {
   const input = new ReadStream(openSync('/dev/tty', 'r'))
   let output: WriteStream
   try {

@@ -39,7 +39,7 @@ import { resolveTarget, send, signerFor } from './signing'
 import { clockOffset, clockStep, credentialsStep, endpointStep } from './steps'
 import { unreachableMessage } from './unreachable'
 
-export const DIAGNOSE_COMMAND: CommandSpec = {
+const DIAGNOSE_COMMAND: CommandSpec = {
   name: 'diagnose',
   usage: `${BIN} diagnose URL [--profile P] [--region R] [--service S] [-m SECONDS]`,
   summary:

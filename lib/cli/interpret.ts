@@ -155,7 +155,7 @@ export const CLOCK_FIX =
   'corrects for it after one refused request; other tools do not'
 
 /** How far the clock is off, when the endpoint's `Date` said, and what to do. */
-export function clockAdvice(offsetMs: number | undefined): string {
+function clockAdvice(offsetMs: number | undefined): string {
   const off =
     offsetMs === undefined
       ? 'the machine clock is more than 5 min off'

@@ -41,7 +41,7 @@ import type { Answer, Target } from './signing'
 import { resolveTarget, send, signerFor } from './signing'
 import { unreachableMessage } from './unreachable'
 
-export const REQUEST_COMMAND: CommandSpec = {
+const REQUEST_COMMAND: CommandSpec = {
   name: 'request',
   usage:
     `${BIN} request [-X METHOD] URL [-d BODY | -d @FILE | -d @-]\n` +
@@ -136,7 +136,7 @@ interface RequestPlan {
 }
 
 /** Reads and checks the flags; a mistake is a usage error naming the fix. */
-export function planRequest(args: ParsedArgs): RequestPlan {
+function planRequest(args: ParsedArgs): RequestPlan {
   const fail = (problem: string): never => {
     throw usageError(REQUEST_COMMAND, problem)
   }
