@@ -40,14 +40,13 @@ export async function preparePayload(
       contentLength: bytes.length,
     }
   }
-  const sha256 = options.sha256
-  if (sha256 === undefined || sha256 === NodeSha256) {
-    return preparePayloadNow(body, options.unsignedPayload)
+  const { sha256, unsignedPayload } = options
+  // Only a body to hash with a custom hash needs the wait; the rest is as with Node's own.
+  if (sha256 === undefined || sha256 === NodeSha256 || unsignedPayload === true || isEmpty(body)) {
+    return preparePayloadNow(body, unsignedPayload)
   }
-  if (isEmpty(body)) return emptyPayload(body, options.unsignedPayload)
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    const hash = options.unsignedPayload === true ? UNSIGNED_PAYLOAD : await sha256Hex(body, sha256)
-    return { body, hash }
+    return { body, hash: await sha256Hex(body, sha256) }
   }
   throw unsignableBody(body)
 }
