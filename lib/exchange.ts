@@ -59,8 +59,8 @@ export class Exchanges {
    * success comes back through one promise: this is every request's path.
    */
   run(request: ExchangeRequest, send: Send): Promise<ConnectionResponse> {
+    const signedAt = this.#recovery.stamp()
     try {
-      const signedAt = this.#recovery.stamp()
       const signed = this.#options.signer.signSync(request.params, request.context, request.signal)
       if (signed !== undefined) {
         return send(signed).then((response) =>
@@ -70,12 +70,15 @@ export class Exchanges {
     } catch (err) {
       return Promise.reject(err)
     }
-    return this.#signThenSend(request, send)
+    return this.#signThenSend(request, send, signedAt)
   }
 
   /** The same, for a request whose signing waits (credentials to fetch, a stream to read). */
-  async #signThenSend(request: ExchangeRequest, send: Send): Promise<ConnectionResponse> {
-    const signedAt = this.#recovery.stamp()
+  async #signThenSend(
+    request: ExchangeRequest,
+    send: Send,
+    signedAt: Stamp,
+  ): Promise<ConnectionResponse> {
     const signed = await this.#options.signer.sign(request.params, request.context, request.signal)
     return this.#answered(request, send, signed, signedAt, await send(signed))
   }
