@@ -6,19 +6,12 @@
  * object). Held to `crypto.createHmac` by test/hmac.test.ts; measured by bench/hmac-ab.ts.
  */
 import * as crypto from 'node:crypto'
+// undefined before Node 20.12, where messages are signed with createHmac.
+import { oneShotHash } from './sha256'
 
 /** SHA-256's block size: the key is padded (or first hashed) to this length. */
 const BLOCK = 64
 const DIGEST = 32
-
-type OneShotHash = (
-  algorithm: string,
-  data: Uint8Array,
-  outputEncoding: 'buffer' | 'hex',
-) => Buffer | string
-
-/** `crypto.hash` (Node 20.12 and later); older Node signs with createHmac. */
-const oneShot = (crypto as { hash?: OneShotHash }).hash
 
 /**
  * Reused for every message: both hashes run synchronously, one message at a time. Never from
@@ -41,7 +34,7 @@ export class HmacSha256Key {
       this.#inner[i] ^= k[i]
       this.#outer[i] ^= k[i]
     }
-    if (oneShot === undefined) {
+    if (oneShotHash === undefined) {
       this.#key = Buffer.alloc(k.length)
       this.#key.set(k)
     }
@@ -49,17 +42,17 @@ export class HmacSha256Key {
 
   /** Hex HMAC-SHA256 of a message (as UTF-8). */
   hex(message: string): string {
-    if (oneShot === undefined) {
+    if (oneShotHash === undefined) {
       return crypto.createHmac('sha256', this.#key!).update(message).digest('hex')
     }
     const length = BLOCK + Buffer.byteLength(message)
     if (scratch.length < length) scratch = Buffer.alloc(length)
     this.#inner.copy(scratch, 0)
     scratch.write(message, BLOCK)
-    const inner = oneShot('sha256', scratch.subarray(0, length), 'buffer') as Buffer
+    const inner = oneShotHash('sha256', scratch.subarray(0, length), 'buffer')
     this.#outer.copy(scratch, 0)
     inner.copy(scratch, BLOCK)
-    const out = oneShot('sha256', scratch.subarray(0, BLOCK + DIGEST), 'hex') as string
+    const out = oneShotHash('sha256', scratch.subarray(0, BLOCK + DIGEST), 'hex')
     scratch.fill(0, 0, BLOCK)
     return out
   }

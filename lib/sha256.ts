@@ -46,15 +46,21 @@ function bytesOf(data: SourceData): Uint8Array {
   return new Uint8Array(data)
 }
 
-type OneShotHash = (algorithm: string, data: string | Uint8Array, outputEncoding: 'hex') => string
+interface OneShotHash {
+  (algorithm: string, data: string | Uint8Array, outputEncoding: 'hex'): string
+  (algorithm: string, data: string | Uint8Array, outputEncoding: 'buffer'): Buffer
+}
 
-/** `crypto.hash` (Node 20.12 and later): one native call, no Hash object to create. */
-const oneShot = (crypto as { hash?: OneShotHash }).hash
+/**
+ * `crypto.hash` (Node 20.12 and later): one native call, no Hash object to create; undefined on
+ * an older Node.
+ */
+export const oneShotHash = (crypto as { hash?: OneShotHash }).hash
 
 /** Hex SHA-256 of text (as UTF-8) or bytes, with Node's native crypto, now; no copy of bytes. */
 export function sha256HexNow(data: string | Uint8Array): string {
-  return oneShot !== undefined
-    ? oneShot('sha256', data, 'hex')
+  return oneShotHash !== undefined
+    ? oneShotHash('sha256', data, 'hex')
     : createHash('sha256').update(data).digest('hex')
 }
 
