@@ -97,7 +97,7 @@ export function signNow(req: RequestToSign, ctx: Omit<SigningContext, 'sha256'>)
   const canonical = canonicalRequest(req, headers)
   const scope = `${shortDate}/${region}/${service}/${KEY_TYPE_IDENTIFIER}`
   const stringToSign = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${sha256HexNow(canonical)}`
-  const signature = signingKey(credentials, shortDate, region, service).hex(stringToSign)
+  const signature = signingKey(credentials, scope, shortDate, region, service).hex(stringToSign)
   const authorization =
     `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, ` +
     `SignedHeaders=${headers.signed}, Signature=${signature}`
@@ -130,13 +130,14 @@ const signingKeys = new WeakMap<
   { secret: string; scope: string; key: HmacSha256Key }
 >()
 
+/** `scope`: the credential scope the key is for, `<date>/<region>/<service>/aws4_request`. */
 function signingKey(
   credentials: AwsCredentialIdentity,
+  scope: string,
   shortDate: string,
   region: string,
   service: string,
 ): HmacSha256Key {
-  const scope = `${shortDate}/${region}/${service}`
   const cached = signingKeys.get(credentials)
   const secret = credentials.secretAccessKey
   if (cached !== undefined && cached.scope === scope && cached.secret === secret) return cached.key
