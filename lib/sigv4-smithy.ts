@@ -4,12 +4,11 @@
  * to. The only module that runs smithy's signing code; smithy itself is loaded on its first use
  * (smithy-signer.ts), so the native path never loads it.
  */
-import { createHash } from 'node:crypto'
 import type { HttpRequest } from '@smithy/types'
 import type { RequestToSign, SignatureDescription, SigningContext } from './sigv4'
 import { redactToken } from './redaction'
 import { ALGORITHM_IDENTIFIER, SHA256_HEADER } from './constants'
-import { NodeSha256 } from './sha256'
+import { NodeSha256, sha256HexNow } from './sha256'
 import { queryParameters } from './query'
 import { smithySigner } from './smithy-signer'
 
@@ -74,7 +73,7 @@ function canonicalizer(): Canonicalizer {
         req.payloadHash,
       )
       const scope = createScope(shortDate, ctx.region, ctx.service)
-      const hashed = createHash('sha256').update(canonicalRequest).digest('hex')
+      const hashed = sha256HexNow(canonicalRequest)
       return {
         canonicalRequest: redactToken(canonicalRequest, credentials),
         stringToSign: `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${hashed}`,
