@@ -315,13 +315,18 @@ function causeMessage(err: unknown): string {
 class ProviderTimeout extends Error {}
 
 /**
- * Rejects with ProviderTimeout after `ms`. A late answer of the timed-out call is discarded
- * (never cached): the next get() asks the provider again.
+ * Rejects with `timedOut()` (ProviderTimeout by default) after `ms`, unless `promise` settles
+ * first; no timer for an infinite `ms` or one beyond what a timer can wait. A late answer of the
+ * timed-out call is discarded (never cached): the next get() asks the provider again.
  */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  timedOut: () => Error = () => new ProviderTimeout(),
+): Promise<T> {
   if (!Number.isFinite(ms) || ms > MAX_TIMER_MS) return promise
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ProviderTimeout()), ms)
+    const timer = setTimeout(() => reject(timedOut()), ms)
     promise.then(
       (value) => {
         clearTimeout(timer)

@@ -9,6 +9,7 @@ import { ReadStream, WriteStream } from 'node:tty'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import { AwsCredentialsError } from '../errors'
 import { DEFAULT_PROVIDER_TIMEOUT_MS } from '../constants'
+import { withTimeout } from '../credentials'
 
 /** Credentials and where the default chain found them. */
 export interface CliCredentials {
@@ -71,7 +72,11 @@ export async function loadCredentials(options: LoadOptions): Promise<CliCredenti
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS
   let credentials: AwsCredentialIdentity
   try {
-    credentials = await withTimeout(provider({ forceRefresh: true }), timeoutMs)
+    credentials = await withTimeout(
+      provider({ forceRefresh: true }),
+      timeoutMs,
+      () => new Error(`the credential chain did not answer within ${timeoutMs / 1000} s`),
+    )
   } catch (err) {
     throw new AwsCredentialsError(
       'default credential chain',
@@ -186,18 +191,6 @@ export function oneLine(err: unknown): string {
     .replace(/\s*\n\s*/g, ' ')
     .trim()
     .replace(/\.+$/, '')
-}
-
-/** Rejects after `ms` unless `promise` settles first; the timer goes with it. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`the credential chain did not answer within ${ms / 1000} s`)),
-      ms,
-    )
-  })
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
 }
 
 /** Where MFA codes are read from and asked on: the controlling terminal, not stdin (`-d @-`). */
