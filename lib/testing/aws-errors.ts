@@ -43,7 +43,7 @@ export const HOST_NOT_SIGNED_MESSAGE = "'Host' must be a 'SignedHeader' in the A
 // No published AWS text: AWS itself only insists on Host. Same pattern as the Host message.
 export const DATE_NOT_SIGNED_MESSAGE =
   "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."
-export const MISSING_AUTH_TOKEN_MESSAGE = 'Missing Authentication Token'
+const MISSING_AUTH_TOKEN_MESSAGE = 'Missing Authentication Token'
 // VPC Lattice's text for a request whose x-amz-content-sha256 is missing or not signed (seen in
 // awslabs/aws-sigv4-proxy#116, after its class IncompleteSignatureException).
 export const LATTICE_CONTENT_SHA256_MISSING_MESSAGE =
@@ -62,8 +62,24 @@ const HTTP_ACTIONS: Record<string, string> = {
   PATCH: 'ESHttpPatch',
 }
 
+/**
+ * What a service answers a request with no `Authorization`: an IAM-only OpenSearch Service
+ * domain and VPC Lattice name the anonymous principal and the action; the others (Serverless,
+ * API Gateway) say only that the token is missing.
+ */
+export function missingAuthMessage(style: ErrorStyle, method: string, region: string): string {
+  switch (style) {
+    case 'es':
+      return anonymousMessage(method)
+    case 'lattice':
+      return latticeAnonymousMessage(region)
+    default:
+      return MISSING_AUTH_TOKEN_MESSAGE
+  }
+}
+
 /** What an IAM-only OpenSearch Service domain answers to an unsigned request. */
-export function anonymousMessage(method: string): string {
+function anonymousMessage(method: string): string {
   const action = `es:${HTTP_ACTIONS[method.toUpperCase()] ?? 'ESHttpGet'}`
   return `User: anonymous is not authorized to perform: ${action} because no resource-based policy allows the ${action} action`
 }
@@ -72,7 +88,7 @@ export function anonymousMessage(method: string): string {
  * What VPC Lattice answers an unsigned request to a service whose auth policy wants IAM
  * (workshops show it; the account and service id here are placeholders).
  */
-export function latticeAnonymousMessage(region: string): string {
+function latticeAnonymousMessage(region: string): string {
   const action = 'vpc-lattice-svcs:Invoke'
   return (
     `User: anonymous is not authorized to perform: ${action} on resource: ` +

@@ -25,15 +25,13 @@ import {
   INVALID_TOKEN_MESSAGE,
   LATTICE_CONTENT_SHA256_MISSING_MESSAGE,
   LATTICE_PAYLOAD_SIGNED_MESSAGE,
-  MISSING_AUTH_TOKEN_MESSAGE,
   amzDate,
-  anonymousMessage,
   awsErrorResponse,
   badDateMessage,
   credentialElementsMessage,
   expiredMessage,
   incompleteAuthMessage,
-  latticeAnonymousMessage,
+  missingAuthMessage,
   notYetCurrentMessage,
   scopeMessage,
   signatureMismatchMessage,
@@ -181,13 +179,7 @@ export function verifySignature(request: RawRequest, options: VerifyOptions): Ve
 
   const authorization = header('authorization')
   if (authorization === undefined) {
-    const message =
-      style === 'es'
-        ? anonymousMessage(request.method)
-        : style === 'lattice'
-          ? latticeAnonymousMessage(options.region)
-          : MISSING_AUTH_TOKEN_MESSAGE
-    return refuse('missing-auth', message)
+    return refuse('missing-auth', missingAuthMessage(style, request.method, options.region))
   }
 
   const contentSha = header('x-amz-content-sha256')
