@@ -5,12 +5,18 @@
  */
 import { AwsSigV4ConfigurationError } from '../errors'
 import { startEmulator, type Emulator, type EmulatorMode } from './emulator'
-import type { Engine } from './store/engines'
+import { ENGINES, type Engine } from './store/engines'
 
 export interface EmulatorCliIo {
   env?: NodeJS.ProcessEnv
   /** Where the startup line goes; default stdout. */
   write?: (line: string) => void
+}
+
+/** 'opensearch', 'opensearch-compat', … or 'elasticsearch8': the engines, as help and errors name them. */
+function engineList(): string {
+  const quoted = ENGINES.map((engine) => `'${engine}'`)
+  return `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`
 }
 
 /** The flags, with what help shows for each. The keys come from the environment only. */
@@ -20,7 +26,7 @@ const FLAGS = {
   region: ['R', 'region requests must be signed for (default AWS_REGION, else us-east-1)'],
   service: ['S', 'signing name: es (default), aoss (Serverless rules) or any other'],
   mode: ['M', "'amazon' (default: Amazon-managed engine) or 'elastic' (Elasticsearch)"],
-  engine: ['E', "what GET / answers: 'opensearch', 'elasticsearch7' or 'elasticsearch8'"],
+  engine: ['E', `what GET / answers: ${engineList()}`],
   upstream: ['URL', 'forward verified requests to this cluster instead of the in-memory store'],
   'access-key-id': ['ID', 'the key id to accept (default AWS_ACCESS_KEY_ID)'],
   'clock-skew-ms': ['MS', "run the emulator's clock this far ahead (+) or behind (-)"],
@@ -113,14 +119,8 @@ export async function runEmulatorCli(
     throw new AwsSigV4ConfigurationError('mode', "Option '--mode' must be 'amazon' or 'elastic'")
   }
   const engine = flags.engine
-  if (
-    engine !== undefined &&
-    !['opensearch', 'elasticsearch7', 'elasticsearch8'].includes(engine)
-  ) {
-    throw new AwsSigV4ConfigurationError(
-      'engine',
-      "Option '--engine' must be 'opensearch', 'elasticsearch7' or 'elasticsearch8'",
-    )
+  if (engine !== undefined && !(ENGINES as readonly string[]).includes(engine)) {
+    throw new AwsSigV4ConfigurationError('engine', `Option '--engine' must be ${engineList()}`)
   }
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'
   const service = flags.service ?? 'es'

@@ -43,6 +43,33 @@ describe('emulator CLI', () => {
     }
     expect(error).to.be.instanceOf(AwsSigV4ConfigurationError)
   })
+
+  it('takes every engine the store imitates, compatibility mode included, and names them all when refusing', async () => {
+    const env = { AWS_ACCESS_KEY_ID: KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey }
+    const emu = await runEmulatorCli(['--engine', 'opensearch-compat'], {
+      env,
+      write: () => undefined,
+    })
+    try {
+      const res = await call(emu.url, KEY, { method: 'GET', path: '/', region: 'us-east-1' })
+      const version = (JSON.parse(res.text) as { version: Record<string, unknown> }).version
+      expect(version.number).to.equal('7.10.2')
+      expect(version).not.to.have.property('distribution')
+    } finally {
+      await emu.close()
+    }
+    const refused = await runEmulatorCli(['--engine', 'solr'], {
+      env,
+      write: () => undefined,
+    }).then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    expect(refused).to.be.instanceOf(AwsSigV4ConfigurationError)
+    expect((refused as Error).message).to.equal(
+      "Option '--engine' must be 'opensearch', 'opensearch-compat', 'elasticsearch7' or 'elasticsearch8'",
+    )
+  })
 })
 
 describe('emulator upstream forwarding', () => {

@@ -44,6 +44,9 @@ const INFO_VERSIONS: Record<Engine, Record<string, unknown>> = {
   },
 }
 
+/** Every engine the store imitates. */
+export const ENGINES = Object.keys(INFO_VERSIONS) as readonly Engine[]
+
 /** The `GET /` body of one engine. */
 export function infoBody(
   engine: Engine,
