@@ -209,6 +209,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   let sequence = 0
   const machineNow = options.now ?? (() => Date.now())
   const now = (): number => machineNow() + skew
+  // What every answer says in its `Date`, relayed ones included.
+  const responseDate = (): string => new Date(now() + dateHeaderSkew).toUTCString()
 
   const send = (
     req: IncomingMessage,
@@ -219,7 +221,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   ): void => {
     const method = (req.method ?? 'GET').toUpperCase()
     res.statusCode = status
-    res.setHeader('Date', new Date(now() + dateHeaderSkew).toUTCString())
+    res.setHeader('Date', responseDate())
     if (mode === 'elastic') res.setHeader('x-elastic-product', 'Elasticsearch')
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
     if (body !== undefined && !res.hasHeader('content-type')) {
@@ -330,7 +332,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const problem = mediaTypeProblem(req.rawHeaders, body, mediaRules)
     if (problem) return sendStore(req, res, problem, verdict)
     if (options.upstream) {
-      verdict.status = await forwardToUpstream(req, res, body, new URL(options.upstream), now)
+      verdict.status = await forwardToUpstream(
+        req,
+        res,
+        body,
+        new URL(options.upstream),
+        responseDate,
+      )
       return
     }
     const arrivedRequest = { method, path, query, rawHeaders: req.rawHeaders, body }

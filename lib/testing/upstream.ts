@@ -24,7 +24,7 @@ export function forwardToUpstream(
   res: ServerResponse,
   body: Buffer,
   upstream: URL,
-  now: () => number,
+  date: () => string,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const headers = joinedHeaders(req.rawHeaders, notForwarded)
@@ -51,7 +51,7 @@ export function forwardToUpstream(
           res.appendHeader(upstreamRes.rawHeaders[i], upstreamRes.rawHeaders[i + 1])
         }
         res.statusCode = status
-        res.setHeader('Date', new Date(now()).toUTCString())
+        res.setHeader('Date', date())
         upstreamRes.pipe(res)
         upstreamRes.on('end', () => resolve(status))
         upstreamRes.on('error', reject)

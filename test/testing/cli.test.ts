@@ -111,4 +111,30 @@ describe('emulator upstream forwarding', () => {
       await new Promise<void>((resolve) => upstream.close(() => resolve()))
     }
   })
+  it("relays answers with the emulator's Date, dateHeaderSkewMs included, as its own answers", async () => {
+    const upstream = createServer((_req, res) => {
+      res.setHeader('date', 'Mon, 01 Jan 2001 00:00:00 GMT')
+      res.end('{}')
+    })
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
+    const port = (upstream.address() as AddressInfo).port
+    const at = Date.UTC(2026, 0, 2, 3, 4, 5)
+    const emu = await startEmulator({
+      credentials: KEY,
+      upstream: `http://127.0.0.1:${port}`,
+      now: () => at,
+      dateHeaderSkewMs: 3 * 3600_000,
+    })
+    try {
+      const relayed = await call(emu.url, KEY, { method: 'GET', path: '/', date: new Date(at) })
+      expect(relayed.status).to.equal(200)
+      expect(relayed.headers.date).to.equal('Fri, 02 Jan 2026 06:04:05 GMT')
+      const refused = await call(emu.url, KEY, { method: 'GET', path: '/', region: 'eu-west-1' })
+      expect(refused.status).to.equal(403)
+      expect(refused.headers.date).to.equal('Fri, 02 Jan 2026 06:04:05 GMT')
+    } finally {
+      await emu.close()
+      await new Promise<void>((resolve) => upstream.close(() => resolve()))
+    }
+  })
 })
