@@ -1,24 +1,45 @@
 /**
  * Section 1 (and the bulk half of 4): `helpers.bulk` of generated ~1 KB documents, each contender
- * in a process of its own (contender-process.ts), the rounds interleaved.
+ * in a process of its own (contender-process.ts), the rounds interleaved and repeated until the
+ * watched pairs are steady (rounds.ts).
  */
+import { performance } from 'node:perf_hooks'
 import type { BenchClient, Contender, Doc } from './contenders'
 import { ContenderProcess } from './isolated'
-import { ownCpuMs, processCpuMs } from './cpu'
-import { log, median, msSince, schedule } from './util'
+import { mainThreadCpuMs, ownCpuMs, processCpuMs } from './cpu'
+import { runRounds } from './rounds'
+import type { PairSpec, RoundsOptions, RoundsOutcome } from './rounds'
+import { log, median, msSince } from './util'
+
+/** One round, as the contender's process measures it. */
+export interface BulkRound {
+  ms: number
+  /** The client process's CPU, all threads (libuv's pool, workers, GC helpers included). */
+  clientCpuMs: number
+  /** The client's main thread alone (schedstat): what the issue is judged on. */
+  mainCpuMs: number
+  /** Event-loop utilisation over the round (active / (active + idle)). */
+  elu: number
+}
+
+export interface BulkRoundRecord extends BulkRound {
+  serverCpuMs: number
+}
 
 export interface BulkResult {
   id: string
   label: string
   signed: boolean
-  /** Median over the rounds. */
+  /** Medians over the rounds. */
   docsPerSec: number
-  /** Client process CPU (all threads) per document, µs, median over the rounds. */
   clientCpuUsPerDoc: number
+  mainCpuUsPerDoc: number
+  elu: number
   serverCpuUsPerDoc: number
   /** Set when the contender failed; it is then left out of the remaining rounds. */
   error?: string
-  rounds: { ms: number; clientCpuMs: number; serverCpuMs: number }[]
+  /** Indexed by round; null where the contender did not run. */
+  rounds: (BulkRoundRecord | null)[]
 }
 
 export interface BulkOptions {
@@ -26,46 +47,36 @@ export interface BulkOptions {
   serverPid: number | undefined
   /** Documents per round (generated, the same every time, in each contender's process). */
   docs: number
-  rounds: number
+  rounds: RoundsOptions
   /** Documents for the untimed warm-up pass of every contender (JIT, sockets, pools). */
   warmupDocs: number
 }
 
-/** One round, as the contender's process measures it. */
-export interface BulkRound {
-  ms: number
-  clientCpuMs: number
-}
+/** Docs/s of `a` over `b` in one round. */
+export const bulkWallRatio = (a: BulkRoundRecord, b: BulkRoundRecord): number => b.ms / a.ms
 
 /** `helpers.bulk` of the documents, each contender in a process of its own, rounds interleaved. */
 export async function runBulk(
-  contenders: Contender[],
+  groups: Contender[][],
+  pairs: PairSpec<BulkRoundRecord>[],
   options: BulkOptions,
-): Promise<BulkResult[]> {
-  const { rounds } = options
-  const processes = new Map<Contender, ContenderProcess>()
-  const results = new Map<Contender, BulkResult>()
-  for (const c of contenders) {
-    results.set(c, {
-      id: c.id,
-      label: c.label,
-      signed: c.signed,
-      docsPerSec: NaN,
-      clientCpuUsPerDoc: NaN,
-      serverCpuUsPerDoc: NaN,
-      rounds: [],
-    })
-  }
+): Promise<{ results: BulkResult[]; outcome: RoundsOutcome }> {
+  const contenders = groups.flat()
+  const byId = new Map(contenders.map((c) => [c.id, c]))
+  const processes = new Map<string, ContenderProcess>()
+  const errors = new Map<string, string>()
   const fail = (c: Contender, err: unknown): void => {
-    const result = results.get(c)!
-    result.error = err instanceof Error ? err.message : String(err)
-    log(`bulk ${c.id} FAILED: ${result.error}`)
+    const message = err instanceof Error ? err.message : String(err)
+    errors.set(c.id, message)
+    log(`bulk ${c.id} FAILED: ${message}`)
   }
+  let outcome: RoundsOutcome = { rounds: 0, stoppedBecause: 'round cap' }
+  let table = new Map<string, (BulkRoundRecord | undefined)[]>()
   try {
     for (const c of contenders) {
       try {
         const process = await ContenderProcess.start(c.id, options.node)
-        processes.set(c, process)
+        processes.set(c.id, process)
         await process.call({
           type: 'bulk-warmup',
           docs: options.docs,
@@ -75,35 +86,51 @@ export async function runBulk(
         fail(c, err)
       }
     }
-    for (let round = 0; round < rounds; round++) {
-      for (const c of schedule(contenders, round)) {
-        const process = processes.get(c)
-        if (process === undefined || results.get(c)!.error !== undefined) continue
+    ;({ table, outcome } = await runRounds<BulkRoundRecord>({
+      section: 'bulk',
+      groups: groups.map((g) => g.map((c) => c.id)),
+      pairs,
+      rounds: options.rounds,
+      async runOne(id, round) {
+        const process = processes.get(id)
+        if (process === undefined || errors.has(id)) return undefined
         const server0 = processCpuMs(options.serverPid)
         try {
           const r = await process.call<BulkRound>({ type: 'bulk-round' })
-          results.get(c)!.rounds.push({
-            ...r,
-            serverCpuMs: processCpuMs(options.serverPid) - server0,
-          })
           log(
-            `bulk round ${round + 1}/${rounds} ${c.id}: ${Math.round((options.docs / r.ms) * 1000)} docs/s`,
+            `bulk round ${round + 1} ${id}: ${Math.round((options.docs / r.ms) * 1000)} docs/s, ` +
+              `main thread ${((r.mainCpuMs * 1000) / options.docs).toFixed(2)} µs/doc, ELU ${r.elu.toFixed(2)}`,
           )
+          return { ...r, serverCpuMs: processCpuMs(options.serverPid) - server0 }
         } catch (err) {
-          fail(c, err)
+          fail(byId.get(id)!, err)
+          return undefined
         }
-      }
-    }
+      },
+    }))
   } finally {
     for (const process of processes.values()) await process.close()
   }
-  for (const r of results.values()) {
-    const n = options.docs
-    r.docsPerSec = median(r.rounds.map((x) => (n / x.ms) * 1000))
-    r.clientCpuUsPerDoc = median(r.rounds.map((x) => (x.clientCpuMs * 1000) / n))
-    r.serverCpuUsPerDoc = median(r.rounds.map((x) => (x.serverCpuMs * 1000) / n))
-  }
-  return [...results.values()]
+  const n = options.docs
+  const results = contenders.map((c): BulkResult => {
+    const rounds = (table.get(c.id) ?? []).map((r) => r ?? null)
+    const done = rounds.filter((r): r is BulkRoundRecord => r !== null)
+    const perDoc = (f: (r: BulkRoundRecord) => number): number =>
+      median(done.map((x) => (f(x) * 1000) / n))
+    return {
+      id: c.id,
+      label: c.label,
+      signed: c.signed,
+      docsPerSec: median(done.map((x) => (n / x.ms) * 1000)),
+      clientCpuUsPerDoc: perDoc((x) => x.clientCpuMs),
+      mainCpuUsPerDoc: perDoc((x) => x.mainCpuMs),
+      elu: median(done.map((x) => x.elu)),
+      serverCpuUsPerDoc: perDoc((x) => x.serverCpuMs),
+      ...(errors.has(c.id) ? { error: errors.get(c.id) } : {}),
+      rounds,
+    }
+  })
+  return { results, outcome }
 }
 
 /** One timed round in the contender's process: every document, its wall time and CPU. */
@@ -114,9 +141,17 @@ export async function bulkRound(
 ): Promise<BulkRound> {
   global.gc?.()
   const cpu0 = ownCpuMs()
+  const main0 = mainThreadCpuMs()
+  const elu0 = performance.eventLoopUtilization()
   const start = process.hrtime.bigint()
   await indexAll(c, client, docs)
-  return { ms: msSince(start), clientCpuMs: ownCpuMs() - cpu0 }
+  const ms = msSince(start)
+  return {
+    ms,
+    clientCpuMs: ownCpuMs() - cpu0,
+    mainCpuMs: mainThreadCpuMs() - main0,
+    elu: performance.eventLoopUtilization(elu0).utilization,
+  }
 }
 
 export async function indexAll(c: Contender, client: BenchClient, docs: Doc[]): Promise<void> {

@@ -103,14 +103,18 @@ function callbackApi(client: CallbackApiClient): BenchClient {
   }
 }
 
-/** @elastic/elasticsearch 7.17 with this package on its `Connection`. */
-function elastic7(node: string): BenchClient {
-  const Connection = packageIndex().createAwsSigV4Connection({
-    baseConnection: es717.Connection,
-    region: REGION,
-    credentials: CREDENTIALS,
-  })
-  return callbackApi(new es717.Client({ node, Connection }))
+/** @elastic/elasticsearch 7.17 with this package on its `Connection`, or unsigned. */
+function elastic7(signed: boolean): (node: string) => BenchClient {
+  return (node) => {
+    const Connection = signed
+      ? packageIndex().createAwsSigV4Connection({
+          baseConnection: es717.Connection,
+          region: REGION,
+          credentials: CREDENTIALS,
+        })
+      : es717.Connection
+    return callbackApi(new es717.Client({ node, Connection }))
+  }
 }
 
 /**
@@ -192,11 +196,17 @@ export const OPENSEARCH_SIGNED: Contender = {
   signed: true,
   create: openSearch(true),
 }
+export const ES7: Contender = {
+  id: 'es717',
+  label: 'ES client 7.17, Connection (unsigned)',
+  signed: false,
+  create: elastic7(false),
+}
 export const ES7_SIGNED: Contender = {
   id: 'es717-sigv4',
   label: 'ES client 7.17, SigV4 on Connection (ours)',
   signed: true,
-  create: elastic7,
+  create: elastic7(true),
 }
 export const ES7_LEGACY: Contender = {
   id: 'es7130-aws-connector',
@@ -222,6 +232,7 @@ const ALL = [
   OPENSEARCH,
   OPENSEARCH_SIGNED,
   OPENSEARCH_OURS,
+  ES7,
   ES7_SIGNED,
   ES7_LEGACY,
 ]

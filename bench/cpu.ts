@@ -21,6 +21,33 @@ export function processCpuMs(pid: number | undefined): number {
   }
 }
 
+const MAIN_THREAD_SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`
+let schedstatReadable: boolean | undefined
+
+/**
+ * CPU time (ms) this process's main thread has run, from its /proc schedstat (Linux, ns
+ * resolution). The issue is judged on this: work moved to libuv's pool or a worker thread shows
+ * in {@link ownCpuMs}, not here. Where schedstat is missing, it falls back to the process's CPU
+ * (all threads), and {@link mainThreadCpuSource} says so.
+ */
+export function mainThreadCpuMs(): number {
+  if (schedstatReadable !== false) {
+    try {
+      const ns = Number(readFileSync(MAIN_THREAD_SCHEDSTAT, 'latin1').split(' ')[0])
+      schedstatReadable = Number.isFinite(ns)
+      if (schedstatReadable) return ns / 1e6
+    } catch {
+      schedstatReadable = false
+    }
+  }
+  return ownCpuMs()
+}
+
+export function mainThreadCpuSource(): 'schedstat' | 'process (all threads)' {
+  mainThreadCpuMs()
+  return schedstatReadable ? 'schedstat' : 'process (all threads)'
+}
+
 export function loadAverage(): number[] {
   try {
     return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number)

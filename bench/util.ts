@@ -27,23 +27,6 @@ export function rotate<T>(items: readonly T[], round: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)]
 }
 
-/**
- * The running order of one round: a signed contender and its unsigned baseline run back to back
- * (which goes first alternates by round), and the pairs rotate, so drift and background load
- * hit both sides of every ratio alike.
- */
-export function schedule<T extends { id: string }>(items: readonly T[], round: number): T[] {
-  const groups = new Map<string, T[]>()
-  for (const item of items) {
-    // The floor contender runs beside the unsigned baseline too.
-    const key = item.id.replace(/-(sigv4|floor)$/, '')
-    groups.set(key, [...(groups.get(key) ?? []), item])
-  }
-  return rotate([...groups.values()], round).flatMap((g) =>
-    round % 2 === 1 ? [...g].reverse() : g,
-  )
-}
-
 export function fmt(value: number, digits = 1): string {
   if (!Number.isFinite(value)) return 'n/a'
   return value.toLocaleString('en-US', {
