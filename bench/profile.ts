@@ -1,7 +1,7 @@
 /**
- * `npx tsx --expose-gc bench/profile.ts <contender id>... [--docs N] [--rounds N]`: where a
- * contender's client spends its main thread during `helpers.bulk`, from a V8 CPU profile of the
- * timed rounds only (taken with `node:inspector`, so the warm-up and start-up are left out).
+ * `npx tsx --expose-gc bench/profile.ts <contender id>... [--docs N] [--rounds N] [--search N]`:
+ * where a contender's client spends its main thread during `helpers.bulk` (or, with `--search N`,
+ * N small searches 64 at a time), from a V8 CPU profile of the timed rounds only (taken with `node:inspector`, so the warm-up and start-up are left out).
  * Each contender runs in this process one after another against the bench server (so run one
  * contender per invocation when comparing JIT-sensitive paths), and the report groups self time
  * per document by package (this package's compiled lib/, the client, its transport, undici,
@@ -44,6 +44,7 @@ const option = (name: string, fallback: number): number => {
 const ids = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'))
 const DOCS = option('--docs', 50_000)
 const ROUNDS = option('--rounds', 3)
+const SEARCHES = option('--search', 0)
 
 function post<T>(session: Session, method: string, params?: object): Promise<T> {
   return new Promise((resolve, reject) =>
@@ -89,13 +90,13 @@ function summarize(profile: Profile, docs: number, label: string): string {
       .map(([name, us]) => [name, fmt(us / docs, 3), `${((us / total) * 100).toFixed(1)}%`])
   return [
     table(
-      `${label}: self time per document by package (µs; ${fmt(total / docs, 2)} µs/doc sampled, idle left out)`,
-      ['package', 'µs/doc', 'share'],
+      `${label}: self time per unit by package (µs; ${fmt(total / docs, 2)} µs sampled, idle left out)`,
+      ['package', 'µs/unit', 'share'],
       rows(byBucket, 20),
     ),
     table(
       `${label}: heaviest functions (self)`,
-      ['function', 'µs/doc', 'share'],
+      ['function', 'µs/unit', 'share'],
       rows(byFunction, 30),
     ),
   ].join('\n')
@@ -118,32 +119,42 @@ async function main(): Promise<void> {
   const session = new Session()
   session.connect()
   try {
-    const docs = generateDocs(DOCS)
+    const docs = generateDocs(SEARCHES > 0 ? 10_000 : DOCS)
     for (const id of ids) {
       const contender = contenderById(id)
       const client = contender.create(node)
+      const work = async (): Promise<void> => {
+        if (SEARCHES === 0) return indexAll(contender, client, docs)
+        let next = 0
+        const worker = async (): Promise<void> => {
+          while (next++ < SEARCHES) await client.search()
+        }
+        await Promise.all(Array.from({ length: 64 }, worker))
+      }
       await indexAll(contender, client, docs.slice(0, 10_000))
       await indexAll(contender, client, docs.slice(0, 10_000))
+      if (SEARCHES > 0) await work()
       global.gc?.()
       await post(session, 'Profiler.enable')
       await post(session, 'Profiler.setSamplingInterval', { interval: 100 })
       const load0 = loadAverage()
       const cpu0 = mainThreadCpuMs()
       await post(session, 'Profiler.start')
-      for (let r = 0; r < ROUNDS; r++) await indexAll(contender, client, docs)
+      for (let r = 0; r < ROUNDS; r++) await work()
       const { profile } = await post<{ profile: Profile }>(session, 'Profiler.stop')
       const cpuMs = mainThreadCpuMs() - cpu0
       await post(session, 'Profiler.disable')
       await client.close()
       const file = path.join(out, `${id}.cpuprofile`)
       writeFileSync(file, JSON.stringify(profile))
-      const n = DOCS * ROUNDS
-      log(`${id}: main-thread CPU ${fmt((cpuMs * 1000) / n, 2)} µs/doc; profile ${file}`)
+      const n = (SEARCHES || DOCS) * ROUNDS
+      const unit = SEARCHES > 0 ? 'search' : 'doc'
+      log(`${id}: main-thread CPU ${fmt((cpuMs * 1000) / n, 2)} µs/${unit}; profile ${file}`)
       process.stdout.write(
         summarize(
           profile,
           n,
-          `${id} (${ROUNDS} × ${DOCS} docs, load ${load0.join(' ')}, main thread ${fmt((cpuMs * 1000) / n, 2)} µs/doc)`,
+          `${id} (${ROUNDS} × ${SEARCHES || DOCS} ${unit}s, load ${load0.join(' ')}, main thread ${fmt((cpuMs * 1000) / n, 2)} µs/${unit})`,
         ) + '\n',
       )
     }
