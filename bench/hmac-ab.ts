@@ -6,7 +6,7 @@
  * between calls, as in a client, where the code and OpenSSL's state are no longer in cache).
  */
 import { createHmac } from 'node:crypto'
-import { HmacSha256Key } from '../lib/hmac'
+import { HmacSha256Key } from '../lib/sigv4/hmac'
 import { loadAverage, ownCpuMs } from './cpu'
 import { fmt, median, ratio, table } from './util'
 

@@ -17,18 +17,18 @@ import type {
   Signature,
   SignatureDescription,
   SigningContext,
-} from '../../lib/sigv4'
-import { signNow, signRequest } from '../../lib/sigv4'
-import { canonicalQuery, queryParameters } from '../../lib/query'
-import { CredentialCache } from '../../lib/credentials'
-import { joinPath, RequestSigner } from '../../lib/request-signer'
-import { NodeSha256 } from '../../lib/sha256'
-import type { ChecksumConstructor } from '../../lib/sha256'
+} from '../../lib/sigv4/sign'
+import { signNow, signRequest } from '../../lib/sigv4/sign'
+import { canonicalQuery, queryParameters } from '../../lib/sigv4/canonical-query'
+import { CredentialCache } from '../../lib/credentials/cache'
+import { joinPath, RequestSigner } from '../../lib/exchange/request-signer'
+import { NodeSha256 } from '../../lib/sigv4/sha256'
+import type { ChecksumConstructor } from '../../lib/sigv4/sha256'
 import type {
   ConnectionContext,
   SignedTransportRequest,
   TransportRequest,
-} from '../../lib/transport'
+} from '../../lib/exchange/types'
 import { verifySignature } from '../../lib/testing'
 import type { RawRequest } from '../../lib/testing'
 import { headerSet, text, utf16 } from '../reliability/fuzz-properties'
