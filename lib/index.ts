@@ -3,16 +3,20 @@ import { zeroConfigConnection } from './connection/zero-config'
 import type { DefaultConnectionClass } from './connection/types'
 
 export { createAwsSigV4Connection }
-export type { AwsSigV4ConnectionOptions, ConnectionConstructor } from './connection/options'
-export type { ClientConnectionClass, DefaultConnectionClass } from './connection/types'
+export type { AwsSigV4ConnectionOptions } from './connection/options'
+export type {
+  ClientConnectionClass,
+  ConnectionConstructor,
+  DefaultConnectionClass,
+} from './connection/types'
 export type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
   CredentialsOption,
-} from './credentials/cache'
+} from './credentials/option'
 export type { Checksum, ChecksumConstructor } from './sigv4/sha256'
 export { NodeSha256 } from './sigv4/sha256'
-export { DEFAULT_MAX_BODY_BYTES } from './sigv4/constants'
+export { DEFAULT_MAX_BODY_BYTES } from './exchange/payload'
 export {
   AwsSigV4Error,
   AwsSigV4ConfigurationError,

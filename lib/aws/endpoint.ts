@@ -4,17 +4,16 @@
  * connection at construction time, so every configuration mistake surfaces there.
  *
  * The hosts recognised are the `endpoints.hosts` templates of the services table
- * (services.ts), matched case-insensitively with a trailing dot tolerated. A host under a
+ * (aws/services.ts), matched case-insensitively with a trailing dot tolerated. A host under a
  * template's literal labels that does not have its shape is rejected rather than ignored:
  * silently falling back to AWS_REGION would turn a typo into a 403 on the first request.
  */
 
 import { AwsSigV4ConfigurationError } from '../errors'
-import { DEFAULT_SERVICE } from '../sigv4/constants'
 import { compileTemplate, matchTemplate } from './host-template'
 import type { HostTemplate, TemplateMatch } from './host-template'
 import { isRegion, partitionOfRegion, validateRegion, validateService } from './region'
-import { SERVICE_ROWS } from './services'
+import { DEFAULT_SERVICE, SERVICE_ROWS } from './services'
 import type { EndpointKind, HostPattern, KnownService, ServiceEndpoints } from './services'
 
 /** The SigV4 service name a recognised endpoint expects: a row of the services table. */

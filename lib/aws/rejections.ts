@@ -3,7 +3,7 @@
  * answers with, in the refusal style of the service (see `refusals` in services.ts).
  */
 import type { RefusalStyle } from './services'
-import { bodyText } from '../exchange/types'
+import { bodyText, parseJsonObject } from '../common/body'
 
 export type AwsRejectionKind =
   /** "The security token included in the request is expired" / "… is invalid." */
@@ -76,18 +76,6 @@ function isBareForbidden(json: Record<string, unknown>): boolean {
     error !== null &&
     (error as { type?: unknown }).type === 'Forbidden'
   )
-}
-
-/** `text` parsed as JSON when that gives an object (not an array), else undefined. */
-export function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text)
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /**

@@ -8,6 +8,9 @@
  * A table of facts: it imports nothing, so the independent emulator may read it too.
  */
 
+/** The signing name used when neither the `service` option nor the endpoint host names one. */
+export const DEFAULT_SERVICE = 'es'
+
 /** How a service takes the payload hash (`x-amz-content-sha256`). */
 export type PayloadRule =
   /** The body's SHA-256 is signed; a request without `x-amz-content-sha256` is accepted. */

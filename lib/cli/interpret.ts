@@ -4,7 +4,7 @@
  * recognises. Pure: everything it knows comes in the {@link ProbeContext}.
  */
 import type { SigningTarget } from '../aws/endpoint'
-import type { SignatureDescription } from '../sigv4/sign'
+import type { SignatureDescription } from '../sigv4/types'
 import type { Step } from './checklist'
 import { formatDuration } from './checklist'
 import { CLOCK_LIMIT_MS } from './constants'
@@ -12,7 +12,7 @@ import { compareCanonical, formatComparison } from './mismatch'
 import type { AnswerText, FgacDenial, IamDenial, Refusal } from './refusals'
 import { answerSummary, headerOf, recognizeRefusal } from './refusals'
 import type { RefusalStyle } from '../aws/services'
-import { parseJsonObject } from '../aws/rejections'
+import { parseJsonObject } from '../common/body'
 
 export interface ProbeContext {
   method: string

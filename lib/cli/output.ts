@@ -4,8 +4,8 @@
  */
 import { STATUS_CODES } from 'node:http'
 import type { SigningTarget } from '../aws/endpoint'
-import type { SignatureDescription } from '../sigv4/sign'
-import { REDACTED_SIGNATURE, REDACTED_TOKEN } from '../sigv4/constants'
+import type { SignatureDescription } from '../sigv4/types'
+import { REDACTED_SIGNATURE, REDACTED_TOKEN } from '../common/redaction-marks'
 import { shortKeyId } from './credentials'
 
 type Headers = Readonly<Record<string, string | string[] | number | undefined>>

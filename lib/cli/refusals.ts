@@ -5,7 +5,8 @@
  * credential scope for the wrong region or service, an unsigned request. Pure.
  */
 import { STATUS_CODES } from 'node:http'
-import { classifyAwsRejection, messageOf, parseJsonObject } from '../aws/rejections'
+import { classifyAwsRejection, messageOf } from '../aws/rejections'
+import { parseJsonObject } from '../common/body'
 import type { RefusalStyle } from '../aws/services'
 
 export type Refusal =

@@ -3,32 +3,29 @@
  * 7.x and the OpenSearch client 2.x/3.x. Their `request(params, callback)` returns an `abort()`
  * handle at once and calls back with the raw `IncomingMessage`.
  *
- * Each request runs the exchange every lineage shares (exchange.ts: sign, send, read, learn,
- * retry once) through a `send` that wraps the base's callback in a promise. What the exchange
- * reads of a response is its body as a string or Buffer (responses.ts): so `send` reads the
- * body of exactly the responses that must be looked at — a 403 (an AWS rejection to recognise,
- * redact and explain) and the answer to the 7.14–7.17 product check (product-check.ts) — and
- * passes every other response through as the raw stream, unread. Bodies that were read reach
- * the transport as a stand-in stream (stand-in-response.ts).
+ * Each request runs the exchange every lineage shares (exchange/exchanges.ts: sign, send, read,
+ * learn, retry once) through a `send` that wraps the base's callback in a promise
+ * ({@link CallbackRequest}). What the exchange reads of a response is its body as a string or
+ * Buffer: so `send` reads the body of exactly the responses that must be looked at — a 403 (an
+ * AWS rejection to recognise, redact and explain) and the answer to the 7.14–7.17 product check
+ * (product-check.ts) — and passes every other response through as the raw stream, unread.
+ * Bodies that were read reach the transport as a stand-in stream (stand-in-response.ts).
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import type { ConnectionConstructor, NodeOptions, ResolvedOptions } from './options'
+import type { ResolvedOptions } from './options'
+import type { ConnectionConstructor } from './types'
 import type { Exchanges, Send } from '../exchange/exchanges'
 import type {
-  ConnectionContext,
   ConnectionResponse,
   SignedTransportRequest,
   TransportRequest,
 } from '../exchange/types'
 import { callbackClientOf } from './lineage'
 import { loadedModuleExports } from '../platform/client-loader'
-import { nodeContext, setUpNodeConnection } from './setup'
+import { NodeSigning } from './setup'
 import { isReadable } from '../exchange/payload'
-import { parseJsonObject } from '../aws/rejections'
-import { serviceFor } from '../aws/services'
-import { bodyText } from '../exchange/types'
-import { AwsSigV4AbortError, AwsSigV4UnsupportedEngineError } from '../errors'
-import { answerProductCheck, isProductCheck, LOCAL_PRODUCT_CHECK_INFO } from './product-check'
+import { AwsSigV4AbortError } from '../errors'
+import { ProductCheckAnswers, isProductCheck } from './product-check'
 import { readResponseBody, standInResponse } from './stand-in-response'
 
 /** How the base connection calls back. */
@@ -52,6 +49,9 @@ interface CallbackBaseInstance {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type CallbackBase = new (...args: any[]) => CallbackBaseInstance
 
+/** The base class's own `request`, bound to one connection. */
+type BaseRequest = (params: Record<string, unknown>, callback: ConnectionCallback) => Abortable
+
 /** The keys of the transport's params that the signed copy supplies. */
 const SIGNED_KEYS = new Set(['method', 'path', 'querystring', 'headers', 'body'])
 /**
@@ -73,123 +73,49 @@ export function createCallbackConnection(
   const Base = config.baseConnection as unknown as CallbackBase
   const client = callbackClientOf(config.baseConnection, loadedModuleExports())
   const RequestAborted = client.RequestAbortedError ?? AwsSigV4AbortError
-  // What the engine reported, once its product check answer showed it unsupported: later checks
-  // (the transport's retries, the re-check before each later request) are answered locally.
-  let unsupportedEngine: string | undefined
+  const productCheck = new ProductCheckAnswers()
 
   class AwsSigV4Connection extends Base {
     // Private, so `util.inspect`, `JSON.stringify` and the transport's `meta.connection` never
     // reach anything signing-related.
-    readonly #node: NodeOptions
-    #context: ConnectionContext | undefined
+    readonly #signing: NodeSigning
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
       super(...args)
-      this.#node = setUpNodeConnection(this, args[0], config)
+      this.#signing = new NodeSigning(this, args[0], config)
     }
 
     override request(params: Record<string, unknown>, callback: ConnectionCallback): Abortable {
       const done = once(callback)
-      const productCheck =
-        client.productCheck && this.#node.plainMediaTypes && isProductCheck(params)
-      if (productCheck) {
-        const local = this.#localProductCheckAnswer()
-        if (local !== undefined) {
-          process.nextTick(() => (local instanceof Error ? done(local, null) : done(null, local)))
-          return NO_ABORT
-        }
+      const { node } = this.#signing
+      const isCheck = client.productCheck && node.plainMediaTypes && isProductCheck(params)
+      const local = isCheck ? productCheck.localAnswer(node.target.service) : undefined
+      if (local !== undefined) {
+        process.nextTick(() =>
+          local instanceof Error ? done(local, null) : done(null, standInResponse(local)),
+        )
+        return NO_ABORT
       }
 
-      const controller = new AbortController()
-      // The base's request of the latest attempt: aborting it stops it in flight, or stops the
-      // transport's read of the response it called back with, as on the base class itself.
-      let current: Abortable | undefined
-      let aborted = false
-      const asStream = params.asStream === true
-      const mustRead = (status: number | undefined): boolean =>
-        productCheck || (status === 403 && !asStream)
-
-      const send: Send = (signed) =>
-        new Promise<ConnectionResponse>((resolve, reject) => {
-          if (aborted) return reject(new AwsSigV4AbortError())
-          const open = this._openRequests
-          try {
-            current = super.request(sendableCopy(params, signed), (err, res) => {
-              if (err !== null || res === null) {
-                return reject(
-                  err ?? new Error('The base connection called back without a response'),
-                )
-              }
-              if (!mustRead(res.statusCode)) {
-                return resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res })
-              }
-              readResponseBody(res).then(resolve, reject)
-            })
-          } catch (err) {
-            // `http.request` throws synchronously for some header values, after the base counted
-            // the request as open: uncounted again, or `close()` would wait for it forever.
-            if (typeof open === 'number' && this._openRequests === open + 1)
-              this._openRequests = open
-            reject(err)
-          }
-        })
-
-      const context = (this.#context = nodeContext(this.#node, this, this.#context))
+      const request = new CallbackRequest(params, isCheck, this, (p, cb) => super.request(p, cb))
       exchanges
         .run(
           {
             params: params as unknown as TransportRequest,
-            context,
-            signal: controller.signal,
-            asStream,
+            context: this.#signing.context(),
+            signal: request.signal,
+            asStream: request.asStream,
           },
-          send,
+          request.send,
         )
-        .then((response) => (productCheck ? answered(response) : response))
+        .then((response) => (isCheck ? productCheck.answered(response) : response))
         .then(
           (response) => done(null, toIncomingMessage(response)),
-          (err: unknown) => done(aborted ? abortError(err) : (err as Error), null),
+          (err: unknown) => done(request.aborted ? abortError(err) : (err as Error), null),
         )
-
-      return {
-        abort: () => {
-          if (aborted) return
-          aborted = true
-          // Sent, the base calls back its own RequestAbortedError; before, the signer stops.
-          current?.abort()
-          controller.abort()
-        },
-      }
+      return { abort: () => request.abort() }
     }
-
-    /** The product check answered without sending it, or undefined when it must be sent. */
-    #localProductCheckAnswer(): IncomingMessage | Error | undefined {
-      if (unsupportedEngine !== undefined) {
-        return new AwsSigV4UnsupportedEngineError(unsupportedEngine)
-      }
-      if (!serviceFor(this.#node.target.service).clusterInfo) {
-        return standInResponse({
-          statusCode: 200,
-          headers: { 'content-type': 'application/json; charset=UTF-8' },
-          body: JSON.stringify(LOCAL_PRODUCT_CHECK_INFO),
-        })
-      }
-      return undefined
-    }
-  }
-
-  /** The server's answer to the product check, as the client is to see it. */
-  function answered(response: ConnectionResponse): ConnectionResponse {
-    const text = response.statusCode < 300 ? bodyText(response.body) : undefined
-    const info = text === undefined ? undefined : parseJsonObject(text)
-    if (info === undefined) return response
-    const answer = answerProductCheck(info)
-    if (answer.kind === 'unsupported') {
-      unsupportedEngine = answer.engine
-      throw new AwsSigV4UnsupportedEngineError(answer.engine)
-    }
-    return answer.kind === 'adapted' ? { ...response, body: JSON.stringify(answer.info) } : response
   }
 
   /** The client's own RequestAbortedError: the base's, when it reported the abort itself. */
@@ -205,6 +131,82 @@ export function createCallbackConnection(
   }
 
   return AwsSigV4Connection as unknown as ConnectionConstructor
+}
+
+/**
+ * One request of the transport, through every attempt the exchange makes: each attempt goes to
+ * the base, and an abort stops the one in flight (the base then calls back its own
+ * RequestAbortedError), or the signer before anything is sent.
+ */
+class CallbackRequest {
+  readonly asStream: boolean
+  readonly #params: Record<string, unknown>
+  /** Every answer is read (the product check's); otherwise only a 403 not read as a stream. */
+  readonly #readEvery: boolean
+  readonly #connection: CallbackBaseInstance
+  readonly #baseRequest: BaseRequest
+  readonly #controller = new AbortController()
+  /** The base's request of the latest attempt. */
+  #current: Abortable | undefined
+  #aborted = false
+
+  constructor(
+    params: Record<string, unknown>,
+    readEvery: boolean,
+    connection: CallbackBaseInstance,
+    baseRequest: BaseRequest,
+  ) {
+    this.#params = params
+    this.asStream = params.asStream === true
+    this.#readEvery = readEvery
+    this.#connection = connection
+    this.#baseRequest = baseRequest
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal
+  }
+
+  get aborted(): boolean {
+    return this.#aborted
+  }
+
+  /** The exchange's `send`: one attempt through the base, read when it must be looked at. */
+  readonly send: Send = (signed) =>
+    new Promise<ConnectionResponse>((resolve, reject) => {
+      if (this.#aborted) return reject(new AwsSigV4AbortError())
+      const connection = this.#connection
+      const open = connection._openRequests
+      try {
+        this.#current = this.#baseRequest(sendableCopy(this.#params, signed), (err, res) => {
+          if (err !== null || res === null) {
+            return reject(err ?? new Error('The base connection called back without a response'))
+          }
+          if (!this.#mustRead(res.statusCode)) {
+            return resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res })
+          }
+          readResponseBody(res).then(resolve, reject)
+        })
+      } catch (err) {
+        // `http.request` throws synchronously for some header values, after the base counted
+        // the request as open: uncounted again, or `close()` would wait for it forever.
+        if (typeof open === 'number' && connection._openRequests === open + 1) {
+          connection._openRequests = open
+        }
+        reject(err)
+      }
+    })
+
+  abort(): void {
+    if (this.#aborted) return
+    this.#aborted = true
+    this.#current?.abort()
+    this.#controller.abort()
+  }
+
+  #mustRead(status: number | undefined): boolean {
+    return this.#readEvery || (status === 403 && !this.asStream)
+  }
 }
 
 /**

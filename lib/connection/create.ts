@@ -1,41 +1,26 @@
-import type { ConnectionRequestParams } from '@elastic/elasticsearch'
-import type { IncomingHttpHeaders } from 'node:http'
-import type { AwsSigV4ConnectionOptions, ConnectionConstructor, NodeOptions } from './options'
+/**
+ * `createAwsSigV4Connection`: the one place a signing connection class is put together. It
+ * resolves the options, builds what every connection of the class shares (one clock, one
+ * credential cache, one signer, one exchange runner), and hands them to the factory of the base
+ * class's lineage: promise-connection.ts (8.x/9.x) or callback-connection.ts (7.x, OpenSearch).
+ */
+import type { AwsSigV4ConnectionOptions } from './options'
+import type { ClientConnectionClass, ConnectionConstructor, DefaultConnectionClass } from './types'
 import { resolveOptions } from './options'
-import { CredentialCache } from '../credentials/cache'
-import { RequestSigner } from '../exchange/request-signer'
-import { SkewCorrectedClock } from '../credentials/clock'
-import { Exchanges } from '../exchange/exchanges'
-import { withProductHeader } from '../exchange/responses'
-import type { ConnectionContext, ConnectionResponse } from '../exchange/types'
-import { nodeContext, setUpNodeConnection } from './setup'
 import { lineageOf } from './lineage'
 import { createCallbackConnection } from './callback-connection'
-import type { ClientConnectionClass, DefaultConnectionClass } from './types'
-
-/** What the mixin needs of a base connection instance. */
-interface BaseConnectionInstance {
-  url: URL
-  headers: IncomingHttpHeaders
-  request(params: ConnectionRequestParams, options: RequestOptions): Promise<unknown>
-}
-
-interface RequestOptions {
-  signal?: AbortSignal
-  asStream?: boolean
-  [option: string]: unknown
-}
-
-// A mixin base must take `any[]`; the public types stay `any`-free.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type MixinBase = new (...args: any[]) => BaseConnectionInstance
+import { createPromiseConnection } from './promise-connection'
+import { CredentialCache } from '../credentials/cache'
+import { SkewCorrectedClock } from '../credentials/clock'
+import { RequestSigner } from '../exchange/request-signer'
+import { Exchanges } from '../exchange/exchanges'
 
 /**
  * Returns a connection class for `new Client({ Connection })` that signs every request with
  * AWS Signature Version 4 and hands it to the base class (by default the installed
  * `@elastic/elasticsearch`'s default connection), so pooling, keep-alive, TLS, timeouts, retries
  * and sniffing keep working. Base classes of the 7.x client and of the OpenSearch client get the
- * callback-lineage class (callback-connection.ts), with the same signing and recovery.
+ * callback-lineage class, with the same signing and recovery.
  *
  * Options are validated here; the region is resolved per node when the client creates its
  * connections, so configuration mistakes throw from `new Client(...)`, before any request.
@@ -53,7 +38,6 @@ export function createAwsSigV4Connection(
   options?: AwsSigV4ConnectionOptions,
 ): ConnectionConstructor {
   const config = resolveOptions(options)
-  const Base = config.baseConnection as unknown as MixinBase
   // Expirations are AWS's time, so they are compared with the skew-corrected clock.
   const clock = new SkewCorrectedClock()
   const credentials = new CredentialCache(config.credentials, {
@@ -78,42 +62,11 @@ export function createAwsSigV4Connection(
     retryOnAwsRejection: config.retryOnAwsRejection,
     debugSignatureMismatch: config.debugSignatureMismatch,
   })
-  if (lineageOf(config.baseConnection) === 'callback') {
-    return named(createCallbackConnection(config, exchanges), Base)
-  }
-
-  class AwsSigV4Connection extends Base {
-    // Private, so `util.inspect`, `JSON.stringify` and the client's copies of the connection
-    // in error metadata never reach anything signing-related.
-    readonly #node: NodeOptions
-    #context: ConnectionContext | undefined
-
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    constructor(...args: any[]) {
-      super(...args)
-      this.#node = setUpNodeConnection(this, args[0], config)
-    }
-
-    override request(params: ConnectionRequestParams, options: RequestOptions): Promise<unknown> {
-      const response = exchanges.run(
-        {
-          params,
-          context: (this.#context = nodeContext(this.#node, this, this.#context)),
-          signal: options?.signal,
-          asStream: options?.asStream === true,
-        },
-        (signed) =>
-          super.request(
-            signed.params as ConnectionRequestParams,
-            options,
-          ) as Promise<ConnectionResponse>,
-      )
-      // Amazon-managed engines never send the product header the client insists on.
-      return this.#node.plainMediaTypes ? response.then(withProductHeader) : response
-    }
-  }
-
-  return named(AwsSigV4Connection as unknown as ConnectionConstructor, Base)
+  const create =
+    lineageOf(config.baseConnection) === 'callback'
+      ? createCallbackConnection
+      : createPromiseConnection
+  return named(create(config, exchanges), config.baseConnection)
 }
 
 /** Names the class after its base (`AwsSigV4UndiciConnection`, `AwsSigV4Connection`, …). */

@@ -10,7 +10,7 @@
  * Told apart by the prototype: node roles (`setRole`) exist only in the callback lineage, the
  * `diagnostic` getter only in the promise one (`request.length` is 2 on both).
  */
-import type { ConnectionConstructor } from './options'
+import type { ConnectionConstructor } from './types'
 
 export type Lineage = 'promise' | 'callback'
 
@@ -19,17 +19,6 @@ export function lineageOf(Base: ConnectionConstructor): Lineage {
   if (typeof proto !== 'object' || proto === null) return 'promise'
   const setRole = (proto as { setRole?: unknown }).setRole
   return typeof setRole === 'function' && !('diagnostic' in proto) ? 'callback' : 'promise'
-}
-
-/** The default connection of an `@elastic/elasticsearch` module: `UndiciConnection` (8/9), else `Connection` (7.x). */
-export function defaultConnectionOf(
-  client: Record<string, unknown>,
-): ConnectionConstructor | undefined {
-  for (const name of ['UndiciConnection', 'Connection']) {
-    const value = client[name]
-    if (typeof value === 'function') return value as ConnectionConstructor
-  }
-  return undefined
 }
 
 /** What a callback-lineage connection needs to know of the client it belongs to. */

@@ -1,24 +1,25 @@
 /**
  * The options of createAwsSigV4Connection: the documented interface, and the table that
- * validates and defaults them, first per connection class, then per node.
+ * validates and defaults them (the one place defaults are filled), first per connection class,
+ * then per node.
  */
 import type { ChecksumConstructor } from '../sigv4/sha256'
-import type { CredentialsOption } from '../credentials/cache'
+import type { CredentialsOption } from '../credentials/option'
 import type { ConnectionContext } from '../exchange/types'
 import type { OptionTable, ResolvedOptions as Resolved } from '../common/validation'
+import type { ConnectionConstructor } from './types'
 import { NodeSha256 } from '../sigv4/sha256'
-import { validateCredentialsOption } from '../credentials/cache'
+import { validateCredentialsOption } from '../credentials/option'
+import {
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  DEFAULT_REFRESH_MARGIN_MS,
+} from '../credentials/cache'
+import { DEFAULT_MAX_BODY_BYTES } from '../exchange/payload'
 import { resolveSigningTarget } from '../aws/endpoint'
 import { validateRegion, validateService } from '../aws/region'
 import { serviceFor } from '../aws/services'
-import { defaultConnectionOf } from './lineage'
-import { DEFAULT_CLIENT, loadDefaultClient } from '../platform/client-loader'
-import {
-  DEFAULT_MAX_AGE_MS,
-  DEFAULT_MAX_BODY_BYTES,
-  DEFAULT_PROVIDER_TIMEOUT_MS,
-  DEFAULT_REFRESH_MARGIN_MS,
-} from '../sigv4/constants'
+import { defaultBaseConnection } from './default-base'
 import { AwsSigV4ConfigurationError } from '../errors'
 import {
   PER_NODE,
@@ -30,13 +31,6 @@ import {
   refuse,
   resolveOptionTable,
 } from '../common/validation'
-
-/**
- * A connection class of `@elastic/elasticsearch` (`UndiciConnection` or `HttpConnection` of 9.x
- * or 8.x, `Connection` of 7.x) or of `@opensearch-project/opensearch` (`Connection`), or a
- * subclass of one. Typed structurally so the classes of every client fit.
- */
-export type ConnectionConstructor = abstract new (opts: never) => object
 
 /** Options of {@link createAwsSigV4Connection}. */
 export interface AwsSigV4ConnectionOptions<
@@ -143,27 +137,13 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   return { ...resolved, baseConnection: resolved.baseConnection ?? defaultBaseConnection() }
 }
 
-/**
- * The installed `@elastic/elasticsearch`'s default connection, whatever its major. Loaded here,
- * not when the package loads, so users of the OpenSearch client need not install it.
- */
-function defaultBaseConnection(): ConnectionConstructor {
-  const Base = defaultConnectionOf(loadDefaultClient())
-  if (Base !== undefined) return Base
-  throw new AwsSigV4ConfigurationError(
-    'baseConnection',
-    `The installed ${DEFAULT_CLIENT} exports neither UndiciConnection (8.x, 9.x) nor Connection ` +
-      '(7.x). Install a supported version, or pass baseConnection explicitly.',
-  )
-}
-
 /** What every request to one node is signed with: its target and its service's defaults. */
 export type NodeOptions = Omit<ConnectionContext, 'url' | 'headers'>
 
 /**
  * The per-node part of the options, when the client creates a connection for a node: region,
- * service and Host from the options, the endpoint and the environment (endpoint.ts; `env`,
- * default `process.env`), then the defaults the service's row gives (services.ts).
+ * service and Host from the options, the endpoint and the environment (aws/endpoint.ts; `env`,
+ * default `process.env`), then the defaults the service's row gives (aws/services.ts).
  */
 export function resolveNodeOptions(
   config: ResolvedOptions,

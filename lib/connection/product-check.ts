@@ -1,7 +1,13 @@
 /**
- * The product check of @elastic/elasticsearch 7.14–7.17, against the Amazon-managed engines.
+ * The clients' product checks, against the Amazon-managed engines (the services whose row in
+ * aws/services.ts has `amazonEngine`), which never identify themselves as Elastic's product.
  *
- * Before its first request such a client sends `GET /` and refuses every request unless the
+ * The 8.x/9.x client throws `ProductNotSupportedError` for every 2xx response without
+ * `x-elastic-product: Elasticsearch`: {@link withProductHeader} adds it, since the engine behind
+ * these service names is known.
+ *
+ * The check of @elastic/elasticsearch 7.14–7.17 is a request of its own: before its first
+ * request such a client sends `GET /` and refuses every request unless the
  * answer looks like Elastic's Elasticsearch; for a server reporting 7.0–7.13 that means
  * `tagline: "You Know, for Search"` and `version.build_flavor: "default"`. Amazon's
  * Elasticsearch 7.10 reports `build_flavor: "oss"`; OpenSearch in compatibility mode reports
@@ -10,13 +16,28 @@
  *
  * Only the check's own request is answered differently, never `client.info()`: the transport
  * sends the check as `{ method: 'GET', path: '/' }` with no `body` key, while `info()` sends
- * `body: null`. Pure functions; the connection (callback-connection.ts) applies them.
+ * `body: null`. The connections (promise-connection.ts, callback-connection.ts) apply these;
+ * {@link ProductCheckAnswers} keeps what one connection class learned of its engine.
  */
-import {
-  ELASTIC_BUILD_FLAVOR,
-  ELASTIC_TAGLINE,
-  SERVERLESS_REPORTED_VERSION,
-} from '../sigv4/constants'
+import type { ConnectionResponse } from '../exchange/types'
+import { serviceFor } from '../aws/services'
+import { bodyText, parseJsonObject } from '../common/body'
+import { AwsSigV4UnsupportedEngineError } from '../errors'
+
+/** The product the 8.x/9.x client checks for in `x-elastic-product`. */
+const ELASTIC_PRODUCT = 'Elasticsearch'
+
+/** The tagline of Elastic's Elasticsearch, which the 7.14–7.17 client's product check requires. */
+const ELASTIC_TAGLINE = 'You Know, for Search'
+
+/** The build flavour that check requires of a 7.0–7.13 server (Amazon's 7.10 reports `oss`). */
+const ELASTIC_BUILD_FLAVOR = 'default'
+
+/**
+ * The version the product check is answered with for OpenSearch Serverless, which has no
+ * `GET /`: the Elasticsearch version whose API OpenSearch keeps (what compatibility mode reports).
+ */
+const SERVERLESS_REPORTED_VERSION = '7.10.2'
 
 /** Whether the transport's params are its product check (not `client.info()`). */
 export function isProductCheck(params: object): boolean {
@@ -75,3 +96,44 @@ export const LOCAL_PRODUCT_CHECK_INFO: Readonly<Record<string, unknown>> = Objec
   }),
   tagline: ELASTIC_TAGLINE,
 })
+
+/** Adds `x-elastic-product` to a response from an Amazon-managed engine (8.x/9.x clients). */
+export function withProductHeader(response: ConnectionResponse): ConnectionResponse {
+  if (response.headers['x-elastic-product'] !== undefined) return response
+  return { ...response, headers: { ...response.headers, 'x-elastic-product': ELASTIC_PRODUCT } }
+}
+
+/**
+ * The 7.14–7.17 product check's answers for one connection class. Once an engine's answer showed
+ * it unsupported, later checks (the transport's retries, its re-check before each later
+ * request) are answered locally with the same error.
+ */
+export class ProductCheckAnswers {
+  #unsupportedEngine: string | undefined
+
+  /** The check answered without sending it, or undefined when it must be sent. */
+  localAnswer(service: string): ConnectionResponse | Error | undefined {
+    if (this.#unsupportedEngine !== undefined) {
+      return new AwsSigV4UnsupportedEngineError(this.#unsupportedEngine)
+    }
+    if (serviceFor(service).clusterInfo) return undefined
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+      body: JSON.stringify(LOCAL_PRODUCT_CHECK_INFO),
+    }
+  }
+
+  /** The server's answer to the check, as the client is to see it; throws for an unsupported engine. */
+  answered(response: ConnectionResponse): ConnectionResponse {
+    const text = response.statusCode < 300 ? bodyText(response.body) : undefined
+    const info = text === undefined ? undefined : parseJsonObject(text)
+    if (info === undefined) return response
+    const answer = answerProductCheck(info)
+    if (answer.kind === 'unsupported') {
+      this.#unsupportedEngine = answer.engine
+      throw new AwsSigV4UnsupportedEngineError(answer.engine)
+    }
+    return answer.kind === 'adapted' ? { ...response, body: JSON.stringify(answer.info) } : response
+  }
+}

@@ -7,7 +7,6 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { NodeOptions, ResolvedOptions } from './options'
 import type { ConnectionContext } from '../exchange/types'
 import { resolveNodeOptions } from './options'
-import { hideProperty } from '../exchange/secret-views'
 import { withLowerCaseNames } from '../exchange/headers'
 import { AwsSigV4ConfigurationError } from '../errors'
 
@@ -54,6 +53,27 @@ export function nodeContext(
 }
 
 /**
+ * What one connection's requests are signed with: set up when the client creates the
+ * connection for a node, then a context per request that is rebuilt only when the base's `url`
+ * or `headers` are replaced. Kept by each lineage's class in a private field.
+ */
+export class NodeSigning {
+  readonly node: NodeOptions
+  readonly #connection: NodeConnection
+  #context: ConnectionContext | undefined
+
+  constructor(connection: NodeConnection, connectionOptions: unknown, config: ResolvedOptions) {
+    this.node = setUpNodeConnection(connection, connectionOptions, config)
+    this.#connection = connection
+  }
+
+  /** The context the next request goes through. */
+  context(): ConnectionContext {
+    return (this.#context = nodeContext(this.node, this.#connection, this.#context))
+  }
+}
+
+/**
  * The client's own authentication cannot go with SigV4, which sets the `Authorization` header
  * itself. Every client hands it to each connection as `opts.auth`: basic, API key or bearer
  * (@elastic/elasticsearch), basic or `{ credentials }` for its own AwsSigv4Signer (OpenSearch
@@ -69,4 +89,12 @@ export function refuseClientAuth(connectionOptions: unknown): void {
       'sets the Authorization header itself. Remove "auth" from the client options; pass AWS ' +
       'credentials as the credentials option of createAwsSigV4Connection instead.',
   )
+}
+
+/** Makes an own property non-enumerable, so copies of the object leave it out. */
+function hideProperty(target: object, name: string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(target, name)
+  if (descriptor?.enumerable) {
+    Object.defineProperty(target, name, { ...descriptor, enumerable: false })
+  }
 }

@@ -5,7 +5,7 @@
  * OpenSearch client only), the export is a class whose constructor throws that configuration
  * error, so it surfaces only for someone who uses it, at `new Client(...)`.
  */
-import type { ConnectionConstructor } from './options'
+import type { ConnectionConstructor } from './types'
 import { createAwsSigV4Connection } from './create'
 import { AwsSigV4ConfigurationError } from '../errors'
 

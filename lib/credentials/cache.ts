@@ -1,6 +1,6 @@
 /**
- * AWS credentials for signing: validation of the `credentials` option and a cache that asks a
- * provider (or the default Node credential chain) only when it has to.
+ * AWS credentials for signing: a cache that asks a provider (or the default Node credential
+ * chain) only when it has to.
  *
  * Timing rule, with `m = refreshMarginMs` (default 5 min):
  * - credentials are served from the cache until `expiration - m` ("stale point");
@@ -16,29 +16,26 @@
  * next get() asks again. The late answer of a timed-out call is discarded.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
-import {
-  BACKGROUND_RETRY_MS,
-  DEFAULT_MAX_AGE_MS,
-  DEFAULT_PROVIDER_TIMEOUT_MS,
-  DEFAULT_REFRESH_MARGIN_MS,
-  DEFAULT_CHAIN_MODULE,
-  MAX_TIMER_MS,
-} from '../sigv4/constants'
-import { AwsCredentialsError, AwsSigV4AbortError, AwsSigV4ConfigurationError } from '../errors'
-import { defaultChainProvider } from './default-chain'
+import { AwsCredentialsError, AwsSigV4AbortError } from '../errors'
+import { DEFAULT_CHAIN_MODULE, defaultChainProvider } from './default-chain'
+import type { CredentialsOption } from './option'
+import { describeInvalidCredentials, validateCredentialsOption } from './option'
 import { isModuleNotFound } from '../common/missing-module'
-import {
-  checkMilliseconds,
-  checkTimeoutMs,
-  resolveOptionTable,
-  typeName,
-} from '../common/validation'
+import { withTimeout } from '../common/timeouts'
+import { checkMilliseconds, checkTimeoutMs, resolveOptionTable } from '../common/validation'
 import type { OptionTable } from '../common/validation'
 
-export type { AwsCredentialIdentity, AwsCredentialIdentityProvider }
+/** Default `credentialsRefreshMarginMs` / `refreshMarginMs`: 5 minutes. */
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000
 
-/** Static credentials, or a function that resolves them (e.g. `fromTemporaryCredentials()`). */
-export type CredentialsOption = AwsCredentialIdentity | AwsCredentialIdentityProvider
+/** Default `credentialsMaxAgeMs` / `maxAgeMs`: 15 minutes. */
+export const DEFAULT_MAX_AGE_MS = 15 * 60_000
+
+/** Default `credentialsTimeoutMs` / `providerTimeoutMs`: 10 seconds. */
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000
+
+/** Pause between background refresh attempts, so a failing provider is not hammered. */
+const BACKGROUND_RETRY_MS = 10_000
 
 export interface CredentialCacheOptions {
   /** Stop using credentials this long before their `expiration`. Default 5 minutes. */
@@ -86,24 +83,6 @@ const MISSING_CHAIN_HINT =
   `install ${DEFAULT_CHAIN_MODULE} where the code runs (it is a dependency of this package; a ` +
   'bundle built with @aws-sdk/* external needs it from the runtime, as Lambda provides it), ' +
   'bundle it in, or pass the `credentials` option'
-
-/**
- * Checks the `credentials` option at construction time. Call it only when the option was given:
- * leaving it `undefined` selects the default chain, which `CredentialCache` handles.
- * Throws `AwsSigV4ConfigurationError('credentials', …)` naming the bad field.
- */
-export function validateCredentialsOption(value: unknown): CredentialsOption {
-  if (typeof value === 'function') return value as AwsCredentialIdentityProvider
-  const problem = describeInvalidCredentials(value)
-  if (problem !== undefined) {
-    throw new AwsSigV4ConfigurationError(
-      'credentials',
-      `Invalid \`credentials\` option: ${problem}. Pass { accessKeyId, secretAccessKey, ` +
-        'sessionToken? }, a provider function, or leave it unset to use the default credential chain.',
-    )
-  }
-  return value as AwsCredentialIdentity
-}
 
 /** The durations of {@link CredentialCacheOptions}, checked as the connection's options are. */
 const CACHE_OPTIONS = {
@@ -211,7 +190,11 @@ export class CredentialCache {
     const fetchedAt = { aws: this.#now(), machine: this.#machineNow() }
     let value: unknown
     try {
-      value = await withTimeout(this.#callProvider(), this.#providerTimeoutMs)
+      value = await withTimeout(
+        this.#callProvider(),
+        this.#providerTimeoutMs,
+        () => new ProviderTimeout(),
+      )
     } catch (err) {
       if (err instanceof ProviderTimeout) {
         throw this.#error(`timed out after ${this.#providerTimeoutMs} ms`)
@@ -286,31 +269,6 @@ interface CacheEntry {
   readonly now: () => number
 }
 
-/** Why `value` is not usable credentials, naming the field but never showing its value. */
-function describeInvalidCredentials(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object') {
-    return `expected an object with accessKeyId and secretAccessKey, got ${typeName(value)}`
-  }
-  const fields = value as Record<string, unknown>
-  for (const key of ['accessKeyId', 'secretAccessKey'] as const) {
-    if (typeof fields[key] !== 'string') {
-      return `\`${key}\` must be a non-empty string, got ${typeName(fields[key])}`
-    }
-    if (fields[key] === '') return `\`${key}\` must be a non-empty string, got an empty string`
-  }
-  if (fields.sessionToken !== undefined && typeof fields.sessionToken !== 'string') {
-    return `\`sessionToken\` must be a string when present, got ${typeName(fields.sessionToken)}`
-  }
-  const expiration = fields.expiration
-  if (expiration !== undefined) {
-    if (!(expiration instanceof Date)) {
-      return `\`expiration\` must be a Date when present, got ${typeName(expiration)}`
-    }
-    if (Number.isNaN(expiration.getTime())) return '`expiration` is an invalid Date'
-  }
-  return undefined
-}
-
 function causeMessage(err: unknown): string {
   const text = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).trim()
   // Our message continues with ". To fix: …", so drop the cause's own closing period.
@@ -318,32 +276,6 @@ function causeMessage(err: unknown): string {
 }
 
 class ProviderTimeout extends Error {}
-
-/**
- * Rejects with `timedOut()` (ProviderTimeout by default) after `ms`, unless `promise` settles
- * first; no timer for an infinite `ms` or one beyond what a timer can wait. A late answer of the
- * timed-out call is discarded (never cached): the next get() asks the provider again.
- */
-export function withTimeout<T>(
-  promise: Promise<T>,
-  ms: number,
-  timedOut: () => Error = () => new ProviderTimeout(),
-): Promise<T> {
-  if (!Number.isFinite(ms) || ms > MAX_TIMER_MS) return promise
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timedOut()), ms)
-    promise.then(
-      (value) => {
-        clearTimeout(timer)
-        resolve(value)
-      },
-      (err: unknown) => {
-        clearTimeout(timer)
-        reject(err)
-      },
-    )
-  })
-}
 
 function abortError(): AwsSigV4AbortError {
   return new AwsSigV4AbortError('Request aborted while waiting for AWS credentials')

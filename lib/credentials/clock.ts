@@ -6,7 +6,15 @@
  * A `Date` header is only as good as whatever sent it (a proxy, a cache), so what is learned is
  * bounded (see MAX_CLOCK_OFFSET_MS) and can be dropped again when it is contradicted.
  */
-import { MAX_CLOCK_OFFSET_MS } from '../sigv4/constants'
+
+/**
+ * Largest clock offset learned from a `Date` header: 24 hours. SigV4's window is 5 minutes (15
+ * for some services); real clock errors are seconds to minutes, and the largest common one, a
+ * hardware clock kept in local time but read as UTC, is at most 14 hours. A `Date` further off
+ * is more likely wrong (a proxy, a cache) than our clock, and adopting it would make every
+ * credential look expired, so nothing would be sent that could correct it.
+ */
+export const MAX_CLOCK_OFFSET_MS = 24 * 3_600_000
 
 export class SkewCorrectedClock {
   #offsetMs = 0

@@ -5,7 +5,23 @@
  * not loading it is most of a bundled function's cold-start cost of signing.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
-import { DEFAULT_CHAIN_MODULE, ENV_CREDENTIALS, ENV_PROFILE } from '../sigv4/constants'
+
+/** The default credential chain's package, imported only when it is needed. */
+export const DEFAULT_CHAIN_MODULE = '@aws-sdk/credential-provider-node'
+
+/**
+ * The environment variables the chain's first link reads, as the AWS SDK spells them
+ * (@aws-sdk/credential-provider-env, and `AWS_PROFILE`, which makes the chain skip them).
+ */
+export const ENV_CREDENTIALS = {
+  accessKeyId: 'AWS_ACCESS_KEY_ID',
+  secretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+  sessionToken: 'AWS_SESSION_TOKEN',
+  expiration: 'AWS_CREDENTIAL_EXPIRATION',
+  credentialScope: 'AWS_CREDENTIAL_SCOPE',
+  accountId: 'AWS_ACCOUNT_ID',
+} as const
+export const ENV_PROFILE = 'AWS_PROFILE'
 
 type Environment = Readonly<Record<string, string | undefined>>
 

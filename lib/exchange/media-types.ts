@@ -1,15 +1,13 @@
 /**
- * Compatibility between the 8.x/9.x client and the Amazon-managed engines (OpenSearch, and
- * Elasticsearch up to 7.10): the services whose row in services.ts has `amazonEngine`.
- *
- * 1. The client sends Elastic's vendor media types (`application/vnd.elasticsearch+json;
- *    compatible-with=N`), which those engines answer with 406. We send the plain types they
- *    accept; the JSON is the same.
- * 2. The client throws `ProductNotSupportedError` for every 2xx response without
- *    `x-elastic-product: Elasticsearch`, which those engines never send. We add the header to
- *    their responses, since the engine behind these service names is known.
+ * Media types for the Amazon-managed engines (OpenSearch, and Elasticsearch up to 7.10): the
+ * services whose row in aws/services.ts has `amazonEngine`. The 8.x/9.x client sends Elastic's
+ * vendor media types (`application/vnd.elasticsearch+json; compatible-with=N`), which those
+ * engines answer with 406; we send the plain types they accept (the JSON is the same). The other
+ * half of that adaptation, the product header, is connection/product-check.ts.
  */
-import { MEDIA_TYPES_REMEMBERED } from '../sigv4/constants'
+
+/** How many distinct vendor media type values are remembered in their plain form. */
+const MEDIA_TYPES_REMEMBERED = 32
 
 const VENDOR_MEDIA_TYPE = /^application\/vnd\.elasticsearch\+(json|x-ndjson)\s*(;.*)?$/i
 

@@ -3,6 +3,9 @@ import type { RequestBody } from './types'
 import type { ChecksumConstructor } from '../sigv4/sha256'
 import { NodeSha256, sha256Hex, sha256HexNow } from '../sigv4/sha256'
 import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD } from '../sigv4/constants'
+
+/** Default cap for buffering a stream body so it can be hashed: 100 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024
 import { AwsSigV4AbortError, AwsSigV4RequestError } from '../errors'
 
 export interface PayloadOptions {

@@ -7,7 +7,7 @@
  *   when they differ (key or token), so static credentials, or a provider that hands back the
  *   same key, cost one attempt.
  * - A skewed clock ("Signature expired" / "not yet current"): the offset is learned from the
- *   response's `Date` (bounded, see clock.ts); a `Date` that agrees with the refused
+ *   response's `Date` (bounded, see credentials/clock.ts); a `Date` that agrees with the refused
  *   `x-amz-date` contradicts the rejection, so an offset we applied is dropped instead.
  * - OpenSearch Serverless's bare 403 (no reason given): a `Date` more than 4 minutes from the
  *   `x-amz-date` means the clock; otherwise it is handled as rejected credentials.
@@ -23,7 +23,20 @@ import type { CredentialCache } from '../credentials/cache'
 import type { ReadResponse } from './responses'
 import type { ConnectionResponse, SignedTransportRequest } from './types'
 import { SkewCorrectedClock, amzDateTime, httpDate } from '../credentials/clock'
-import { CLOCK_SKEW_SIGNAL_MS, REFETCH_PAUSE_MS } from '../sigv4/constants'
+import { AMZ_DATE_HEADER } from '../sigv4/constants'
+
+/**
+ * A 403 whose `Date` is more than this from the `x-amz-date` we signed came from a clock off by
+ * that much: 4 minutes, under the 5 of AWS's window, so the time the answer took does not count.
+ */
+export const CLOCK_SKEW_SIGNAL_MS = 4 * 60_000
+
+/**
+ * After credentials fetched because of a rejection are themselves rejected, refetching does not
+ * help (an access policy, not the credentials, refuses): later rejections fetch no credentials
+ * for this long. 1 minute, so a permanent 403 costs at most one provider call a minute.
+ */
+export const REFETCH_PAUSE_MS = 60_000
 
 export interface RecoveryOptions {
   credentials: CredentialCache
@@ -50,7 +63,7 @@ type ClockReading =
   | 'agrees'
   /** Further off, and the offset was learned. */
   | 'learned'
-  /** Further off, but by more than any clock error (see clock.ts): not learned. */
+  /** Further off, but by more than any clock error (see credentials/clock.ts): not learned. */
   | 'implausible'
 
 /** Learns from refusals for every connection of one connection class. */
@@ -125,7 +138,7 @@ export class Recovery {
 
   #readClock(response: ConnectionResponse, signed: SignedTransportRequest): ClockReading {
     const server = httpDate(response.headers.date)
-    const sent = amzDateTime(signed.params.headers['x-amz-date'])
+    const sent = amzDateTime(signed.params.headers[AMZ_DATE_HEADER])
     if (server === undefined || sent === undefined) return 'unknown'
     if (Math.abs(server - sent) <= CLOCK_SKEW_SIGNAL_MS) return 'agrees'
     return this.#clock.learnFrom(response.headers.date) ? 'learned' : 'implausible'

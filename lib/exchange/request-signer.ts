@@ -1,13 +1,13 @@
 /**
  * One attempt of a transport request, signed: the headers, body, path and query as they will go
- * on the wire, the credentials, then SigV4 (sigv4.ts) over exactly that.
+ * on the wire, the credentials, then SigV4 (sigv4/sign.ts) over exactly that.
  */
 import type { AwsCredentialIdentity } from '@smithy/types'
 import type { ChecksumConstructor } from '../sigv4/sha256'
 import type { CredentialCache } from '../credentials/cache'
 import type { ConnectionContext, SignedTransportRequest, TransportRequest } from './types'
 import type { PreparedPayload } from './payload'
-import type { RequestToSign, Signature } from '../sigv4/sign'
+import type { RequestToSign, Signature } from '../sigv4/types'
 import { mergeHeaders, headerString } from './headers'
 import { isReadable, preparePayload, preparePayloadNow } from './payload'
 import { canonicalQuery } from '../sigv4/canonical-query'

@@ -2,16 +2,15 @@
  * What the connection does to a response before the client sees it: the body of an error
  * decoded (gzip/deflate, as the client asked for with `compression: true`) and read once,
  * echoed secrets redacted, AWS's rejection recognised, what was signed added to a signature
- * mismatch, and the product header for Amazon-managed engines.
+ * mismatch, and Serverless's hint.
  */
 import type { AwsRejection } from '../aws/rejections'
 import type { RefusalStyle } from '../aws/services'
 import type { ConnectionResponse, SignedTransportRequest } from './types'
 import { classifyAwsRejection } from '../aws/rejections'
-import { ELASTIC_PRODUCT } from '../sigv4/constants'
 import { isTransportDecoded, unzipBody } from '../common/content-encoding'
 import { withoutEchoedSecrets } from './secret-views'
-import { bodyText } from './types'
+import { bodyText } from '../common/body'
 
 /** A response read once: redacted, and the rejection it carries, if any. */
 export interface ReadResponse {
@@ -81,12 +80,6 @@ export function withResponseHint({ response, rejection }: ReadResponse): Connect
     reason: meaning === undefined ? hint : `${hint} (${meaning})`,
   }
   return withBody(response, JSON.stringify({ ...json, error: { ...error, caused_by } }))
-}
-
-/** Adds `x-elastic-product` to a response from an Amazon-managed engine (see compat.ts). */
-export function withProductHeader(response: ConnectionResponse): ConnectionResponse {
-  if (response.headers['x-elastic-product'] !== undefined) return response
-  return { ...response, headers: { ...response.headers, 'x-elastic-product': ELASTIC_PRODUCT } }
 }
 
 /**

@@ -1,13 +1,12 @@
-import { inspect } from 'node:util'
-import type { AwsCredentialIdentity } from '@smithy/types'
-import type { SignedTransportRequest } from './types'
-import type { SigV4Headers } from '../sigv4/sign'
-import { REDACTED_SIGNATURE, REDACTED_TOKEN } from '../sigv4/constants'
-
 /**
- * Keeping the session token and request signatures out of everything a user sees: inspected or
- * serialised request params, error bodies that quote them back, and connection copies.
+ * Keeping the session token and request signatures of a signed exchange out of everything a user
+ * sees: inspected or serialised request params, and error bodies that quote them back.
  */
+import { inspect } from 'node:util'
+import type { SignedTransportRequest } from './types'
+import type { SigV4Headers } from '../sigv4/types'
+import { AUTH_HEADER, TOKEN_HEADER } from '../sigv4/constants'
+import { REDACTED_SIGNATURE, REDACTED_TOKEN } from '../common/redaction-marks'
 
 type Headers = Record<string, string | string[]>
 
@@ -29,10 +28,11 @@ export function withSecretsHidden<T extends object>(
 
 function redactedHeaders(headers: Headers): Headers {
   const out = { ...headers }
-  if (typeof out.authorization === 'string') {
-    out.authorization = out.authorization.replace(/Signature=[0-9a-f]+/, 'Signature=<redacted>')
+  const authorization = out[AUTH_HEADER]
+  if (typeof authorization === 'string') {
+    out[AUTH_HEADER] = authorization.replace(/Signature=[0-9a-f]+/, 'Signature=<redacted>')
   }
-  if (out['x-amz-security-token'] !== undefined) out['x-amz-security-token'] = '<redacted>'
+  if (out[TOKEN_HEADER] !== undefined) out[TOKEN_HEADER] = '<redacted>'
   return out
 }
 
@@ -79,7 +79,7 @@ export function withoutEchoedSecrets(text: string, signed: SignedTransportReques
       replacements.push([form, REDACTED_TOKEN])
     }
   }
-  const auth = signed.params.headers.authorization
+  const auth = signed.params.headers[AUTH_HEADER]
   const signature = typeof auth === 'string' ? /Signature=([0-9a-f]+)/.exec(auth)?.[1] : undefined
   if (signature) replacements.push([signature, REDACTED_SIGNATURE])
   let out = text
@@ -87,17 +87,4 @@ export function withoutEchoedSecrets(text: string, signed: SignedTransportReques
     if (out.includes(secret)) out = out.split(secret).join(placeholder)
   }
   return out
-}
-
-/** The session token is a credential: a description shows that it was signed, never its value. */
-export function redactToken(text: string, credentials: AwsCredentialIdentity): string {
-  const token = credentials.sessionToken
-  return token ? text.split(token).join(REDACTED_TOKEN) : text
-}
-
-/** Makes an own property non-enumerable, so copies of the object leave it out. */
-export function hideProperty(target: object, name: string): void {
-  const descriptor = Object.getOwnPropertyDescriptor(target, name)
-  if (descriptor?.enumerable)
-    Object.defineProperty(target, name, { ...descriptor, enumerable: false })
 }

@@ -1,14 +1,14 @@
 /**
  * What passes between the client's transport and this package's connection: the request it
  * hands over, the signed copy we send, the connection it goes through and the response that
- * comes back. Types only, plus the one way to read a response body as text.
+ * comes back. Types only: a leaf of the exchange layer.
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import type { SigningTarget } from '../aws/endpoint'
 import type { RefusalStyle } from '../aws/services'
-import type { SignatureDescription } from '../sigv4/sign'
+import type { SignatureDescription } from '../sigv4/types'
 
 /** The request bodies the transport hands a connection. */
 export type RequestBody = string | Buffer | Uint8Array | Readable | null | undefined
@@ -60,10 +60,4 @@ export interface ConnectionResponse {
   statusCode: number
   headers: IncomingHttpHeaders
   body: unknown
-}
-
-/** A response body as text (UTF-8), or undefined when it is neither a string nor a Buffer. */
-export function bodyText(body: unknown): string | undefined {
-  if (typeof body === 'string') return body
-  return Buffer.isBuffer(body) ? body.toString('utf8') : undefined
 }

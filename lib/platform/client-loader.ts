@@ -2,8 +2,8 @@
  * How this package reaches the clients at run time, in its CommonJS build: the installed
  * `@elastic/elasticsearch` (an optional peer), loaded only when its default connection is asked
  * for, and the CommonJS modules already loaded, among which a base class's own client package is
- * found (lineage.ts). Everything that depends on the module system is here; the ESM build has its
- * own variant of this module, lib/esm/client-loader.ts.
+ * found (connection/lineage.ts). Everything that depends on the module system is here; the ESM build has its
+ * own variant of this module, esm/client-loader.ts.
  */
 import { DEFAULT_CLIENT, defaultClientError } from './default-client'
 

@@ -1,6 +1,6 @@
 /**
  * The default client, `@elastic/elasticsearch`: its name, and the error when it cannot be loaded.
- * Shared by both builds' client loaders (client-loader.ts, lib/esm/client-loader.ts).
+ * Shared by both builds' client loaders (client-loader.ts, esm/client-loader.ts).
  */
 import { AwsSigV4ConfigurationError } from '../errors'
 import { isModuleNotFound } from '../common/missing-module'

@@ -3,7 +3,7 @@
  * a day): RFC 2104's `H((K ^ opad) || H((K ^ ipad) || message))` with both pads computed once
  * per key, so a message costs two one-shot SHA-256s (`crypto.hash`) and no Hmac object. Creating
  * one costs more than the hashing under load (an OpenSSL key schedule, a provider look-up per
- * object). Held to `crypto.createHmac` by test/hmac.test.ts; measured by bench/hmac-ab.ts.
+ * object). Held to `crypto.createHmac` by test/sigv4/hmac.test.ts; measured by bench/hmac-ab.ts.
  */
 import * as crypto from 'node:crypto'
 // undefined before Node 20.12, where messages are signed with createHmac.

@@ -2,12 +2,12 @@
  * SigV4 through `@smithy/signature-v4`, AWS's own signer: the signing path for a custom `sha256`
  * constructor, and the reference the written-out canonicalisation (canonical-request.ts) is held
  * to. The only module that runs smithy's signing code; smithy itself is loaded on its first use
- * (smithy-signer.ts), so the native path never loads it.
+ * (platform/smithy-loader.ts), so the native path never loads it.
  */
 import type { HttpRequest } from '@smithy/types'
-import type { RequestToSign, SignatureDescription, SigningContext } from './sign'
-import { redactToken } from '../exchange/secret-views'
-import { ALGORITHM_IDENTIFIER, SHA256_HEADER } from './constants'
+import type { RequestToSign, SignatureDescription, SigningContext } from './types'
+import { redactToken } from './redact-token'
+import { ALGORITHM_IDENTIFIER, AMZ_DATE_HEADER, SHA256_HEADER, TOKEN_HEADER } from './constants'
 import { NodeSha256, sha256HexNow } from './sha256'
 import { queryParameters } from './canonical-query'
 import { smithySigner } from '../platform/smithy-loader'
@@ -62,9 +62,9 @@ function canonicalizer(): Canonicalizer {
       this.validateResolvedCredentials(credentials)
       const request = prepareRequest(toSmithyRequest(req))
       const { longDate, shortDate } = this.formatDate(ctx.signingDate)
-      request.headers['x-amz-date'] = longDate
+      request.headers[AMZ_DATE_HEADER] = longDate
       if (credentials.sessionToken) {
-        request.headers['x-amz-security-token'] = credentials.sessionToken
+        request.headers[TOKEN_HEADER] = credentials.sessionToken
       }
       const canonicalHeaders = getCanonicalHeaders(request, unsignable(req))
       const canonicalRequest = this.createCanonicalRequest(

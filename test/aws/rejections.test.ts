@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { classifyAwsRejection, parseJsonObject } from '../../lib/aws/rejections'
+import { classifyAwsRejection } from '../../lib/aws/rejections'
 
 const r403 = (message: string): { statusCode: number; body: string } => ({
   statusCode: 403,
@@ -115,15 +115,5 @@ describe('aws-rejection: VPC Lattice refusal style (plain text after the error c
     ]) {
       expect(classifyAwsRejection(plain(body), 'lattice'), body).to.equal(undefined)
     }
-  })
-})
-
-describe('aws-rejection: parseJsonObject', () => {
-  it('parses objects only', () => {
-    expect(parseJsonObject('{"a":1}')).to.deep.equal({ a: 1 })
-    expect(parseJsonObject('[1]')).to.equal(undefined)
-    expect(parseJsonObject('null')).to.equal(undefined)
-    expect(parseJsonObject('"text"')).to.equal(undefined)
-    expect(parseJsonObject('not json')).to.equal(undefined)
   })
 })

@@ -1,7 +1,12 @@
 import { expect } from 'chai'
-import { SERVICES, SERVICE_ROWS, genericService, serviceFor } from '../../lib/aws/services'
+import {
+  DEFAULT_SERVICE,
+  SERVICES,
+  SERVICE_ROWS,
+  genericService,
+  serviceFor,
+} from '../../lib/aws/services'
 import { compileTemplate } from '../../lib/aws/host-template'
-import { DEFAULT_SERVICE } from '../../lib/sigv4/constants'
 
 describe('services: the table of what a service is', () => {
   it('keys every row by its own signing name', () => {

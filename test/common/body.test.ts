@@ -1,7 +1,7 @@
 import { expect } from 'chai'
-import { bodyText } from '../../lib/exchange/types'
+import { bodyText, parseJsonObject } from '../../lib/common/body'
 
-describe('transport: response bodies as text', () => {
+describe('body: response bodies as text', () => {
   it('reads strings as they are and Buffers as UTF-8', () => {
     expect(bodyText('{"message":"x"}')).to.equal('{"message":"x"}')
     expect(bodyText(Buffer.from('héllo', 'utf8'))).to.equal('héllo')
@@ -13,5 +13,15 @@ describe('transport: response bodies as text', () => {
     expect(bodyText(undefined)).to.equal(undefined)
     expect(bodyText(null)).to.equal(undefined)
     expect(bodyText(new Uint8Array([104, 105]))).to.equal(undefined)
+  })
+})
+
+describe('body: parseJsonObject', () => {
+  it('parses objects only', () => {
+    expect(parseJsonObject('{"a":1}')).to.deep.equal({ a: 1 })
+    expect(parseJsonObject('[1]')).to.equal(undefined)
+    expect(parseJsonObject('null')).to.equal(undefined)
+    expect(parseJsonObject('"text"')).to.equal(undefined)
+    expect(parseJsonObject('not json')).to.equal(undefined)
   })
 })

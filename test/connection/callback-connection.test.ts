@@ -253,7 +253,7 @@ describe('callback-connection: one exchange per request, through the base callba
 })
 
 describe('callback-connection: the product check of a 7.14+ client', () => {
-  // A base outside any client package counts as a 7.14+ client (lineage.ts): it gets the check.
+  // A base outside any client package counts as a 7.14+ client (connection/lineage.ts): it gets the check.
   const PRODUCT_CHECK = { method: 'GET', path: '/', headers: {}, querystring: '' }
   const OSS = JSON.stringify({
     version: { number: '7.10.2', build_flavor: 'oss' },

@@ -5,9 +5,9 @@ import * as es717 from 'es717'
 import * as es7130 from 'es7130'
 import * as os3 from '@opensearch-project/opensearch'
 import * as os2 from 'os2'
-import { callbackClientOf, defaultConnectionOf, lineageOf } from '../../lib/connection/lineage'
+import { callbackClientOf, lineageOf } from '../../lib/connection/lineage'
 import { loadedModuleExports } from '../../lib/platform/client-loader'
-import type { ConnectionConstructor } from '../../lib/connection/options'
+import type { ConnectionConstructor } from '../../lib/connection/types'
 
 const PROMISE_CLASSES = {
   '9.x UndiciConnection': es9.UndiciConnection,
@@ -43,19 +43,6 @@ describe('lineage: which client a base connection class comes from', () => {
       }
     }
     expect(lineageOf(Plain)).to.equal('promise')
-  })
-
-  it('the default connection: UndiciConnection on 8/9, Connection on 7.x', () => {
-    expect(defaultConnectionOf(es9 as unknown as Record<string, unknown>)).to.equal(
-      es9.UndiciConnection,
-    )
-    expect(defaultConnectionOf(es8 as unknown as Record<string, unknown>)).to.equal(
-      es8.UndiciConnection,
-    )
-    expect(defaultConnectionOf(es717 as unknown as Record<string, unknown>)).to.equal(
-      es717.Connection,
-    )
-    expect(defaultConnectionOf({ Client: class {} })).to.equal(undefined)
   })
 })
 

@@ -4,10 +4,10 @@ import { Connection as Es7Connection } from 'es717'
 import { Connection as OpenSearchConnection } from '@opensearch-project/opensearch'
 import {
   DEFAULT_MAX_AGE_MS,
-  DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PROVIDER_TIMEOUT_MS,
   DEFAULT_REFRESH_MARGIN_MS,
-} from '../../lib/sigv4/constants'
+} from '../../lib/credentials/cache'
+import { DEFAULT_MAX_BODY_BYTES } from '../../lib/exchange/payload'
 import { AwsSigV4ConfigurationError } from '../../lib/errors'
 import { KNOWN_OPTIONS, resolveNodeOptions, resolveOptions } from '../../lib/connection/options'
 import type { AwsSigV4ConnectionOptions } from '../../lib/connection/options'

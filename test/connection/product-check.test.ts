@@ -3,6 +3,7 @@ import {
   LOCAL_PRODUCT_CHECK_INFO,
   answerProductCheck,
   isProductCheck,
+  withProductHeader,
 } from '../../lib/connection/product-check'
 
 /** What the emulator's engines and real servers answer to `GET /` (version parts that matter). */
@@ -100,5 +101,14 @@ describe('product-check: the answer the 7.14+ client is to see', () => {
     })
     expect(answerProductCheck({ ...LOCAL_PRODUCT_CHECK_INFO })).to.deep.equal({ kind: 'as-is' })
     expect(Object.isFrozen(LOCAL_PRODUCT_CHECK_INFO)).to.equal(true)
+  })
+})
+
+describe('product-check: the 8.x/9.x product header', () => {
+  it('adds the product header only where it is missing', () => {
+    const bare = { statusCode: 200, headers: {}, body: '{}' }
+    expect(withProductHeader(bare).headers['x-elastic-product']).to.equal('Elasticsearch')
+    const own = { ...bare, headers: { 'x-elastic-product': 'Other' } }
+    expect(withProductHeader(own)).to.equal(own)
   })
 })

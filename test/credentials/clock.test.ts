@@ -1,6 +1,10 @@
 import { expect } from 'chai'
-import { SkewCorrectedClock, amzDateTime, httpDate } from '../../lib/credentials/clock'
-import { MAX_CLOCK_OFFSET_MS } from '../../lib/sigv4/constants'
+import {
+  MAX_CLOCK_OFFSET_MS,
+  SkewCorrectedClock,
+  amzDateTime,
+  httpDate,
+} from '../../lib/credentials/clock'
 
 describe('clock: skew correction', () => {
   it('adopts the server time from a Date header and keeps applying the offset', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { deflateSync, gzipSync } from 'node:zlib'
-import { readResponse, withProductHeader, withSignatureDebug } from '../../lib/exchange/responses'
+import { readResponse, withSignatureDebug } from '../../lib/exchange/responses'
 import type { ConnectionResponse, SignedTransportRequest } from '../../lib/exchange/types'
 
 const TOKEN = 'FQoGZXIvYXdzEBYaDsecret/token+value=='
@@ -124,12 +124,5 @@ describe('responses: reading what comes back', () => {
     const corrupt = response(403, Buffer.from('not gzip at all'))
     corrupt.headers['content-encoding'] = 'gzip'
     expect(await readResponse(corrupt, signed, 'es')).to.deep.equal({ response: corrupt })
-  })
-
-  it('adds the product header only where it is missing', () => {
-    const bare = response(200, '{}')
-    expect(withProductHeader(bare).headers['x-elastic-product']).to.equal('Elasticsearch')
-    const own = { ...bare, headers: { 'x-elastic-product': 'Other' } }
-    expect(withProductHeader(own)).to.equal(own)
   })
 })

@@ -1,5 +1,5 @@
-// How each build reaches @elastic/elasticsearch (lib/client-loader.ts for CommonJS,
-// lib/esm/client-loader.ts for ESM), run from the built dist/ copied into a project of its own:
+// How each build reaches @elastic/elasticsearch (lib/platform/client-loader.ts for CommonJS,
+// lib/platform/esm/client-loader.ts for ESM), run from the built dist/ copied into a project of its own:
 // without the client, and with a client that misses a dependency of its own. Loading the package
 // never fails; asking for the default base does, saying which of the two it is.
 import { expect } from 'chai'

@@ -7,6 +7,9 @@ describe('constants', () => {
     for (const name of [
       'ALGORITHM_IDENTIFIER',
       'KEY_TYPE_IDENTIFIER',
+      'AUTH_HEADER',
+      'AMZ_DATE_HEADER',
+      'TOKEN_HEADER',
       'SHA256_HEADER',
       'UNSIGNED_PAYLOAD',
     ] as const) {

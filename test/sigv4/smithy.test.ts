@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { createHash } from 'node:crypto'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { describeWithSmithy, signWithSmithy } from '../../lib/sigv4/smithy'
-import type { RequestToSign, SigningContext } from '../../lib/sigv4/sign'
+import type { RequestToSign, SigningContext } from '../../lib/sigv4/types'
 
 const req: RequestToSign = {
   method: 'GET',

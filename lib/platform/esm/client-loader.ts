@@ -1,5 +1,5 @@
 /**
- * The ESM build's variant of lib/client-loader.ts (built in its place): the clients through
+ * The ESM build's variant of lib/platform/client-loader.ts (built in its place): the clients through
  * `#clients`, which this directory's package.json maps per environment. Bundlers (the `module`
  * condition) get a static import of `@elastic/elasticsearch`, so a bundle holds one build of the
  * client, its ESM build, whatever its output format. Node gets an `import()` awaited while this

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
-import { redactToken } from '../../lib/exchange/secret-views'
+import { redactToken } from '../../lib/sigv4/redact-token'
 
-describe('redaction: the session token in a description', () => {
+describe('redact-token: the session token in a description', () => {
   it('replaces every occurrence of the token, and leaves text without one alone', () => {
     const credentials = { accessKeyId: 'AKID', secretAccessKey: 's', sessionToken: 'T0K/EN=' }
     expect(redactToken('a:T0K/EN=\nb:T0K/EN=', credentials)).to.equal(
