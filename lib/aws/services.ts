@@ -3,7 +3,7 @@
  * the hosts endpoint inference recognises, how the service takes the payload hash, whether the
  * engine behind it needs the Amazon-engine adaptation, and how its refusals look. Endpoint
  * inference, the connection, rejection handling and the emulator all read this table; adding a
- * service is adding a row (see README, "Adding a service").
+ * service is adding a row (see docs/architecture.md, "Adding a service").
  *
  * A table of facts: it imports nothing, so the independent emulator may read it too.
  */

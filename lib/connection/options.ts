@@ -67,7 +67,7 @@ export interface AwsSigV4ConnectionOptions<
   /**
    * Adapt the client to the Amazon-managed engine (OpenSearch, Elasticsearch 7.10): plain JSON
    * media types and the product check of the 8.x/9.x and 7.14–7.17 clients satisfied (see
-   * README, "Amazon-managed engines"). Default: `true` for the
+   * docs/amazon-engines.md). Default: `true` for the
    * services `es` and `aoss`, `false` for any other (e.g. a real Elastic cluster behind API
    * Gateway or VPC Lattice).
    */
