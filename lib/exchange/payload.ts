@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream'
 import type { RequestBody } from './types'
 import type { ChecksumConstructor } from '../sigv4/sha256'
 import { NodeSha256, sha256Hex, sha256HexNow } from '../sigv4/sha256'
+import { OFFLOAD_MIN_BYTES, sha256Worker } from '../sigv4/sha256-worker'
 import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD } from '../sigv4/constants'
 
 /** Default cap for buffering a stream body so it can be hashed: 100 MiB. */
@@ -29,29 +30,78 @@ export interface PreparedPayload {
   contentLength?: number
 }
 
-/** Hashes the body (buffering a stream first) or marks it unsigned, as configured. */
+/**
+ * Hashes the body (buffering a stream first) or marks it unsigned, as configured. A body of
+ * {@link OFFLOAD_MIN_BYTES} or more is hashed off the main thread with Node's hash, and a string
+ * that long is encoded to UTF-8 once: those bytes are hashed and sent.
+ */
 export async function preparePayload(
   body: RequestBody,
   options: PayloadOptions,
 ): Promise<PreparedPayload> {
+  const { sha256, unsignedPayload, signal } = options
+  const native = sha256 === undefined || sha256 === NodeSha256
   if (isReadable(body)) {
-    if (options.unsignedPayload !== false) return { body, hash: UNSIGNED_PAYLOAD }
-    const bytes = await bufferStream(body, options.maxBodyBytes, options.signal)
-    return {
-      body: bytes,
-      hash: await sha256Hex(bytes, options.sha256),
-      contentLength: bytes.length,
+    if (unsignedPayload !== false) return { body, hash: UNSIGNED_PAYLOAD }
+    const bytes = await bufferStream(body, options.maxBodyBytes, signal)
+    const hash =
+      native && bytes.length >= OFFLOAD_MIN_BYTES
+        ? await untilAborted(sha256Worker.hashBytes(bytes, signal), signal)
+        : await sha256Hex(bytes, sha256)
+    return { body: bytes, hash, contentLength: bytes.length }
+  }
+  if (unsignedPayload === true || isEmpty(body)) return preparePayloadNow(body, unsignedPayload)
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) throw unsignableBody(body)
+  if (body.length < OFFLOAD_MIN_BYTES) {
+    // Only a custom hash needs the wait; Node's own hashes a small body now.
+    return native
+      ? preparePayloadNow(body, unsignedPayload)
+      : { body, hash: await sha256Hex(body, sha256) }
+  }
+  if (typeof body === 'string') {
+    if (native) {
+      const { hex, bytes } = await untilAborted(sha256Worker.hashText(body, signal), signal)
+      return { body: bytes, hash: hex }
     }
+    const bytes = Buffer.from(body, 'utf8')
+    return { body: bytes, hash: await sha256Hex(bytes, sha256) }
   }
-  const { sha256, unsignedPayload } = options
-  // Only a body to hash with a custom hash needs the wait; the rest is as with Node's own.
-  if (sha256 === undefined || sha256 === NodeSha256 || unsignedPayload === true || isEmpty(body)) {
-    return preparePayloadNow(body, unsignedPayload)
-  }
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    return { body, hash: await sha256Hex(body, sha256) }
-  }
-  throw unsignableBody(body)
+  const hash = native
+    ? await untilAborted(sha256Worker.hashBytes(body, signal), signal)
+    : await sha256Hex(body, sha256)
+  return { body, hash }
+}
+
+/**
+ * Whether the body's hash is waited for (off the main thread) rather than taken now by
+ * {@link preparePayloadNow}: a string or bytes of {@link OFFLOAD_MIN_BYTES} or more, to hash.
+ */
+export function hashesOffThread(body: RequestBody, unsignedPayload: boolean | 'streams'): boolean {
+  return (
+    unsignedPayload !== true &&
+    (typeof body === 'string' || body instanceof Uint8Array) &&
+    body.length >= OFFLOAD_MIN_BYTES
+  )
+}
+
+/** The promise's value, or an abort error as soon as the signal fires (the work is dropped). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise
+  if (signal.aborted) return Promise.reject(new AwsSigV4AbortError())
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AwsSigV4AbortError())
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(err)
+      },
+    )
+  })
 }
 
 /**

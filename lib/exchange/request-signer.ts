@@ -9,7 +9,7 @@ import type { ConnectionContext, SignedTransportRequest, TransportRequest } from
 import type { PreparedPayload } from './payload'
 import type { RequestToSign, Signature } from '../sigv4/types'
 import { mergeHeaders, headerString } from './headers'
-import { isReadable, preparePayload, preparePayloadNow } from './payload'
+import { hashesOffThread, isReadable, preparePayload, preparePayloadNow } from './payload'
 import { canonicalQuery } from '../sigv4/canonical-query'
 import { signNow, signRequest } from '../sigv4/sign'
 import { NodeSha256 } from '../sigv4/sha256'
@@ -40,7 +40,8 @@ export class RequestSigner {
   /**
    * Signs the request now, without a promise, when nothing has to be waited for: credentials
    * at hand (static, or cached and fresh), a body that needs no reading (none, a string, bytes)
-   * and Node's native hash. Otherwise undefined, and {@link sign} does it. Throws what `sign`
+   * and is small enough to hash here (a large one is hashed off the main thread), and Node's
+   * native hash. Otherwise undefined, and {@link sign} does it. Throws what `sign`
    * rejects with (an aborted signal, a bad header or body, an unsignable query).
    */
   signSync(
@@ -49,7 +50,9 @@ export class RequestSigner {
     signal?: AbortSignal,
   ): SignedTransportRequest | undefined {
     throwIfAborted(signal)
-    if (this.#options.sha256 !== NodeSha256 || isReadable(params.body)) return undefined
+    const { body } = params
+    if (this.#options.sha256 !== NodeSha256 || isReadable(body)) return undefined
+    if (hashesOffThread(body, connection.unsignedPayload)) return undefined
     const credentials = this.#options.credentials.peek()
     if (credentials === undefined) return undefined
     const headers = headersToSend(params, connection)

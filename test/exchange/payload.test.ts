@@ -2,7 +2,14 @@ import { expect } from 'chai'
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
-import { bufferStream, preparePayload, preparePayloadNow } from '../../lib/exchange/payload'
+import { Sha256 } from '@aws-crypto/sha256-js'
+import {
+  bufferStream,
+  hashesOffThread,
+  preparePayload,
+  preparePayloadNow,
+} from '../../lib/exchange/payload'
+import { OFFLOAD_MIN_BYTES, sha256Worker } from '../../lib/sigv4/sha256-worker'
 import type { PayloadOptions } from '../../lib/exchange/payload'
 import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD } from '../../lib/sigv4/constants'
 import { AwsSigV4AbortError, AwsSigV4RequestError } from '../../lib/errors'
@@ -129,5 +136,98 @@ describe('payload: hashing now, without a promise (Node native SHA-256)', () => 
 
   it('rejects a body type it cannot sign', () => {
     expect(() => preparePayloadNow(42 as unknown as string, false)).to.throw(AwsSigV4RequestError)
+  })
+})
+
+describe('payload: large bodies, hashed off the main thread', function () {
+  this.timeout(30_000)
+  const T = OFFLOAD_MIN_BYTES
+  // Two-byte characters from the middle on: the string's length stays below the threshold
+  // while its UTF-8 grows past it (the threshold counts the string's length).
+  const justBelow = 'a'.repeat(T / 2) + 'é'.repeat(T / 2 - 1)
+  const justAbove = 'a'.repeat(T / 2) + 'é'.repeat(T / 2)
+
+  before(async () => {
+    expect(await sha256Worker.ready()).to.equal(true)
+  })
+
+  it('a string just below the threshold: hashed now, sent as the string itself', async () => {
+    expect(justBelow.length).to.equal(T - 1)
+    expect(hashesOffThread(justBelow, false)).to.equal(false)
+    const before = { ...sha256Worker.counts }
+    const p = await preparePayload(justBelow, opts())
+    expect(p).to.deep.equal({ body: justBelow, hash: sha(justBelow) })
+    expect(sha256Worker.counts).to.deep.equal(before)
+  })
+
+  it('a string at the threshold: encoded once, those bytes hashed on the worker and sent', async () => {
+    expect(justAbove.length).to.equal(T)
+    expect(hashesOffThread(justAbove, false)).to.equal(true)
+    expect(hashesOffThread(justAbove, 'streams')).to.equal(true)
+    const before = sha256Worker.counts.transferred
+    const p = await preparePayload(justAbove, opts())
+    expect(sha256Worker.counts.transferred).to.equal(before + 1)
+    expect(Buffer.isBuffer(p.body)).to.equal(true)
+    expect((p.body as Buffer).equals(Buffer.from(justAbove, 'utf8'))).to.equal(true)
+    expect(p.hash).to.equal(sha(justAbove))
+    expect(p.contentLength).to.equal(undefined)
+  })
+
+  it('bytes below and at the threshold: the very same Buffer sent, hashed now or copied to the worker', async () => {
+    for (const [length, offThread] of [
+      [T - 1, false],
+      [T, true],
+      [T + 1, true],
+    ] as const) {
+      const body = Buffer.alloc(length, 'xé')
+      expect(hashesOffThread(body, false)).to.equal(offThread)
+      const before = sha256Worker.counts.copied
+      const p = await preparePayload(body, opts())
+      expect(p.body).to.equal(body)
+      expect(p.hash).to.equal(sha(body))
+      expect(sha256Worker.counts.copied).to.equal(before + (offThread ? 1 : 0))
+    }
+  })
+
+  it('a stream buffered to the threshold or more is hashed on the worker too', async () => {
+    const before = sha256Worker.counts.copied
+    const p = await preparePayload(
+      Readable.from([Buffer.alloc(T / 2, 'a'), Buffer.alloc(T / 2, 'b')]),
+      opts({ maxBodyBytes: 2 * T }),
+    )
+    expect(p.contentLength).to.equal(T)
+    expect(p.hash).to.equal(
+      sha(Buffer.concat([Buffer.alloc(T / 2, 'a'), Buffer.alloc(T / 2, 'b')])),
+    )
+    expect(sha256Worker.counts.copied).to.equal(before + 1)
+  })
+
+  it('nothing to hash, nothing waited for: UNSIGNED-PAYLOAD keeps the string as it is', async () => {
+    expect(hashesOffThread(justAbove, true)).to.equal(false)
+    expect(hashesOffThread(undefined, false)).to.equal(false)
+    expect(await preparePayload(justAbove, opts({ unsignedPayload: true }))).to.deep.equal({
+      body: justAbove,
+      hash: UNSIGNED_PAYLOAD,
+    })
+  })
+
+  it('with a custom hash, a large string is encoded once as well: that hash over the bytes sent', async () => {
+    const p = await preparePayload(justAbove, opts({ sha256: Sha256 }))
+    expect((p.body as Buffer).equals(Buffer.from(justAbove, 'utf8'))).to.equal(true)
+    expect(p.hash).to.equal(sha(justAbove))
+    const small = await preparePayload(justBelow, opts({ sha256: Sha256 }))
+    expect(small).to.deep.equal({ body: justBelow, hash: sha(justBelow) })
+  })
+
+  it('stops with an abort error when the signal fires while the worker hashes', async () => {
+    const controller = new AbortController()
+    const pending = preparePayload('x'.repeat(16 << 20), opts({ signal: controller.signal }))
+    controller.abort()
+    const err = await pending.catch((e: unknown) => e)
+    expect(err).to.be.instanceOf(AwsSigV4AbortError)
+    const already = await preparePayload(justAbove, opts({ signal: controller.signal })).catch(
+      (e: unknown) => e,
+    )
+    expect(already).to.be.instanceOf(AwsSigV4AbortError)
   })
 })

@@ -171,7 +171,7 @@ describe('request-signer: signed now vs through smithy, fuzzed transport request
   const seed = fuzzSeed()
   const runs = 1500
 
-  it(`${runs} requests (seed ${seed}): identical params sent and description, or the same error; params untouched; the verifier accepts what is sent`, async () => {
+  it(`${runs} requests (seed ${seed}): identical params sent and description, or the same error; params untouched; the verifier accepts what is sent; bodies on both sides of the off-thread threshold`, async () => {
     const stats = newTransportStats()
     await fc.assert(transportSigningProperty(stats), { seed, numRuns: runs })
     expect(stats.runs).to.equal(runs)
@@ -181,5 +181,8 @@ describe('request-signer: signed now vs through smithy, fuzzed transport request
       expect(stats[reached], reached).to.be.greaterThan(runs / 50)
     }
     expect(stats.verified, 'verified').to.be.greaterThan(runs / 4)
+    // Bodies on both sides of the off-thread threshold, the ones above hashed by the worker.
+    expect(stats.justBelow, 'justBelow').to.be.greaterThan(runs / 50)
+    expect(stats.offThread, 'offThread').to.be.greaterThan(runs / 50)
   })
 })

@@ -7,6 +7,7 @@ import { signNow, signRequest } from '../../lib/sigv4/sign'
 import type { RequestToSign, Signature, SigningContext } from '../../lib/sigv4/types'
 import { canonicalQuery } from '../../lib/sigv4/canonical-query'
 import { NodeSha256, sha256Hex } from '../../lib/sigv4/sha256'
+import { sha256Worker } from '../../lib/sigv4/sha256-worker'
 import { loadVectors, suiteAvailable, SUITE_DIR } from '../support/aws-test-suite'
 import type { Vector } from '../support/aws-test-suite'
 import {
@@ -122,6 +123,28 @@ describe('sigv4: AWS SigV4 test suite', () => {
       })
     }
   }
+
+  it('every case signs as expected with its payload hashed on the worker (its UTF-8, and its bytes copied)', async () => {
+    expect(await sha256Worker.ready()).to.equal(true)
+    const before = sha256Worker.counts.transferred + sha256Worker.counts.copied
+    for (const v of vectors) {
+      const expectedFrom = v.context.normalize
+        ? v
+        : byName.get(v.name.replace('-unnormalized', '-normalized'))
+      const { req, ctx } = toSigningInput(v)
+      const encoded = await sha256Worker.hashText(v.request.body)
+      expect(encoded.bytes.equals(Buffer.from(v.request.body, 'utf8')), v.name).to.equal(true)
+      expect(await sha256Worker.hashBytes(encoded.bytes), v.name).to.equal(encoded.hex)
+      req.payloadHash = encoded.hex
+      const signed = signNow(req, ctx)
+      expect(signed.describe().stringToSign, v.name).to.equal(expectedFrom!.expected.stringToSign)
+      expect(signatureOf(signed.headers.authorization), v.name).to.equal(
+        expectedFrom!.expected.signature,
+      )
+    }
+    const after = sha256Worker.counts.transferred + sha256Worker.counts.copied
+    expect(after - before, 'every hash on the worker').to.equal(2 * vectors.length)
+  })
 
   it('signed both ways, every case gives the very same canonical request, string to sign and headers', async () => {
     for (const v of vectors) {

@@ -24,6 +24,8 @@ import { canonicalQuery, queryParameters } from '../../lib/sigv4/canonical-query
 import { CredentialCache } from '../../lib/credentials/cache'
 import { joinPath, RequestSigner } from '../../lib/exchange/request-signer'
 import { NodeSha256 } from '../../lib/sigv4/sha256'
+import { OFFLOAD_MIN_BYTES, sha256Worker } from '../../lib/sigv4/sha256-worker'
+import { hashesOffThread } from '../../lib/exchange/payload'
 import type { ChecksumConstructor } from '../../lib/sigv4/sha256'
 import type {
   ConnectionContext,
@@ -336,13 +338,35 @@ const transportHeadersArb: fc.Arbitrary<Record<string, HeaderValue | undefined>>
   ),
 )
 
-/** A body the connection can sign without reading it: none, empty, any text, any bytes. */
+/**
+ * A body of a length just below or just above the size from which the payload is hashed off
+ * the main thread (and a string is encoded once): fuzzed text or bytes repeated to length,
+ * multi-byte characters and lone surrogates included.
+ */
+const thresholdBodyArb: fc.Arbitrary<string | Buffer> = fc
+  .record({
+    unit: fc.oneof(text(12), utf16(12), fc.uint8Array({ minLength: 1, maxLength: 12 })),
+    delta: fc.integer({ min: -2, max: 1 }),
+  })
+  .filter(({ unit }) => unit.length > 0)
+  .map(({ unit, delta }) => {
+    const length = OFFLOAD_MIN_BYTES + delta
+    if (typeof unit === 'string')
+      return unit.repeat(Math.ceil(length / unit.length)).slice(0, length)
+    return Buffer.alloc(length, Buffer.from(unit))
+  })
+
+/**
+ * A body the connection can sign without reading it: none, empty, any text, any bytes, and
+ * text or bytes around the off-thread threshold.
+ */
 const bodyArb: fc.Arbitrary<string | Buffer | undefined> = fc.oneof(
   fc.constant(undefined),
   fc.constant(''),
   text(40),
   utf16(100),
   fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+  thresholdBodyArb,
 )
 
 /** A request as the transport hands it over: path with or without its leading slash. */
@@ -450,19 +474,25 @@ export interface TransportStats extends DifferentialStats {
   verified: number
   numbers: number
   arrays: number
+  /** Bodies within two of the off-thread threshold, below it and at or above it. */
+  justBelow: number
+  /** Of those at or above, the ones whose hash the worker took (not the main thread). */
+  offThread: number
 }
 
 export function newTransportStats(): TransportStats {
-  return { ...newStats(), verified: 0, numbers: 0, arrays: 0 }
+  return { ...newStats(), verified: 0, numbers: 0, arrays: 0, justBelow: 0, offThread: 0 }
 }
 
 const TRANSPORT_NOW = new Date('2026-03-04T05:06:07Z')
 
 /**
  * Every fuzzed transport request signed by the connection's signer both ways: now, without a
- * promise, on the written-out path (Node's hash), and through smithy (a custom hash). What is
- * sent and what is described must be identical, or the error class; `params` is never
- * modified; and what is sent passes the independent verifier of lib/testing.
+ * promise, on the written-out path (Node's hash; a body from the off-thread threshold up is
+ * hashed on the worker, so that one is signed by `sign()` after `signSync` declined), and
+ * through smithy (a custom hash). What is sent and what is described must be identical, or the
+ * error class; `params` is never modified; and what is sent passes the independent verifier of
+ * lib/testing.
  */
 export function transportSigningProperty(stats: TransportStats = newTransportStats()) {
   return fc.asyncProperty(
@@ -478,11 +508,24 @@ export function transportSigningProperty(stats: TransportStats = newTransportSta
           maxBodyBytes: 1 << 20,
           now: () => TRANSPORT_NOW,
         })
+      const offThread = hashesOffThread(params.body, connection.unsignedPayload)
+      const length = (params.body as string | Buffer | undefined)?.length ?? 0
+      if (Math.abs(length - OFFLOAD_MIN_BYTES) <= 2 && length < OFFLOAD_MIN_BYTES) stats.justBelow++
       let lean: SentOutcome
       try {
-        const now = signer(NodeSha256).signSync(params, connection)
-        assert.ok(now !== undefined, 'a request with nothing to wait for is signed now')
-        lean = sentOutcome(now)
+        const native = signer(NodeSha256)
+        const now = native.signSync(params, connection)
+        if (offThread) {
+          assert.equal(now, undefined, 'a large body is not hashed on the main thread')
+          await sha256Worker.ready()
+          const before = sha256Worker.counts.transferred + sha256Worker.counts.copied
+          lean = sentOutcome(await native.sign(params, connection))
+          const after = sha256Worker.counts.transferred + sha256Worker.counts.copied
+          if (after === before + 1) stats.offThread++
+        } else {
+          assert.ok(now !== undefined, 'a request with nothing to wait for is signed now')
+          lean = sentOutcome(now)
+        }
       } catch (err) {
         lean = errorOf(err)
       }
