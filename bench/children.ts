@@ -186,9 +186,9 @@ function memoryChild(mode: string, bytes: number, kind: 'string' | 'buffer'): st
       const fs = require('fs')
       const { createHash } = require('crypto')
       const aws4 = require('aws4')
-      const { RequestSigner } = require(${JSON.stringify(path.join(DIST, 'request-signer.js'))})
-      const { CredentialCache } = require(${JSON.stringify(path.join(DIST, 'credentials.js'))})
-      const { NodeSha256 } = require(${JSON.stringify(path.join(DIST, 'sha256.js'))})
+      const { RequestSigner } = require(${JSON.stringify(path.join(DIST, 'exchange', 'request-signer.js'))})
+      const { CredentialCache } = require(${JSON.stringify(path.join(DIST, 'credentials', 'cache.js'))})
+      const { NodeSha256 } = require(${JSON.stringify(path.join(DIST, 'sigv4', 'sha256.js'))})
       const creds = ${JSON.stringify(CREDENTIALS)}
       const signer = new RequestSigner({ credentials: new CredentialCache(creds), maxBodyBytes: 1e9,
         sha256: NodeSha256, now: () => new Date() })

@@ -11,6 +11,7 @@ import path from 'node:path'
 import type * as Index from '../lib'
 import type * as Credentials from '../lib/credentials/cache'
 import type * as Signer from '../lib/exchange/request-signer'
+import type * as Hasher from '../lib/sigv4/sha256-worker'
 
 const ROOT = path.resolve(__dirname, '..')
 export const DIST = path.join(ROOT, 'bench', 'results', 'dist')
@@ -42,9 +43,13 @@ export function packageIndex(): typeof Index {
 }
 
 export function requestSignerModule(): typeof Signer {
-  return load(path.join(DIST, 'request-signer.js')) as typeof Signer
+  return load(path.join(DIST, 'exchange', 'request-signer.js')) as typeof Signer
 }
 
 export function credentialsModule(): typeof Credentials {
-  return load(path.join(DIST, 'credentials.js')) as typeof Credentials
+  return load(path.join(DIST, 'credentials', 'cache.js')) as typeof Credentials
+}
+
+export function sha256WorkerModule(): typeof Hasher {
+  return load(path.join(DIST, 'sigv4', 'sha256-worker.js')) as typeof Hasher
 }
