@@ -166,9 +166,13 @@ export class Sha256Worker {
     })
   }
 
-  /** Resolves once the worker is up (true), or could not start (false); starts it if needed. */
+  /**
+   * Resolves once the worker is up (true), or could not start (false); starts it if needed, and
+   * keeps the process alive until then.
+   */
   ready(): Promise<boolean> {
     if (this.#state === 'stopped') this.#start()
+    if (this.#state === 'starting') this.#worker?.ref()
     return this.#online ?? Promise.resolve(this.#state === 'online')
   }
 
@@ -201,13 +205,13 @@ export class Sha256Worker {
       this.#state = 'failed'
       return
     }
-    worker.unref()
     this.#worker = worker
     this.#state = 'starting'
     this.#online = new Promise((resolve) => {
       worker.once('online', () => {
         if (this.#worker !== worker) return resolve(false)
         this.#state = 'online'
+        if (this.#current === undefined) worker.unref()
         resolve(true)
       })
       worker.once('exit', () => resolve(false))
@@ -215,6 +219,9 @@ export class Sha256Worker {
     worker.on('message', (reply: Reply) => this.#answered(worker, reply))
     worker.once('error', () => this.#worker === worker && this.#fail('failed'))
     worker.once('exit', () => this.#worker === worker && this.#fail('failed'))
+    // After the listeners: a 'message' listener added later would reference the worker again,
+    // and a process that ends while it starts would wait for it forever.
+    worker.unref()
   }
 
   #enqueue(job: Job): void {
