@@ -1,12 +1,14 @@
 /**
- * `npx tsx --expose-gc bench/profile.ts <contender id>... [--docs N] [--rounds N] [--search N]`:
- * where a contender's client spends its main thread during `helpers.bulk` (or, with `--search N`,
- * N small searches 64 at a time), from a V8 CPU profile of the timed rounds only (taken with `node:inspector`, so the warm-up and start-up are left out).
- * Each contender runs in this process one after another against the bench server (so run one
- * contender per invocation when comparing JIT-sensitive paths), and the report groups self time
- * per document by package (this package's compiled lib/, the client, its transport, undici,
- * Node's internals, GC, native) and lists the heaviest functions. Profiles are written to
- * bench/results/profiles/ for a closer look (Chrome DevTools, speedscope).
+ * `npx tsx --expose-gc bench/profile.ts <contender id>... [--docs N] [--rounds N] [--search N]
+ * [--cpu-only]`: where a contender's client spends its main thread during `helpers.bulk` (or,
+ * with `--search N`, N small searches 64 at a time), from a V8 CPU profile of the timed rounds
+ * only (taken with `node:inspector`, so the warm-up and start-up are left out). Each contender
+ * runs in this process one after another against the bench server (so run one contender per
+ * invocation when comparing JIT-sensitive paths), and the report groups self time per unit by
+ * package (this package's compiled lib/, the client, its transport, undici, Node's internals,
+ * GC, native) and lists the heaviest functions. Profiles are written to
+ * bench/results/profiles/ for a closer look (Chrome DevTools, speedscope). `--cpu-only` prints
+ * the main thread's CPU per unit alone, one line, for scripts that alternate contenders.
  *
  * Uses the compiled package in bench/results/dist: run `npm run bench` once, or set
  * BENCH_BUILD=1 to build it here.
@@ -41,10 +43,14 @@ const option = (name: string, fallback: number): number => {
   const i = args.indexOf(name)
   return i === -1 ? fallback : Number(args[i + 1])
 }
-const ids = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'))
+const ids = args.filter(
+  (a, i) => !a.startsWith('--') && !['--docs', '--rounds', '--search'].includes(args[i - 1]),
+)
 const DOCS = option('--docs', 50_000)
 const ROUNDS = option('--rounds', 3)
 const SEARCHES = option('--search', 0)
+/** Only the main thread's CPU per unit, no profile (the profiler's sampling costs some). */
+const CPU_ONLY = args.includes('--cpu-only')
 
 function post<T>(session: Session, method: string, params?: object): Promise<T> {
   return new Promise((resolve, reject) =>
@@ -119,7 +125,7 @@ async function main(): Promise<void> {
   const session = new Session()
   session.connect()
   try {
-    const docs = generateDocs(SEARCHES > 0 ? 10_000 : DOCS)
+    const docs = SEARCHES > 0 ? [] : generateDocs(DOCS)
     for (const id of ids) {
       const contender = contenderById(id)
       const client = contender.create(node)
@@ -131,24 +137,37 @@ async function main(): Promise<void> {
         }
         await Promise.all(Array.from({ length: 64 }, worker))
       }
-      await indexAll(contender, client, docs.slice(0, 10_000))
-      await indexAll(contender, client, docs.slice(0, 10_000))
-      if (SEARCHES > 0) await work()
+      // Warm-up, untimed: the JIT, sockets and pools.
+      for (let i = 0; i < 2; i++) {
+        await (SEARCHES > 0 ? work() : indexAll(contender, client, docs.slice(0, 10_000)))
+      }
       global.gc?.()
+      const n = (SEARCHES || DOCS) * ROUNDS
+      const unit = SEARCHES > 0 ? 'search' : 'doc'
+      const load0 = loadAverage()
+      if (CPU_ONLY) {
+        const cpu0 = mainThreadCpuMs()
+        for (let r = 0; r < ROUNDS; r++) await work()
+        const cpuMs = mainThreadCpuMs() - cpu0
+        await client.close()
+        // One line per run, for scripts that alternate contenders over many runs.
+        process.stdout.write(
+          `${id} ${((cpuMs * 1000) / n).toFixed(3)} µs/${unit} load ${load0[0]}\n`,
+        )
+        continue
+      }
       await post(session, 'Profiler.enable')
       await post(session, 'Profiler.setSamplingInterval', { interval: 100 })
-      const load0 = loadAverage()
-      const cpu0 = mainThreadCpuMs()
       await post(session, 'Profiler.start')
+      const cpu0 = mainThreadCpuMs()
       for (let r = 0; r < ROUNDS; r++) await work()
-      const { profile } = await post<{ profile: Profile }>(session, 'Profiler.stop')
+      // Before the profile is stopped: serialising it is the profiler's work, not the client's.
       const cpuMs = mainThreadCpuMs() - cpu0
+      const { profile } = await post<{ profile: Profile }>(session, 'Profiler.stop')
       await post(session, 'Profiler.disable')
       await client.close()
       const file = path.join(out, `${id}.cpuprofile`)
       writeFileSync(file, JSON.stringify(profile))
-      const n = (SEARCHES || DOCS) * ROUNDS
-      const unit = SEARCHES > 0 ? 'search' : 'doc'
       log(`${id}: main-thread CPU ${fmt((cpuMs * 1000) / n, 2)} µs/${unit}; profile ${file}`)
       process.stdout.write(
         summarize(
