@@ -42,11 +42,22 @@ export function plainMediaTypes(value: string): string {
 export function withPlainMediaTypes(
   headers: Record<string, string | string[]>,
 ): Record<string, string | string[]> {
-  const out = { ...headers }
-  for (const name of ['content-type', 'accept']) {
-    const value = out[name]
-    if (typeof value === 'string') out[name] = plainMediaTypes(value)
-    else if (Array.isArray(value)) out[name] = value.map(plainMediaTypes)
-  }
-  return out
+  return makeMediaTypesPlain({ ...headers })
 }
+
+/**
+ * `content-type` and `accept` in `headers` made plain, in place: for a header set the caller
+ * has just built and owns (the signer's merged headers), which needs no second copy.
+ */
+export function makeMediaTypesPlain(
+  headers: Record<string, string | string[]>,
+): Record<string, string | string[]> {
+  for (const name of MEDIA_TYPE_HEADERS) {
+    const value = headers[name]
+    if (typeof value === 'string') headers[name] = plainMediaTypes(value)
+    else if (Array.isArray(value)) headers[name] = value.map(plainMediaTypes)
+  }
+  return headers
+}
+
+const MEDIA_TYPE_HEADERS = ['content-type', 'accept']

@@ -14,7 +14,7 @@ import { canonicalQuery } from '../sigv4/canonical-query'
 import { signNow, signRequest } from '../sigv4/sign'
 import { NodeSha256 } from '../sigv4/sha256'
 import { AwsSigV4AbortError } from '../errors'
-import { withPlainMediaTypes } from './media-types'
+import { makeMediaTypesPlain } from './media-types'
 import { withSecretsHidden } from './secret-views'
 
 export interface RequestSignerOptions {
@@ -127,7 +127,7 @@ function headersToSend(
   connection: ConnectionContext,
 ): Record<string, string | string[]> {
   const headers = mergeHeaders(connection.headers, params.headers)
-  return connection.plainMediaTypes ? withPlainMediaTypes(headers) : headers
+  return connection.plainMediaTypes ? makeMediaTypesPlain(headers) : headers
 }
 
 /**
