@@ -19,7 +19,8 @@
  * is idle, so it never keeps a process alive. Until it is up, or if it cannot start or fails,
  * payloads are hashed synchronously as before: the same digest, on the main thread.
  */
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
+import { loadWorkerThreads } from '../platform/worker-loader'
 import { sha256HexNow } from './sha256'
 
 /**
@@ -200,7 +201,7 @@ export class Sha256Worker {
     try {
       // No execArgv: the worker must not load what the parent was started with (a loader, a
       // test runner's hooks); it runs the script above and nothing else.
-      worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] })
+      worker = new (loadWorkerThreads().Worker)(WORKER_SOURCE, { eval: true, execArgv: [] })
     } catch {
       this.#state = 'failed'
       return
