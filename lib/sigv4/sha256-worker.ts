@@ -5,12 +5,14 @@
  * bench/hash-paths.ts measured the ways of hashing off the main thread, as the main thread's
  * CPU per hash: WebCrypto's `crypto.subtle.digest` runs in libuv's pool but Node first copies
  * the input on the main thread (every asynchronous crypto job does), which for a 10 MB body cost
- * a third of hashing it there. A worker that is handed the bytes' ArrayBuffer (transferred,
- * not copied) and hands it back with the digest costs the main thread a few tens of µs at any
- * size. So:
+ * a third of hashing it there. A worker handed an ArrayBuffer (transferred, not copied) costs the
+ * main thread a few tens of µs at any size. So:
  *
- * - A string body is encoded to UTF-8 once, here; those bytes are transferred to the worker and
- *   back, and are what is sent, so the base connection does not encode the string again.
+ * - A string body goes to the worker as it is: `postMessage` copies a string's characters (a
+ *   memcpy into reused memory), which costs the main thread a fraction of encoding it, whose
+ *   output is fresh memory to fault in. The worker encodes it to UTF-8 once, hashes those bytes
+ *   and transfers them back: they are what is sent, so the base connection does not encode the
+ *   string either (bench/hash-paths.ts `pkg text`: below the base's own encoding).
  * - Bytes someone else owns (a Buffer body, the transport's gzip output) must stay as they are:
  *   they are copied to the worker a chunk at a time through one buffer passed back and forth,
  *   a memcpy per chunk and no fresh allocation to fault in.
@@ -35,13 +37,21 @@ const CHUNK_BYTES = 1 << 20
 
 /**
  * The worker: hashes each message's bytes (one-shot, or a chunk of a longer job; `last` ends
- * it) and returns them with the digest. An eval'd script, so a bundled package needs no file.
+ * it), or a text's UTF-8, and returns those bytes with the digest. An eval'd script, so a
+ * bundled package needs no file.
  */
 const WORKER_SOURCE = `'use strict'
 const { parentPort } = require('node:worker_threads')
 const crypto = require('node:crypto')
 let open
-parentPort.on('message', ({ bytes, last }) => {
+parentPort.on('message', ({ text, bytes, last }) => {
+  if (text !== undefined) {
+    bytes = Buffer.from(text, 'utf8')
+    // A short text's bytes would be a slice of Buffer's shared pool, which cannot move.
+    if (bytes.byteOffset !== 0 || bytes.buffer.byteLength !== bytes.length) {
+      bytes = new Uint8Array(bytes)
+    }
+  }
   let hex
   if (open === undefined && last && typeof crypto.hash === 'function') {
     hex = crypto.hash('sha256', bytes, 'hex')
@@ -82,8 +92,9 @@ export interface EncodedPayload {
 
 /** How payloads were hashed, for the tests to see which path ran. */
 export interface HasherCounts {
-  /** Hashed on the worker: owned bytes transferred, or someone else's copied in chunks. */
+  /** Hashed on the worker: a text (encoded there, its bytes moved back). */
   transferred: number
+  /** Hashed on the worker: someone else's bytes, copied over in chunks. */
   copied: number
   /** Hashed on the main thread: the worker not up yet, failed, or refused the bytes. */
   synchronous: number
@@ -102,35 +113,29 @@ export class Sha256Worker {
   readonly counts: HasherCounts = { transferred: 0, copied: 0, synchronous: 0 }
 
   /**
-   * `text` encoded as UTF-8 and the hex SHA-256 of those bytes, hashed on the worker (or here,
+   * `text` encoded as UTF-8 and the hex SHA-256 of those bytes, both on the worker (or here,
    * while it is not up). The promise never rejects: a worker that fails mid-way leaves the job
    * to this thread. Once `signal` has fired, it may never settle (the caller has stopped
    * waiting, see payload.ts); a job not started by then is dropped.
    */
   hashText(text: string, signal?: AbortSignal): Promise<EncodedPayload> {
-    const bytes: Buffer = Buffer.from(text, 'utf8')
-    if (!this.#usable()) return Promise.resolve({ hex: this.#here(bytes), bytes })
-    // A short text's bytes are a slice of Node's shared pool: copied over, never moved.
-    if (!ownsWholeBuffer(bytes)) {
-      return this.hashBytes(bytes, signal).then((hex) => ({ hex, bytes }))
+    if (!this.#usable()) {
+      const bytes = Buffer.from(text, 'utf8')
+      return Promise.resolve({ hex: this.#here(bytes), bytes })
     }
     return new Promise((resolve) => {
-      let sent: Buffer = bytes
       this.#enqueue({
         signal,
-        start: (worker) => {
-          worker.postMessage({ bytes: sent, last: true }, [sent.buffer as ArrayBuffer])
-        },
+        start: (worker) => worker.postMessage({ text, last: true }),
         answered: (reply) => {
           this.counts.transferred++
-          sent = Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength)
-          resolve({ hex: reply.hex!, bytes: sent })
+          const { buffer, byteOffset, byteLength } = reply.bytes
+          resolve({ hex: reply.hex!, bytes: Buffer.from(buffer, byteOffset, byteLength) })
           return true
         },
         hashHere: () => {
-          // The bytes may be with a worker that is gone: encoded again.
-          const again = sent.buffer.byteLength === 0 ? Buffer.from(text, 'utf8') : sent
-          resolve({ hex: this.#here(again), bytes: again })
+          const bytes = Buffer.from(text, 'utf8')
+          resolve({ hex: this.#here(bytes), bytes })
         },
       })
     })
@@ -284,15 +289,6 @@ export class Sha256Worker {
     this.#scratch = undefined
     return scratch
   }
-}
-
-/** Bytes that alone own their whole ArrayBuffer (not a slice of Node's pool), so can move. */
-function ownsWholeBuffer(bytes: Buffer): boolean {
-  return (
-    bytes.byteOffset === 0 &&
-    bytes.buffer.byteLength === bytes.byteLength &&
-    bytes.buffer instanceof ArrayBuffer
-  )
 }
 
 /** The process's one hasher. */
