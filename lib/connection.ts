@@ -2,10 +2,7 @@ import type { ConnectionRequestParams } from '@elastic/elasticsearch'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { AwsSigV4ConnectionOptions, ConnectionConstructor, NodeOptions } from './options'
 import { resolveOptions } from './options'
-import { CredentialCache } from './credentials'
-import { RequestSigner } from './request-signer'
-import { SkewCorrectedClock } from './clock'
-import { Exchanges } from './exchange'
+import { createExchanges } from './exchange'
 import { withProductHeader } from './responses'
 import type { ConnectionContext, ConnectionResponse } from './transport'
 import { nodeContext, setUpNodeConnection } from './connection-setup'
@@ -54,30 +51,7 @@ export function createAwsSigV4Connection(
 ): ConnectionConstructor {
   const config = resolveOptions(options)
   const Base = config.baseConnection as unknown as MixinBase
-  // Expirations are AWS's time, so they are compared with the skew-corrected clock.
-  const clock = new SkewCorrectedClock()
-  const credentials = new CredentialCache(config.credentials, {
-    now: () => clock.now().getTime(),
-    machineNow: Date.now,
-    refreshMarginMs: config.credentialsRefreshMarginMs,
-    maxAgeMs: config.credentialsMaxAgeMs,
-    providerTimeoutMs: config.credentialsTimeoutMs,
-    // Fresh credentials that look expired only through a learned offset prove it wrong.
-    onExpiredOnArrival: () => clock.reset(),
-  })
-  const signer = new RequestSigner({
-    credentials,
-    sha256: config.sha256,
-    maxBodyBytes: config.maxBodyBytes,
-    now: () => clock.now(),
-  })
-  const exchanges = new Exchanges({
-    signer,
-    credentials,
-    clock,
-    retryOnAwsRejection: config.retryOnAwsRejection,
-    debugSignatureMismatch: config.debugSignatureMismatch,
-  })
+  const { exchanges } = createExchanges(config)
   if (lineageOf(config.baseConnection) === 'callback') {
     return named(createCallbackConnection(config, exchanges), Base)
   }

@@ -5,9 +5,11 @@
  * only through `send`, so the promise-based 8.x/9.x connections and the callback-based 7.x
  * ones share this flow.
  */
-import type { CredentialCache } from './credentials'
-import type { SkewCorrectedClock } from './clock'
-import type { RequestSigner } from './request-signer'
+import type { ChecksumConstructor } from './sha256'
+import type { CredentialsOption } from './credentials'
+import { CredentialCache } from './credentials'
+import { SkewCorrectedClock } from './clock'
+import { RequestSigner } from './request-signer'
 import type {
   ConnectionContext,
   ConnectionResponse,
@@ -26,6 +28,66 @@ export interface ExchangeOptions {
   clock: SkewCorrectedClock
   retryOnAwsRejection: boolean
   debugSignatureMismatch: boolean
+  /**
+   * Put OpenSearch Serverless's `x-aoss-response-hint` into its bare refusal's body (see
+   * `withResponseHint`). Default `true`; the signing proxy passes refusals on as they came.
+   */
+  addResponseHint?: boolean
+}
+
+/** What {@link createExchanges} builds the signing of one connection class (or one proxy) from. */
+export interface SigningConfig {
+  /** Static credentials, a provider, or undefined for the default chain. */
+  credentials: CredentialsOption | undefined
+  sha256: ChecksumConstructor
+  maxBodyBytes: number
+  credentialsRefreshMarginMs: number
+  credentialsMaxAgeMs: number
+  credentialsTimeoutMs: number
+  retryOnAwsRejection: boolean
+  debugSignatureMismatch: boolean
+  addResponseHint?: boolean
+}
+
+/**
+ * The one way signing is put together: a skew-corrected clock, a credential cache on it (whose
+ * expirations are AWS's time), the signer dating requests with it, and the exchanges that learn
+ * from refusals into both. The connection classes and the signing proxy both start here.
+ */
+export function createExchanges(config: SigningConfig): Signing {
+  // Expirations are AWS's time, so they are compared with the skew-corrected clock.
+  const clock = new SkewCorrectedClock()
+  const credentials = new CredentialCache(config.credentials, {
+    now: () => clock.now().getTime(),
+    machineNow: Date.now,
+    refreshMarginMs: config.credentialsRefreshMarginMs,
+    maxAgeMs: config.credentialsMaxAgeMs,
+    providerTimeoutMs: config.credentialsTimeoutMs,
+    // Fresh credentials that look expired only through a learned offset prove it wrong.
+    onExpiredOnArrival: () => clock.reset(),
+  })
+  const signer = new RequestSigner({
+    credentials,
+    sha256: config.sha256,
+    maxBodyBytes: config.maxBodyBytes,
+    now: () => clock.now(),
+  })
+  const exchanges = new Exchanges({
+    signer,
+    credentials,
+    clock,
+    retryOnAwsRejection: config.retryOnAwsRejection,
+    debugSignatureMismatch: config.debugSignatureMismatch,
+    ...(config.addResponseHint === undefined ? {} : { addResponseHint: config.addResponseHint }),
+  })
+  return { exchanges, credentials, clock }
+}
+
+/** The exchanges, and the cache and clock they share (to warm the cache, to read the offset). */
+export interface Signing {
+  exchanges: Exchanges
+  credentials: CredentialCache
+  clock: SkewCorrectedClock
 }
 
 /** Sends a signed request through the base connection and resolves with its response. */
@@ -129,6 +191,7 @@ export class Exchanges {
     const debugged = this.#options.debugSignatureMismatch
       ? withSignatureDebug(read, signed)
       : read.response
+    if (this.#options.addResponseHint === false) return debugged
     return withResponseHint({ ...read, response: debugged })
   }
 }

@@ -240,7 +240,7 @@ export async function runRequest(argv: readonly string[], io: CliIo): Promise<nu
   try {
     answer = await send(signed, target, plan.timeoutMs)
   } catch (err) {
-    io.stderr(`${BIN}: ${unreachableMessage(err, target)}\n`)
+    io.stderr(`${BIN}: ${unreachableMessage(err, target.context)}\n`)
     return EXIT_FAILED
   }
   if (plan.verbose) io.stderr(responseHeadBlock(answer.status, answer.headers))

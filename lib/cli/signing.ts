@@ -79,13 +79,26 @@ export function resolveTarget(options: TargetOptions): Target {
       base: config.baseConnection as unknown as BaseConnectionClass,
     }
   } catch (err) {
-    if (!(err instanceof AwsSigV4ConfigurationError)) throw err
-    throw new AwsSigV4ConfigurationError(err.option, forCommandLine(err, options))
+    throw forCommandLine(err, options)
   }
 }
 
-/** The connection's configuration messages, with options named as flags. */
-function forCommandLine(err: AwsSigV4ConfigurationError, options: TargetOptions): string {
+/**
+ * A configuration error of the connection's, worded for the command line (`--region`, not the
+ * `region` option); any other error as it is.
+ */
+export function forCommandLine(
+  err: unknown,
+  options: Pick<TargetOptions, 'origin' | 'region' | 'env'>,
+): unknown {
+  if (!(err instanceof AwsSigV4ConfigurationError)) return err
+  return new AwsSigV4ConfigurationError(err.option, commandLineMessage(err, options))
+}
+
+function commandLineMessage(
+  err: AwsSigV4ConfigurationError,
+  options: Pick<TargetOptions, 'origin' | 'region' | 'env'>,
+): string {
   const noRegion =
     err.option === 'region' &&
     options.region === undefined &&
@@ -100,6 +113,8 @@ function forCommandLine(err: AwsSigV4ConfigurationError, options: TargetOptions)
   return err.message
     .replace(/`region` option/g, '--region')
     .replace(/`service` option/g, '--service')
+    .replace(/`signingHost` option/g, '--signing-host')
+    .replace(/^`signingHost` host/, 'The --signing-host host')
     .replace(/^Node host/, 'The URL host')
 }
 

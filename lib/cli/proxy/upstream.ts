@@ -1,0 +1,192 @@
+/**
+ * The proxy's `send` for the exchange layer: a signed request to the endpoint over Node's own
+ * HTTP client, on one keep-alive agent (so no Elasticsearch client is needed). The answer comes
+ * back as it arrives: its body is the response stream, except for a refusal (401, 403), whose
+ * body is read (bounded) so the exchange can tell a rejected token or a skewed clock from the
+ * rest, and retry.
+ */
+import { Agent as HttpAgent, request as httpRequest } from 'node:http'
+import type { ClientRequest, IncomingMessage } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import { Readable } from 'node:stream'
+import type { ConnectionResponse, SignedTransportRequest } from '../../transport'
+import { joinPath } from '../../request-signer'
+import { isReadable } from '../../payload'
+
+/** Refusal bodies are read up to this many bytes; a longer one is passed on as a stream. */
+export const MAX_REFUSAL_BYTES = 1024 * 1024
+
+export interface UpstreamOptions {
+  /** The endpoint: scheme, host, port, and the path prefix every request goes under. */
+  url: URL
+  /** The name the certificate must be for, when it is not the URL's host (`--signing-host`). */
+  servername?: string
+  /** CA certificates to trust instead of Node's (`--cacert`). */
+  ca?: string | Buffer
+  /** Accept any certificate (`--insecure`). */
+  insecure?: boolean
+  /** Time to wait for an answer's head. */
+  timeoutMs: number
+}
+
+/** Why no answer came: the endpoint was not reached or failed, or took longer than allowed. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly kind: 'unreachable' | 'timeout' | 'aborted',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    // A timeout is named as the platform names one (unreachable.ts words it so).
+    this.name = kind === 'timeout' ? 'TimeoutError' : 'UpstreamError'
+  }
+}
+
+export class Upstream {
+  readonly #url: URL
+  readonly #prefix: string
+  readonly #agent: HttpAgent
+  readonly #https: boolean
+  readonly #servername: string | undefined
+  readonly #timeoutMs: number
+
+  constructor(options: UpstreamOptions) {
+    this.#url = options.url
+    this.#prefix = options.url.pathname
+    this.#https = options.url.protocol === 'https:'
+    this.#servername = options.servername
+    this.#timeoutMs = options.timeoutMs
+    const common = { keepAlive: true, scheduling: 'lifo' as const, maxFreeSockets: 256 }
+    this.#agent = this.#https
+      ? new HttpsAgent({
+          ...common,
+          ...(options.ca === undefined ? {} : { ca: options.ca }),
+          rejectUnauthorized: options.insecure !== true,
+        })
+      : new HttpAgent(common)
+  }
+
+  /**
+   * Sends one signed request; resolves with the answer once its head has arrived, rejects with
+   * an UpstreamError. A request on a pooled connection the endpoint had closed meanwhile is
+   * sent once more on a new one, when its body can be sent again.
+   */
+  send(signed: SignedTransportRequest, signal?: AbortSignal): Promise<ConnectionResponse> {
+    return this.#attempt(signed, signal).catch((err: unknown) => {
+      if (!(err instanceof StaleSocketError)) throw err
+      return this.#attempt(signed, signal)
+    })
+  }
+
+  /** Closes the pooled connections. */
+  close(): void {
+    this.#agent.destroy()
+  }
+
+  #attempt(signed: SignedTransportRequest, signal?: AbortSignal): Promise<ConnectionResponse> {
+    const { method, path, querystring, headers, body } = signed.params
+    const target = joinPath(this.#prefix, path) + (querystring === '' ? '' : `?${querystring}`)
+    const outgoing: Record<string, string | string[]> = { ...headers }
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      outgoing['content-length'] = String(Buffer.byteLength(body))
+    }
+    return new Promise<ConnectionResponse>((resolve, reject) => {
+      const request = (this.#https ? httpsRequest : httpRequest)({
+        agent: this.#agent,
+        protocol: this.#url.protocol,
+        hostname: this.#url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: this.#url.port,
+        method,
+        path: target,
+        headers: outgoing,
+        ...(this.#servername === undefined ? {} : { servername: this.#servername }),
+      })
+      let settled = false
+      const fail = (err: UpstreamError | StaleSocketError): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        reject(err)
+      }
+      const timer = setTimeout(() => {
+        fail(new UpstreamError('timeout', `no answer within ${this.#timeoutMs / 1000} s`))
+        request.destroy()
+      }, this.#timeoutMs)
+      const onAbort = (): void => {
+        fail(new UpstreamError('aborted', 'the client went away'))
+        request.destroy()
+      }
+      if (signal?.aborted) return onAbort()
+      signal?.addEventListener('abort', onAbort, { once: true })
+
+      request.on('error', (err: NodeJS.ErrnoException) => {
+        if (request.reusedSocket && err.code === 'ECONNRESET' && !isReadable(body)) {
+          fail(new StaleSocketError())
+        } else {
+          fail(new UpstreamError('unreachable', err.message, { cause: err }))
+        }
+      })
+      request.on('response', (response: IncomingMessage) => {
+        clearTimeout(timer)
+        // From here a client going away ends the answer it no longer reads.
+        signal?.removeEventListener('abort', onAbort)
+        signal?.addEventListener('abort', () => response.destroy(), { once: true })
+        const status = response.statusCode ?? 502
+        if (status !== 401 && status !== 403) {
+          settled = true
+          resolve({ statusCode: status, headers: response.headers, body: response })
+          return
+        }
+        readRefusal(response, MAX_REFUSAL_BYTES).then(
+          (bodyRead) => {
+            settled = true
+            resolve({ statusCode: status, headers: response.headers, body: bodyRead })
+          },
+          (err: Error) => fail(new UpstreamError('unreachable', err.message, { cause: err })),
+        )
+      })
+      writeBody(request, body)
+    })
+  }
+}
+
+/** A pooled connection the endpoint had closed before our request went out on it. */
+class StaleSocketError extends Error {}
+
+function writeBody(request: ClientRequest, body: SignedTransportRequest['params']['body']): void {
+  if (isReadable(body)) {
+    body.on('error', (err) => request.destroy(err))
+    body.pipe(request)
+  } else if (body === undefined || body === null) {
+    request.end()
+  } else {
+    request.end(body)
+  }
+}
+
+/**
+ * A refusal's body: the Buffer of its bytes when they are at most `cap`; otherwise a stream of
+ * all of them (those read, then the rest), so nothing is lost and nothing large is held.
+ */
+export async function readRefusal(response: Readable, cap: number): Promise<Buffer | Readable> {
+  const iterator = (response as AsyncIterable<Buffer>)[Symbol.asyncIterator]()
+  const chunks: Buffer[] = []
+  let size = 0
+  for (;;) {
+    const next = await iterator.next()
+    if (next.done) return Buffer.concat(chunks, size)
+    chunks.push(next.value)
+    size += next.value.length
+    if (size > cap) {
+      return Readable.from(
+        (async function* () {
+          yield* chunks
+          for (let more = await iterator.next(); !more.done; more = await iterator.next()) {
+            yield more.value
+          }
+        })(),
+      )
+    }
+  }
+}
