@@ -1,10 +1,10 @@
 import { expect } from 'chai'
-import FakeTimers from '@sinonjs/fake-timers'
+import { installFakeClock, type InstalledClock } from '../../support/fake-clock'
 import { BudgetTimeoutError, ByteBudget } from '../../../lib/cli/proxy/budget'
 
 describe('proxy: the budget of buffered request bodies', () => {
-  let clock: FakeTimers.InstalledClock
-  beforeEach(() => (clock = FakeTimers.install()))
+  let clock: InstalledClock
+  beforeEach(() => (clock = installFakeClock()))
   afterEach(() => clock.uninstall())
 
   it('admits what fits at once, and counts what is held and the peak', async () => {
