@@ -6,12 +6,12 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
-import { CredentialCache } from '../credentials'
-import { RequestSigner } from '../request-signer'
-import { NodeSha256 } from '../sha256'
-import { partitionOfRegion } from '../region'
+import { CredentialCache } from '../credentials/cache'
+import { RequestSigner } from '../exchange/request-signer'
+import { NodeSha256 } from '../sigv4/sha256'
+import { partitionOfRegion } from '../aws/region'
 import { AwsCredentialsError } from '../errors'
-import type { ConnectionContext } from '../transport'
+import type { ConnectionContext } from '../exchange/types'
 
 /** Answers of STS are small; anything longer is not one. */
 const MAX_ANSWER_BYTES = 64 * 1024

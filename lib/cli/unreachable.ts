@@ -1,5 +1,5 @@
 /** Why no answer came, in one line that says what to check. */
-import type { ConnectionContext } from '../transport'
+import type { ConnectionContext } from '../exchange/types'
 import { oneLine } from './credentials'
 
 export function unreachableMessage(err: unknown, context: ConnectionContext): string {

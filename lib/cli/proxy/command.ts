@@ -25,7 +25,7 @@ import { formatLogEntry } from './log'
 import type { SigningProxyOptions } from './options'
 import { DEFAULT_GRACE_MS, DEFAULT_LISTEN, DEFAULT_PROXY_TIMEOUT_MS, parseListen } from './options'
 import { startProxy } from './server'
-import { DEFAULT_MAX_BODY_BYTES } from '../../constants'
+import { DEFAULT_MAX_BODY_BYTES } from '../../exchange/payload'
 
 const PROXY_COMMAND: CommandSpec = {
   name: 'proxy',

@@ -6,16 +6,16 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream'
-import type { Exchanges } from '../../exchange'
+import type { Exchanges } from '../../exchange/exchanges'
 import type {
   ConnectionContext,
   ConnectionResponse,
   RequestBody,
   SignedTransportRequest,
-} from '../../transport'
-import { isReadable } from '../../payload'
-import { withProductHeader } from '../../responses'
-import { decodeBody } from '../../content-encoding'
+} from '../../exchange/types'
+import { isReadable } from '../../exchange/payload'
+import { withProductHeader } from '../../connection/product-check'
+import { decodeBody } from '../../common/content-encoding'
 import {
   AwsCredentialsError,
   AwsSigV4AbortError,

@@ -2,7 +2,7 @@
  * What an AWS refusal the proxy passes on means, for its log line: `diagnose`'s own reading
  * (interpret.ts) of the answer, with what the proxy signed, in one line.
  */
-import type { ConnectionContext, SignedTransportRequest } from '../../transport'
+import type { ConnectionContext, SignedTransportRequest } from '../../exchange/types'
 import { shortKeyId } from '../credentials'
 import { interpretAnswer } from '../interpret'
 import type { AnswerText } from '../refusals'

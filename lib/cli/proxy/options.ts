@@ -2,12 +2,12 @@
  * The options of `startSigningProxy`: the documented interface, and the table that checks and
  * defaults them (the connection's own checks where the option is the connection's too).
  */
-import type { CredentialsOption } from '../../credentials'
-import { validateCredentialsOption } from '../../credentials'
-import { DEFAULT_MAX_BODY_BYTES } from '../../constants'
+import type { CredentialsOption } from '../../credentials/option'
+import { validateCredentialsOption } from '../../credentials/option'
+import { DEFAULT_MAX_BODY_BYTES } from '../../exchange/payload'
 import { AwsSigV4ConfigurationError } from '../../errors'
-import { validateRegion, validateService } from '../../region'
-import type { OptionTable, ResolvedOptions } from '../../validation'
+import { validateRegion, validateService } from '../../aws/region'
+import type { OptionTable, ResolvedOptions } from '../../common/validation'
 import {
   checkBoolean,
   checkMilliseconds,
@@ -15,7 +15,7 @@ import {
   checkTimeoutMs,
   refuse,
   resolveOptionTable,
-} from '../../validation'
+} from '../../common/validation'
 import type { ProxyLogEntry } from './log'
 
 /** Options of {@link startSigningProxy}. */

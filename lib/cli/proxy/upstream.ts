@@ -9,9 +9,9 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { Readable } from 'node:stream'
-import type { ConnectionResponse, SignedTransportRequest } from '../../transport'
-import { joinPath } from '../../request-signer'
-import { isReadable } from '../../payload'
+import type { ConnectionResponse, SignedTransportRequest } from '../../exchange/types'
+import { joinPath } from '../../exchange/request-signer'
+import { isReadable } from '../../exchange/payload'
 
 /** Refusal bodies are read up to this many bytes; a longer one is passed on as a stream. */
 export const MAX_REFUSAL_BYTES = 1024 * 1024
