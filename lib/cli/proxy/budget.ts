@@ -5,6 +5,8 @@
  * with `Retry-After`). While it waits its body is not read, so the client is held back by TCP.
  */
 
+import type { Departure } from './departure'
+
 /** A request waited `waitMs` for room and got none. */
 export class BudgetTimeoutError extends Error {
   override name = 'BudgetTimeoutError'
@@ -53,35 +55,36 @@ export class ByteBudget {
 
   /**
    * Takes `bytes`, waiting in line for room; rejects with BudgetTimeoutError after `waitMs`, with
-   * RangeError when they could never fit, or with the signal's reason when it fires first.
+   * RangeError when they could never fit, or with the departure's reason when the client goes.
    */
-  take(bytes: number, signal?: AbortSignal): Promise<void> {
+  take(bytes: number, departure?: Departure): Promise<void> {
     if (bytes > this.limit) {
       return Promise.reject(
         new RangeError(`${bytes} bytes exceed the whole budget (${this.limit})`),
       )
     }
-    if (signal?.aborted) return Promise.reject(signal.reason)
+    if (departure?.gone) return Promise.reject(departure.reason)
     if (this.tryTake(bytes)) return Promise.resolve()
     return new Promise<void>((resolve, reject) => {
       const leave = (err: unknown): void => {
+        undo?.()
         this.#remove(waiter)
         reject(err)
       }
-      const onAbort = (): void => leave(signal?.reason)
       const waiter: Waiter = {
         bytes,
         resolve: () => {
-          signal?.removeEventListener('abort', onAbort)
+          undo?.()
           resolve()
         },
         reject,
-        timer: setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort)
-          leave(new BudgetTimeoutError(`no room for ${bytes} bytes within ${this.#waitMs} ms`))
-        }, this.#waitMs),
+        timer: setTimeout(
+          () =>
+            leave(new BudgetTimeoutError(`no room for ${bytes} bytes within ${this.#waitMs} ms`)),
+          this.#waitMs,
+        ),
       }
-      signal?.addEventListener('abort', onAbort, { once: true })
+      const undo = departure?.onLeave(() => leave(departure.reason))
       this.#queue.push(waiter)
     })
   }

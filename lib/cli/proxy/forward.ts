@@ -5,7 +5,6 @@
  * streamed back as it arrives. Every refusal of the proxy's own is Elasticsearch's error JSON.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
-import { pipeline } from 'node:stream'
 import type { Exchanges } from '../../exchange/exchanges'
 import type {
   ConnectionContext,
@@ -14,7 +13,7 @@ import type {
   SignedTransportRequest,
 } from '../../exchange/types'
 import { isReadable } from '../../exchange/payload'
-import { withProductHeader } from '../../connection/product-check'
+import { ELASTIC_PRODUCT } from '../../connection/product-check'
 import { decodeBody } from '../../common/content-encoding'
 import {
   AwsCredentialsError,
@@ -30,6 +29,7 @@ import { admit, isPreflight, preflight } from './access'
 import { BodyTooLargeError, declaredLength, hasBody, readHeldBody } from './body'
 import type { ByteBudget } from './budget'
 import { BudgetTimeoutError } from './budget'
+import { Departure } from './departure'
 import {
   clientResponseHeaders,
   redactedQuery,
@@ -93,10 +93,10 @@ export async function forward(
     bytes: 0,
     ms: 0,
   }
-  const gone = new AbortController()
+  const departure = new Departure()
   res.once('close', () => {
     if (!res.writableFinished) {
-      gone.abort(new AwsSigV4AbortError('The client went away'))
+      departure.leave(new AwsSigV4AbortError('The client went away'))
       entry.aborted = true
     }
     entry.time = new Date().toISOString()
@@ -146,7 +146,7 @@ export async function forward(
       const read = readHeldBody(req, {
         maxBodyBytes: rt.maxBodyBytes,
         budget: rt.budget,
-        signal: gone.signal,
+        departure,
         beforeRead: () => {
           if (expectsContinue) res.writeContinue()
         },
@@ -159,8 +159,9 @@ export async function forward(
   }
 
   const headers = upstreamRequestHeaders(req.headers)
-  const length = declaredLength(req)
-  if (streams && length !== undefined && length > 0) headers['content-length'] = String(length)
+  // The length as sent: the body read, or the one streamed as declared (else chunked).
+  const length = streams ? declaredLength(req) : (body as Buffer | undefined)?.length
+  if (body !== undefined && length !== undefined) headers['content-length'] = String(length)
   let sends = 0
   let last: SignedTransportRequest | undefined
   let sentAt = 0
@@ -175,18 +176,19 @@ export async function forward(
           headers,
           body,
         },
+        // No signal: signing waits only for credentials, which the cache bounds; the send
+        // below stops as soon as the client goes.
         context: rt.context,
-        signal: gone.signal,
       },
       (signed) => {
         sends += 1
         last = signed
         sentAt = Date.now()
-        return rt.upstream.send(signed, gone.signal)
+        return rt.upstream.send(signed, departure)
       },
     )
   } catch (err) {
-    if (gone.signal.aborted) return
+    if (departure.gone) return
     return refuse(exchangeRefusal(err, rt, cors))
   } finally {
     // Sent (or given up): the body is no longer held for a retry.
@@ -213,7 +215,7 @@ function answer(
   cors: OutgoingHttpHeaders,
   count: (bytes: number) => void,
 ): void {
-  const out = rt.context.plainMediaTypes ? withProductHeader(response) : response
+  const out = response
   const headers = withCors(
     clientResponseHeaders(out.headers, {
       endpointOrigins: rt.endpointOrigins,
@@ -222,6 +224,10 @@ function answer(
     }),
     cors,
   )
+  // What the connection adds for an Amazon-managed engine, which 8.x/9.x clients insist on.
+  if (rt.context.plainMediaTypes && headers['x-elastic-product'] === undefined) {
+    headers['x-elastic-product'] = ELASTIC_PRODUCT
+  }
   if (rt.closing()) headers.connection = 'close'
   const body = out.body
   if (isReadable(body)) {
@@ -231,7 +237,12 @@ function answer(
       count(bytes)
     })
     res.writeHead(out.statusCode, headers)
-    pipeline(body, res, () => undefined)
+    // pipe(), not pipeline(): pipeline makes an AbortController (and fires it) per call.
+    body.on('error', () => res.destroy())
+    res.once('close', () => {
+      if (!body.readableEnded) body.destroy()
+    })
+    body.pipe(res)
     return
   }
   const bytes =

@@ -18,9 +18,13 @@ const HOP_BY_HOP = new Set([
   'proxy-authorization',
 ])
 
+const NONE: ReadonlySet<string> = new Set()
+
 /** The names a `Connection` header lists: hop-by-hop for this message too. */
-function connectionOptions(headers: IncomingHttpHeaders): Set<string> {
+function connectionOptions(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection
+  // Nearly always: none, or only keep-alive / close.
+  if (value === undefined || /^\s*(keep-alive|close)\s*$/i.test(String(value))) return NONE
   const listed = new Set<string>()
   for (const item of (Array.isArray(value) ? value.join(',') : (value ?? '')).split(',')) {
     const name = item.trim().toLowerCase()

@@ -7,11 +7,13 @@
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { ClientRequest, IncomingMessage } from 'node:http'
+import type { RequestOptions } from 'node:https'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { Readable } from 'node:stream'
 import type { ConnectionResponse, SignedTransportRequest } from '../../exchange/types'
 import { joinPath } from '../../exchange/request-signer'
 import { isReadable } from '../../exchange/payload'
+import type { Departure } from './departure'
 
 /** Refusal bodies are read up to this many bytes; a longer one is passed on as a stream. */
 export const MAX_REFUSAL_BYTES = 1024 * 1024
@@ -43,18 +45,16 @@ export class UpstreamError extends Error {
 }
 
 export class Upstream {
-  readonly #url: URL
   readonly #prefix: string
   readonly #agent: HttpAgent
   readonly #https: boolean
-  readonly #servername: string | undefined
   readonly #timeoutMs: number
+  /** What every request to the endpoint is opened with. */
+  readonly #base: RequestOptions
 
   constructor(options: UpstreamOptions) {
-    this.#url = options.url
     this.#prefix = options.url.pathname
     this.#https = options.url.protocol === 'https:'
-    this.#servername = options.servername
     this.#timeoutMs = options.timeoutMs
     const common = { keepAlive: true, scheduling: 'lifo' as const, maxFreeSockets: 256 }
     this.#agent = this.#https
@@ -64,6 +64,13 @@ export class Upstream {
           rejectUnauthorized: options.insecure !== true,
         })
       : new HttpAgent(common)
+    this.#base = {
+      agent: this.#agent,
+      protocol: options.url.protocol,
+      hostname: options.url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: options.url.port,
+      ...(options.servername === undefined ? {} : { servername: options.servername }),
+    }
   }
 
   /**
@@ -71,10 +78,10 @@ export class Upstream {
    * an UpstreamError. A request on a pooled connection the endpoint had closed meanwhile is
    * sent once more on a new one, when its body can be sent again.
    */
-  send(signed: SignedTransportRequest, signal?: AbortSignal): Promise<ConnectionResponse> {
-    return this.#attempt(signed, signal).catch((err: unknown) => {
+  send(signed: SignedTransportRequest, departure?: Departure): Promise<ConnectionResponse> {
+    return this.#attempt(signed, departure).catch((err: unknown) => {
       if (!(err instanceof StaleSocketError)) throw err
-      return this.#attempt(signed, signal)
+      return this.#attempt(signed, departure)
     })
   }
 
@@ -83,42 +90,38 @@ export class Upstream {
     this.#agent.destroy()
   }
 
-  #attempt(signed: SignedTransportRequest, signal?: AbortSignal): Promise<ConnectionResponse> {
+  #attempt(signed: SignedTransportRequest, departure?: Departure): Promise<ConnectionResponse> {
     const { method, path, querystring, headers, body } = signed.params
     const target = joinPath(this.#prefix, path) + (querystring === '' ? '' : `?${querystring}`)
-    const outgoing: Record<string, string | string[]> = { ...headers }
-    if (typeof body === 'string' || body instanceof Uint8Array) {
-      outgoing['content-length'] = String(Buffer.byteLength(body))
-    }
     return new Promise<ConnectionResponse>((resolve, reject) => {
+      if (departure?.gone) {
+        reject(new UpstreamError('aborted', 'the client went away'))
+        return
+      }
+      // The signed request's own headers (content-length among them, set by the caller).
       const request = (this.#https ? httpsRequest : httpRequest)({
-        agent: this.#agent,
-        protocol: this.#url.protocol,
-        hostname: this.#url.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: this.#url.port,
+        ...this.#base,
         method,
         path: target,
-        headers: outgoing,
-        ...(this.#servername === undefined ? {} : { servername: this.#servername }),
+        headers,
       })
       let settled = false
       const fail = (err: UpstreamError | StaleSocketError): void => {
         if (settled) return
         settled = true
         clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
+        undo?.()
         reject(err)
       }
       const timer = setTimeout(() => {
         fail(new UpstreamError('timeout', `no answer within ${this.#timeoutMs / 1000} s`))
         request.destroy()
       }, this.#timeoutMs)
-      const onAbort = (): void => {
+      // Until the answer's head, a client going away ends the request; after, the answer.
+      let undo: (() => void) | undefined = departure?.onLeave(() => {
         fail(new UpstreamError('aborted', 'the client went away'))
         request.destroy()
-      }
-      if (signal?.aborted) return onAbort()
-      signal?.addEventListener('abort', onAbort, { once: true })
+      })
 
       request.on('error', (err: NodeJS.ErrnoException) => {
         if (request.reusedSocket && err.code === 'ECONNRESET' && !isReadable(body)) {
@@ -129,9 +132,8 @@ export class Upstream {
       })
       request.on('response', (response: IncomingMessage) => {
         clearTimeout(timer)
-        // From here a client going away ends the answer it no longer reads.
-        signal?.removeEventListener('abort', onAbort)
-        signal?.addEventListener('abort', () => response.destroy(), { once: true })
+        undo?.()
+        undo = departure?.onLeave(() => response.destroy())
         const status = response.statusCode ?? 502
         if (status !== 401 && status !== 403) {
           settled = true

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { installFakeClock, type InstalledClock } from '../../support/fake-clock'
 import { BudgetTimeoutError, ByteBudget } from '../../../lib/cli/proxy/budget'
+import { Departure } from '../../../lib/cli/proxy/departure'
 
 describe('proxy: the budget of buffered request bodies', () => {
   let clock: InstalledClock
@@ -56,12 +57,12 @@ describe('proxy: the budget of buffered request bodies', () => {
     expect(budget.waiting).to.equal(0)
   })
 
-  it('an abort leaves the line at once; more than the whole budget is refused without waiting', async () => {
+  it('a client that goes leaves the line at once; more than the whole budget is refused without waiting', async () => {
     const budget = new ByteBudget(100, 1000)
     await budget.take(100)
-    const abort = new AbortController()
-    const waiting = budget.take(10, abort.signal)
-    abort.abort(new Error('client gone'))
+    const departure = new Departure()
+    const waiting = budget.take(10, departure)
+    departure.leave(new Error('client gone'))
     await waiting.then(
       () => expect.fail('admitted'),
       (err: Error) => expect(err.message).to.equal('client gone'),
