@@ -21,7 +21,7 @@ import { chainProvider, loadCredentials, profileName } from '../credentials'
 import type { CliIo } from '../io'
 import { forCommandLine } from '../signing'
 import type { LogFormat, ProxyLogEntry } from './log'
-import { formatLogEntry } from './log'
+import { batchedLines, formatLogEntry } from './log'
 import type { SigningProxyOptions } from './options'
 import { DEFAULT_GRACE_MS, DEFAULT_LISTEN, DEFAULT_PROXY_TIMEOUT_MS, parseListen } from './options'
 import { startProxy } from './server'
@@ -177,9 +177,12 @@ export async function runProxy(argv: readonly string[], io: CliIo): Promise<numb
   const options = await planProxy(args, io)
   const format = logFormat(args)
   const quiet = booleanValue(args, 'quiet')
+  const lines = batchedLines(io.stderr)
   const print = (entry: ProxyLogEntry): void => {
     if (quiet && entry.type !== 'warning') return
-    io.stderr(`${formatLogEntry(entry, format)}\n`)
+    lines.line(formatLogEntry(entry, format))
+    // A note or a warning is read as it happens; request lines may wait for the turn's end.
+    if (entry.type !== 'request') lines.flush()
   }
   const profile = stringValue(args, 'profile')
   const loaded = await loadCredentials({
@@ -220,6 +223,7 @@ export async function runProxy(argv: readonly string[], io: CliIo): Promise<numb
     message: 'stopping: no new connections; requests in flight may finish',
   })
   await proxy.close()
+  lines.flush()
   return EXIT_OK
 }
 

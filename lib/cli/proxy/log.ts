@@ -63,3 +63,32 @@ export function formatLogEntry(entry: ProxyLogEntry, format: LogFormat): string 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim()
 }
+
+/**
+ * Lines written together, once per turn of the event loop: at 64 requests in flight, one write
+ * for many log lines instead of one each. `flush()` writes what is pending at once.
+ */
+export function batchedLines(write: (text: string) => void): {
+  line(text: string): void
+  flush(): void
+} {
+  let pending = ''
+  let scheduled = false
+  const flush = (): void => {
+    scheduled = false
+    if (pending === '') return
+    const text = pending
+    pending = ''
+    write(text)
+  }
+  return {
+    line(text) {
+      pending += `${text}\n`
+      if (!scheduled) {
+        scheduled = true
+        setImmediate(flush)
+      }
+    },
+    flush,
+  }
+}
