@@ -294,12 +294,12 @@ describe('proxy: pooled connections the endpoint closed', function () {
       listen: '127.0.0.1:0',
     })
     try {
-      for (let i = 0; i < 5; i++) {
-        expect((await send(proxy.url, { method: 'POST', path: '/x', body: '{}' })).status).to.equal(
-          200,
-        )
+      // Until one lands on a kept-alive connection (the first always opens one): at most 20.
+      for (let i = 0; i < 20 && dropped === 0; i++) {
+        const answer = await send(proxy.url, { method: 'POST', path: '/x', body: '{}' })
+        expect(answer.status).to.equal(200)
       }
-      expect(dropped).to.equal(4)
+      expect(dropped, 'no request reused a pooled connection').to.be.at.least(1)
     } finally {
       await proxy.close()
     }
@@ -311,13 +311,21 @@ describe('proxy: pooled connections the endpoint closed', function () {
       listen: '127.0.0.1:0',
     })
     try {
-      expect((await send(lattice.url, { path: '/' })).status).to.equal(200)
-      const streamed = await send(lattice.url, {
-        method: 'POST',
-        path: '/x',
-        body: Readable.from([Buffer.from('{}')]),
-      })
-      expect(streamed.status).to.equal(502)
+      const before = dropped
+      let streamedOnStale: number | undefined
+      for (let i = 0; i < 20 && streamedOnStale === undefined; i++) {
+        const seenBefore = dropped
+        const answer = await send(lattice.url, {
+          method: 'POST',
+          path: '/x',
+          body: Readable.from([Buffer.from('{}')]),
+        })
+        if (dropped > seenBefore) streamedOnStale = answer.status
+        else expect(answer.status).to.equal(200)
+      }
+      expect(dropped).to.be.above(before)
+      // Its body was streamed and cannot be sent again: the failure is the client's to see.
+      expect(streamedOnStale).to.equal(502)
     } finally {
       await lattice.close()
     }
