@@ -128,10 +128,17 @@ function corsHeaders(origin: string): OutgoingHttpHeaders {
   }
 }
 
+/** The last `Host` found to be a loopback one: nearly every request carries the same. */
+let lastLoopbackHost: string | undefined
+
 function checkHost(headers: IncomingHttpHeaders, rules: AccessRules): Refusal | undefined {
   const host = headers.host
-  if (!rules.loopbackOnly || host === undefined) return undefined
+  if (!rules.loopbackOnly || host === undefined || host === lastLoopbackHost) return undefined
   const name = hostOnly(host)
+  if (isLoopbackHost(name)) {
+    lastLoopbackHost = host
+    return undefined
+  }
   if (isLoopbackHost(name) || name.toLowerCase() === rules.listenHost.toLowerCase())
     return undefined
   return {

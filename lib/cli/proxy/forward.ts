@@ -67,7 +67,7 @@ export interface ProxyRuntime {
 /** The request target split into the path and the query, as the client sent them. */
 export function splitTarget(url: string): { path: string; query: string } | undefined {
   // A client configured to use the proxy as an HTTP proxy sends the absolute form.
-  const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)
+  const absolute = url.startsWith('/') ? null : /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)
   const rest = absolute === null ? url : url.slice(absolute[0].length) || '/'
   if (!rest.startsWith('/')) return undefined
   const q = rest.indexOf('?')
