@@ -16,6 +16,7 @@ const KINDS: Readonly<Record<EndpointKind, string>> = {
   'lattice-service': 'VPC Lattice service',
   api: 'API Gateway API',
   'api-vpc-endpoint': 'API Gateway VPC endpoint',
+  'ingestion-pipeline': 'OpenSearch Ingestion pipeline',
 }
 
 /** What the endpoint is, and what requests to it are signed for. */

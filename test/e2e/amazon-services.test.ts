@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { createHash } from 'node:crypto'
 import * as es9 from '@elastic/elasticsearch'
 import * as es8 from 'es8'
 import { createAwsSigV4Connection } from '../../lib'
@@ -280,3 +281,38 @@ for (const variant of CLIENT_VARIANTS) {
     })
   })
 }
+
+describe('e2e OpenSearch Ingestion (osis)', function () {
+  this.timeout(30_000)
+  const PIPELINE_HOST = 'log-pipeline-abcdefg0123456789.us-east-1.osis.amazonaws.com'
+
+  it("signs for osis and the pipeline's region, from its host, with the payload hash", async () => {
+    await withEmulator(
+      { region: 'us-east-1', service: 'osis', expectedHost: PIPELINE_HOST },
+      async (emu) => {
+        const body = [{ time: '2026-01-01T00:00:00Z', msg: 'ingested' }]
+        const hashes: string[] = []
+        emu.onRequest(({ headers }) => {
+          hashes.push(headers['x-amz-content-sha256'])
+          return { status: 200, body: '' }
+        })
+        const client = new es9.Client({
+          node: emu.url,
+          Connection: createAwsSigV4Connection({ signingHost: PIPELINE_HOST, credentials: CREDS }),
+        })
+        const res = await client.transport.request(
+          { method: 'POST', path: '/log/ingest', body },
+          { meta: true },
+        )
+        await client.close()
+        expect(res.statusCode).to.equal(200)
+        allOk(emu)
+        expect(emu.verdicts).to.have.length(1)
+        expect(emu.verdicts[0].canonicalRequest).to.match(/^POST\n\/log\/ingest\n/)
+        expect(hashes).to.deep.equal([
+          createHash('sha256').update(JSON.stringify(body)).digest('hex'),
+        ])
+      },
+    )
+  })
+})
