@@ -77,3 +77,46 @@ describe('e2e wiring mistakes, with every client', function () {
     expect({ ...Signed }).to.deep.equal({ Connection: Signed })
   })
 })
+
+describe('e2e a base connection of the other client family', function () {
+  this.timeout(30_000)
+  const NODE = 'http://127.0.0.1:9200'
+  const options = { region: REGION, credentials: CREDS }
+
+  const promiseBases: Array<[string, AwsSigV4ConnectionOptions['baseConnection']]> = [
+    ['the zero-config class (9.x UndiciConnection)', undefined],
+    ['8.19 UndiciConnection', es8.UndiciConnection],
+    ['9.x HttpConnection', es9.HttpConnection],
+  ]
+  const callbackClients = CLIENTS.slice(2)
+  for (const [baseName, baseConnection] of promiseBases) {
+    for (const [clientName, module] of callbackClients) {
+      it(`${clientName} given ${baseName}: refused at new Client, naming baseConnection and Connection`, () => {
+        const Connection = createAwsSigV4Connection({
+          ...options,
+          ...(baseConnection && { baseConnection }),
+        })
+        const err = configError(() => new module.Client({ node: NODE, Connection }))
+        expect(err.option).to.equal('baseConnection')
+        expect(err.message).to.include('createAwsSigV4Connection({ baseConnection: Connection })')
+        expect(err.message).to.match(/@opensearch-project\/opensearch|@elastic\/elasticsearch 7/)
+      })
+    }
+  }
+
+  const callbackBases: Array<[string, AwsSigV4ConnectionOptions['baseConnection']]> = [
+    ['7.17 Connection', es717.Connection],
+    ['OpenSearch 3.x Connection', os3.Connection],
+  ]
+  for (const [baseName, baseConnection] of callbackBases) {
+    for (const [clientName, module] of CLIENTS.slice(0, 2)) {
+      it(`${clientName} given ${baseName}: refused at new Client, naming UndiciConnection`, () => {
+        const Connection = createAwsSigV4Connection({ ...options, baseConnection })
+        const err = configError(() => new module.Client({ node: NODE, Connection }))
+        expect(err.option).to.equal('baseConnection')
+        expect(err.message).to.include('UndiciConnection')
+        expect(err.message).to.include('AwsSigV4Connection')
+      })
+    }
+  }
+})
