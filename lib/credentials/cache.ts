@@ -213,7 +213,10 @@ export class CredentialCache {
       throw this.#error(`failed: ${causeMessage(err)}`, err)
     }
     const problem = describeInvalidCredentials(value)
-    if (problem !== undefined) throw this.#error(`returned invalid credentials: ${problem}`)
+    if (problem !== undefined) {
+      // A wrong shape is the provider's bug: failing at once beats the client's retries.
+      throw this.#error(`returned invalid credentials: ${problem}`, undefined, undefined, false)
+    }
     const credentials = value as AwsCredentialIdentity
     const entry = this.#entryFor(credentials, fetchedAt)
     this.#entry = entry
@@ -257,12 +260,17 @@ export class CredentialCache {
     return { credentials, staleAt, refreshAt, now }
   }
 
-  #error(what: string, cause?: unknown, hint = HINTS[this.sourceName]): AwsCredentialsError {
+  #error(
+    what: string,
+    cause?: unknown,
+    hint = HINTS[this.sourceName],
+    retryable = true,
+  ): AwsCredentialsError {
     hint ??= 'check the `credentials` option'
     return new AwsCredentialsError(
       this.sourceName,
       `Could not get AWS credentials from the ${this.sourceName}: ${what}. To fix: ${hint}.`,
-      cause === undefined ? undefined : { cause },
+      { ...(cause === undefined ? {} : { cause }), ...(retryable ? {} : { retryable }) },
     )
   }
 }
