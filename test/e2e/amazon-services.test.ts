@@ -2,6 +2,7 @@ import { expect } from 'chai'
 import { createHash } from 'node:crypto'
 import * as es9 from '@elastic/elasticsearch'
 import * as es8 from 'es8'
+import * as os3 from '@opensearch-project/opensearch'
 import { createAwsSigV4Connection } from '../../lib'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator, EmulatorOptions } from '../../lib/testing'
@@ -314,5 +315,37 @@ describe('e2e OpenSearch Ingestion (osis)', function () {
         ])
       },
     )
+  })
+})
+
+describe('e2e a Serverless collection behind a custom host, signed for the default service', function () {
+  this.timeout(30_000)
+
+  it("the bare 403 says to pass service: 'aoss', on 9.x and the OpenSearch client", async () => {
+    await withEmulator({ region: 'us-east-1', service: 'aoss' }, async (emu) => {
+      const options = { region: 'us-east-1', credentials: CREDS }
+      const es = new es9.Client({ node: emu.url, Connection: createAwsSigV4Connection(options) })
+      const os = new os3.Client({
+        node: emu.url,
+        Connection: createAwsSigV4Connection({ ...options, baseConnection: os3.Connection }),
+      })
+      const esError = await es.search({ index: 'logs' }).then(
+        () => undefined,
+        (err: unknown) => err as es9.errors.ResponseError,
+      )
+      const osError = await os.search({ index: 'logs' }).then(
+        () => undefined,
+        (err: unknown) => err as { body: { error: { caused_by?: { reason: string } } } },
+      )
+      await es.close()
+      await os.close()
+      expect(emu.verdicts.map((v) => [v.status, v.reason])).to.deep.equal([
+        [403, 'bad-scope'],
+        [403, 'bad-scope'],
+      ])
+      expect(esError?.message).to.match(/^Forbidden\n\tCaused by:\n\t\t.*service: 'aoss'/)
+      expect(esError?.message).to.include("signed for service 'es' (the default)")
+      expect(osError?.body.error.caused_by?.reason).to.include("service: 'aoss'")
+    })
   })
 })
