@@ -38,6 +38,7 @@ import type { Target } from './signing'
 import { resolveTarget, send, signerFor } from './signing'
 import { clockOffset, clockStep, credentialsStep, endpointStep } from './steps'
 import { unreachableMessage } from './unreachable'
+import { checkRegion, unknownRegionText } from './regions'
 
 const DIAGNOSE_COMMAND: CommandSpec = {
   name: 'diagnose',
@@ -102,7 +103,14 @@ export async function runDiagnose(argv: readonly string[], io: CliIo): Promise<n
     print({ mark: 'fail', label: 'Endpoint', text: url.origin.host, advice: [err.message] })
     return EXIT_USAGE
   }
-  print(endpointStep(target.context.target, io.env))
+  const { region } = target.context.target
+  print(
+    endpointStep(
+      target.context.target,
+      io.env,
+      unknownRegionText(region, await checkRegion(region)),
+    ),
+  )
 
   const profile = stringValue(args, 'profile')
   let loaded: CliCredentials

@@ -40,6 +40,7 @@ import { answerSummary, headerOf } from './refusals'
 import type { Answer, Target } from './signing'
 import { resolveTarget, send, signerFor } from './signing'
 import { unreachableMessage } from './unreachable'
+import { checkRegion, unknownRegionText } from './regions'
 
 const REQUEST_COMMAND: CommandSpec = {
   name: 'request',
@@ -205,6 +206,9 @@ export async function runRequest(argv: readonly string[], io: CliIo): Promise<nu
     unsignedPayload: plan.unsignedPayload,
     env: io.env,
   })
+  const { region } = target.context.target
+  const regionNote = unknownRegionText(region, await checkRegion(region))
+  if (regionNote !== undefined) io.stderr(`${BIN}: note: ${regionNote} (signed for it as given)\n`)
   const { credentials, source } = await loadCredentials({
     profile: plan.profile,
     env: io.env,

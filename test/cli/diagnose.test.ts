@@ -171,6 +171,24 @@ describe('cli: diagnose (the built bin against the emulator)', function () {
     expect(r.stdout).to.include("→ us-east-1 is not the endpoint's region: pass --region")
   })
 
+  it("an unknown region: accepted and signed for, and named 'not a known AWS region' from the SDK's data", async () => {
+    const typo = await startEmulator({ credentials: KEY, region: 'eu-wset-1' })
+    try {
+      const r = await diagnose([typo.url, '--region', 'eu-wset-1'])
+      expect(r.code, r.stdout + r.stderr).to.equal(0)
+      const s = steps(r.stdout)
+      expect(s.Endpoint).to.match(/^! Endpoint .* region eu-wset-1 \(from --region\)/)
+      expect(r.stdout).to.include('→ eu-wset-1 is not a known AWS region: did you mean eu-west-1?')
+      expect(s.Request).to.match(/^✓ Request/)
+      // A known one says nothing of the kind.
+      const known = await diagnose([emu.url, '--region', REGION])
+      expect(known.stdout).not.to.include('not a known AWS region')
+      expect(steps(known.stdout).Endpoint).to.match(/^✓ Endpoint/)
+    } finally {
+      await typo.close()
+    }
+  })
+
   it('a wrong service: the service the endpoint expects, as --service', async () => {
     const r = await diagnose([emu.url, '--service', 'aoss'])
     expect(r.code).to.equal(1)

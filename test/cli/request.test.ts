@@ -269,6 +269,25 @@ describe('cli: request (the built bin against the emulator)', function () {
     }
   })
 
+  it("an unknown region: a note names it 'not a known AWS region', and the request is signed for it", async () => {
+    const typo = await startEmulator({ credentials: KEY, region: 'eu-wset-1' })
+    try {
+      const r = await harness.cli(['request', '--region', 'eu-wset-1', `${typo.url}/`], {
+        env: userEnv(),
+      })
+      expect(r.code, r.stderr).to.equal(0)
+      expect(r.stderr).to.equal(
+        'elasticsearch-aws-sigv4: note: eu-wset-1 is not a known AWS region: did you mean ' +
+          'eu-west-1? (signed for it as given)\n',
+      )
+      expect(typo.verdicts.map((v) => v.ok)).to.deep.equal([true])
+      const known = await request([url('/')])
+      expect(known.stderr).to.equal('')
+    } finally {
+      await typo.close()
+    }
+  })
+
   it('usage and configuration mistakes: one line naming the fix, exit 2, nothing sent', async () => {
     const cases: Array<[string[], RegExp, NodeJS.ProcessEnv?]> = [
       [[], /give the URL/],
