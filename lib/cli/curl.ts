@@ -82,6 +82,34 @@ export function wirePath(path: string): string {
   return out
 }
 
+/** Characters a query may carry on the wire as typed: as for a path, and `?`, but not `+`. */
+const QUERY_WIRE_SAFE = /[A-Za-z0-9\-._~!$&'()*,;=:@/?%]/
+
+/**
+ * The query as typed, for the wire: in its order, `?v` still `?v`. Encoded are only the bytes a
+ * request line cannot carry (UTF-8 percent-escapes), a `%` that starts no escape (`%25`), and
+ * `+`, which the engines and the signer read as a space but AWS may read as a plus: sent as
+ * `%20`, every reader takes the value that was signed.
+ */
+export function wireQuery(query: string): string {
+  let out = ''
+  for (let i = 0; i < query.length; i++) {
+    const ch = query[i]
+    if (ch === '%') {
+      out += /^[0-9a-f]{2}$/i.test(query.slice(i + 1, i + 3)) ? '%' : '%25'
+    } else if (ch === '+') {
+      out += '%20'
+    } else if (QUERY_WIRE_SAFE.test(ch)) {
+      out += ch
+    } else {
+      const char = String.fromCodePoint(query.codePointAt(i) ?? 0)
+      if (char.length === 2) i++
+      out += encodeURIComponent(char)
+    }
+  }
+  return out
+}
+
 /** Where the body comes from. */
 export type BodySource =
   { kind: 'literal'; text: string } | { kind: 'file'; path: string } | { kind: 'stdin' }

@@ -27,12 +27,13 @@ export function endpointStep(
   target: SigningTarget,
   env: Readonly<Record<string, string | undefined>>,
   regionNote?: string,
+  regionFrom?: string,
 ): Step {
   const kind =
     target.endpoint === undefined
       ? 'not an AWS endpoint host (custom domain, proxy or tunnel)'
       : KINDS[target.endpoint.kind]
-  const text = `${kind} · ${describeTarget(target, env)}`
+  const text = `${kind} · ${describeTarget(target, env, regionFrom)}`
   if (regionNote === undefined) return { mark: 'ok', label: 'Endpoint', text }
   return {
     mark: 'warn',
