@@ -25,14 +25,23 @@ export interface TargetOptions {
   origin: URL
   region?: string
   service?: string
+  /** `--signing-host`: sign for this host (a tunnel's far end) instead of the URL's. */
+  signingHost?: string
   unsignedPayload?: boolean
   env: Readonly<Record<string, string | undefined>>
+  /**
+   * The region of the profile in use, signed for when neither `--region`, the host nor the
+   * environment names one, as the aws CLI does.
+   */
+  profileRegion?: { profile: string; region: string }
 }
 
 /** The connection a request goes through, and the base class it is sent with. */
 export interface Target {
   context: ConnectionContext
   base: BaseConnectionClass
+  /** Where the region came from, when no SigV4 source says it: `from profile "dev"`. */
+  regionFrom?: string
 }
 
 /**
@@ -68,9 +77,26 @@ interface CallbackConnection {
  */
 export function resolveTarget(options: TargetOptions): Target {
   try {
+    return targetFor(options, options.region)
+  } catch (err) {
+    if (!(err instanceof AwsSigV4ConfigurationError)) throw err
+    const { profileRegion } = options
+    if (isNoRegion(err, options) && profileRegion !== undefined) {
+      return {
+        ...targetFor(options, profileRegion.region),
+        regionFrom: `from profile "${profileRegion.profile}"`,
+      }
+    }
+    throw new AwsSigV4ConfigurationError(err.option, forCommandLine(err, options))
+  }
+}
+
+function targetFor(options: TargetOptions, region: string | undefined): Target {
+  try {
     const config = resolveOptions({
-      region: options.region,
+      region,
       service: options.service,
+      signingHost: options.signingHost,
       ...(options.unsignedPayload ? { unsignedPayload: true } : {}),
     })
     const node = resolveNodeOptions(config, options.origin, { ...options.env })
@@ -79,32 +105,36 @@ export function resolveTarget(options: TargetOptions): Target {
       base: config.baseConnection as unknown as BaseConnectionClass,
     }
   } catch (err) {
-    throw forCommandLine(err, options)
+    if (!(err instanceof AwsSigV4ConfigurationError) || region === options.region) throw err
+    throw new AwsSigV4ConfigurationError(
+      err.option,
+      err.message.replace(
+        /`region` option/g,
+        `region of profile "${options.profileRegion?.profile}"`,
+      ),
+    )
   }
 }
 
-/**
- * A configuration error of the connection's, worded for the command line (`--region`, not the
- * `region` option); any other error as it is.
- */
-export function forCommandLine(
-  err: unknown,
-  options: Pick<TargetOptions, 'origin' | 'region' | 'env'>,
-): unknown {
-  if (!(err instanceof AwsSigV4ConfigurationError)) return err
-  return new AwsSigV4ConfigurationError(err.option, commandLineMessage(err, options))
-}
-
-function commandLineMessage(
+/** Nothing named a region: no `--region`, no region in the host, no AWS_REGION. */
+function isNoRegion(
   err: AwsSigV4ConfigurationError,
-  options: Pick<TargetOptions, 'origin' | 'region' | 'env'>,
-): string {
-  const noRegion =
+  options: Pick<TargetOptions, 'region' | 'env'>,
+): boolean {
+  return (
     err.option === 'region' &&
     options.region === undefined &&
     !options.env.AWS_REGION &&
     !options.env.AWS_DEFAULT_REGION
-  if (noRegion) {
+  )
+}
+
+/** The connection's configuration messages, with options named as flags. */
+export function forCommandLine(
+  err: AwsSigV4ConfigurationError,
+  options: Pick<TargetOptions, 'origin' | 'region' | 'env'>,
+): string {
+  if (isNoRegion(err, options)) {
     return (
       `cannot tell which AWS region to sign for: ${options.origin.host} is not an AWS endpoint ` +
       'host that names it. Pass --region (e.g. --region eu-west-1) or set AWS_REGION'

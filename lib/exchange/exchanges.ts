@@ -17,7 +17,7 @@ import type {
   TransportRequest,
 } from './types'
 import type { ReadResponse } from './responses'
-import { readResponse, withResponseHint, withSignatureDebug } from './responses'
+import { readResponse, withResponseHint, withServiceHint, withSignatureDebug } from './responses'
 import { Recovery } from './recovery'
 import type { Stamp } from './recovery'
 
@@ -29,8 +29,9 @@ export interface ExchangeOptions {
   retryOnAwsRejection: boolean
   debugSignatureMismatch: boolean
   /**
-   * Put OpenSearch Serverless's `x-aoss-response-hint` into its bare refusal's body (see
-   * `withResponseHint`). Default `true`; the signing proxy passes refusals on as they came.
+   * Put hints into OpenSearch Serverless's bare refusal's body for the client's error message:
+   * its `x-aoss-response-hint`, and the service to sign for (`withResponseHint`,
+   * `withServiceHint`). Default `true`; the signing proxy passes refusals on as they came.
    */
   addResponseHint?: boolean
 }
@@ -183,15 +184,24 @@ export class Exchanges {
       // Learned from too (a clock that was learned wrong heals here), but not retried again.
       await this.#recovery.learn(read, signed, { retry: false, signedAt: retriedAt, signal })
     }
-    return this.#forClient(read, signed)
+    return this.#forClient(read, signed, context)
   }
 
-  /** The refusal as the client gets it: what was signed beside a mismatch, Serverless's hint. */
-  #forClient(read: ReadResponse, signed: SignedTransportRequest): ConnectionResponse {
+  /**
+   * The refusal as the client gets it: what was signed beside a mismatch, Serverless's hint, and
+   * the service to sign for when Serverless refused a request signed for another.
+   */
+  #forClient(
+    read: ReadResponse,
+    signed: SignedTransportRequest,
+    context: ConnectionContext,
+  ): ConnectionResponse {
     const debugged = this.#options.debugSignatureMismatch
       ? withSignatureDebug(read, signed)
       : read.response
+    // The proxy passes refusals on as they came; its log line says what they mean.
     if (this.#options.addResponseHint === false) return debugged
-    return withResponseHint({ ...read, response: debugged })
+    const hinted = withResponseHint({ ...read, response: debugged })
+    return withServiceHint({ ...read, response: hinted }, context.target)
   }
 }

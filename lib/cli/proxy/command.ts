@@ -17,14 +17,14 @@ import {
   usageError,
 } from '../args'
 import { BIN, EXIT_OK } from '../constants'
-import { chainProvider, loadCredentials, profileName } from '../credentials'
+import { chainProvider, loadCredentials, profileName, regionOfProfile } from '../credentials'
 import type { CliIo } from '../io'
 import { forCommandLine } from '../signing'
 import type { LogFormat, ProxyLogEntry } from './log'
 import { batchedLines, formatLogEntry } from './log'
 import type { SigningProxyOptions } from './options'
 import { DEFAULT_GRACE_MS, DEFAULT_LISTEN, DEFAULT_PROXY_TIMEOUT_MS, parseListen } from './options'
-import { startProxy } from './server'
+import { startProxy, type SigningProxy } from './server'
 import { DEFAULT_MAX_BODY_BYTES } from '../../exchange/payload'
 
 const PROXY_COMMAND: CommandSpec = {
@@ -193,27 +193,35 @@ export async function runProxy(argv: readonly string[], io: CliIo): Promise<numb
   const roleArn = stringValue(args, 'role-arn')
   const source =
     roleArn === undefined ? loaded.source : `role ${roleArn}, assumed with ${loaded.source}`
-  let proxy
-  try {
-    proxy = await startProxy(
+  const extras = {
+    source,
+    ...(loaded.source.startsWith('profile') ? { profile: profileName(profile, io.env) } : {}),
+  }
+  const chain = await chainProvider({ profile, env: io.env, note: () => undefined })
+  const start = (region: string | undefined, regionFrom?: string): Promise<SigningProxy> =>
+    startProxy(
       {
         ...options,
-        credentials: firstThen(
-          loaded.credentials,
-          await chainProvider({ profile, env: io.env, note: () => undefined }),
-        ),
+        ...(region === undefined ? {} : { region }),
+        credentials: firstThen(loaded.credentials, chain),
         log: print,
         env: io.env,
       },
-      {
-        source,
-        ...(loaded.source.startsWith('profile') ? { profile: profileName(profile, io.env) } : {}),
-      },
+      regionFrom === undefined ? extras : { ...extras, regionFrom },
     )
+  let proxy: SigningProxy
+  try {
+    proxy = await start(options.region)
   } catch (err) {
-    throw withFlagNames(
-      forCommandLine(err, { origin: options.endpoint as URL, region: options.region, env: io.env }),
-    )
+    if (!(err instanceof AwsSigV4ConfigurationError)) throw err
+    // Nothing named a region: the profile's, as the aws CLI (and `request`, `diagnose`) take it.
+    const fromProfile =
+      err.option === 'region' ? await regionOfProfile(options.region, profile, io.env) : undefined
+    if (fromProfile === undefined) {
+      const where = { origin: options.endpoint as URL, region: options.region, env: io.env }
+      throw withFlagNames(new AwsSigV4ConfigurationError(err.option, forCommandLine(err, where)))
+    }
+    proxy = await start(fromProfile.region, `from profile "${fromProfile.profile}"`)
   }
   io.stdout(`${proxy.url}\n`)
   await stopRequested(io)

@@ -10,6 +10,7 @@ import { isIP } from 'node:net'
 import { lookup } from 'node:dns/promises'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import type { CredentialsOption } from '../../credentials/option'
+import { CredentialCache } from '../../credentials/cache'
 import { createExchanges } from '../../exchange/exchanges'
 import { resolveNodeOptions } from '../../connection/options'
 import type { ConnectionContext } from '../../exchange/types'
@@ -20,7 +21,6 @@ import {
   DEFAULT_REFRESH_MARGIN_MS,
 } from '../../credentials/cache'
 import { AwsSigV4ConfigurationError } from '../../errors'
-import { defaultChainProvider } from '../../credentials/default-chain'
 import { assumeRoleProvider } from '../assume-role'
 import { chainProvider, describeSource, profileName, shortKeyId, sourceOf } from '../credentials'
 import { describeTarget } from '../output'
@@ -51,6 +51,8 @@ export interface StartExtras {
   /** Where the credentials came from, as `diagnose` says it. */
   source?: string
   profile?: string
+  /** Where the region came from when no flag, host or variable named it (`from profile "dev"`). */
+  regionFrom?: string
 }
 
 /** Starts a signing proxy; resolves once it listens, with its URL. */
@@ -168,7 +170,7 @@ export async function startProxy(
   const url = `http://${shownHost}:${address.port}`
   rt.listenOrigin = url
 
-  announce(options, context, first, signer, url, env, note)
+  announce(options, context, first, signer, url, env, note, extras.regionFrom)
 
   let closed: Promise<void> | undefined
   const close = async (): Promise<void> => {
@@ -202,16 +204,14 @@ function credentialsFor(
   let base: CredentialsOption | undefined = options.credentials
   if (base === undefined && options.profile !== undefined) base = profileChain(options.profile, env)
   if (options.roleArn === undefined) return base
+  // The base credentials through a cache of their own: any form the option takes, fetched when due.
+  const baseCache = new CredentialCache(base)
   return assumeRoleProvider({
     roleArn: options.roleArn,
-    base: asProvider(base ?? defaultChainProvider()),
+    base: () => baseCache.get(),
     region: context.target.region,
     ...(env.AWS_ENDPOINT_URL_STS ? { endpoint: env.AWS_ENDPOINT_URL_STS } : {}),
   })
-}
-
-function asProvider(source: CredentialsOption): AwsCredentialIdentityProvider {
-  return typeof source === 'function' ? source : async () => source
 }
 
 /** The default chain for one profile, its files read afresh whenever it is asked. */
@@ -290,11 +290,12 @@ function announce(
   url: string,
   env: Readonly<Record<string, string | undefined>>,
   note: (type: NoteLogEntry['type'], message: string) => void,
+  regionFrom?: string,
 ): void {
   const endpoint = `${options.endpoint.origin}${options.endpoint.pathname.replace(/\/+$/, '')}`
   note(
     'note',
-    `proxy ${url} → ${endpoint}: ${describeTarget(context.target, env)} · key ` +
+    `proxy ${url} → ${endpoint}: ${describeTarget(context.target, env, regionFrom)} · key ` +
       `${shortKeyId(first.accessKeyId)} (${signer.source})` +
       (options.readOnly ? ' · read-only' : '') +
       (context.unsignedPayload === true ? ' · bodies streamed, UNSIGNED-PAYLOAD' : ''),

@@ -276,6 +276,27 @@ describe('cli: proxy', function () {
     }
   })
 
+  it("no region named by a flag, the host or AWS_REGION: the profile's, as request and diagnose take it", async () => {
+    const config = join(harness.home, 'region-config')
+    const credentials = join(harness.home, 'region-credentials')
+    writeFileSync(config, `[profile regional]\nregion = ${REGION}\n`)
+    writeFileSync(
+      credentials,
+      `[regional]\naws_access_key_id = ${ROTATED.accessKeyId}\naws_secret_access_key = ${ROTATED.secretAccessKey}\n`,
+    )
+    const proxy = await startProxyCli(
+      ['--endpoint', emu.url, '--profile', 'regional'],
+      harness.env({ AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials }),
+    )
+    try {
+      expect((await send(proxy.url, { path: '/' })).status).to.equal(200)
+      expect(emu.verdicts.at(-1)).to.include({ ok: true, accessKeyId: ROTATED.accessKeyId })
+      expect(proxy.stderr()).to.include(`region ${REGION} (from profile "regional")`)
+    } finally {
+      expect(await proxy.stop()).to.equal(0)
+    }
+  })
+
   describe('--role-arn', () => {
     let sts: Server
     let stsUrl: string

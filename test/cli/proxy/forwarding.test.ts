@@ -321,7 +321,9 @@ describe('proxy: plain answers when the endpoint fails', function () {
       const entry = pair.requests().at(-1) as RequestLogEntry
       expect(entry.status).to.equal(403)
       expect(entry.aws).to.include('The security token included in the request is invalid')
-      expect(entry.aws).to.include('AWS does not know key AKID…0001 (the credentials option)')
+      // diagnose's words for a key AWS does not know (interpret.ts).
+      expect(entry.aws).to.include('key AKID…0001 (the credentials option)')
+      expect(entry.aws).to.include('a wrong or deleted key')
     } finally {
       await pair.close()
     }
