@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import { startSigningProxy, type RequestLogEntry } from '../../../lib/cli/proxy'
+import { withoutNock } from '../../reliability/support'
 import { KEY, REGION, send, startPair } from './support'
 
 const JSON_TYPE = { 'content-type': 'application/json' }
@@ -265,6 +266,8 @@ describe('proxy: load', function () {
 // that closed it while idle does just as the proxy reuses it.
 describe('proxy: pooled connections the endpoint closed', function () {
   this.timeout(30_000)
+  // nock's interception (other files load it) opens a new socket per request: none is reused.
+  withoutNock()
   let server: Server
   let url: string
   const seen = new WeakMap<object, number>()
