@@ -55,6 +55,17 @@ export function checkTimeoutMs(value: unknown, option: string): number {
   return refuse(option, 'more than 0 milliseconds (a provider call cannot finish in 0 ms)', ms)
 }
 
+/**
+ * An option's value: the object's own property, never one inherited. Options are plain objects,
+ * and a property of `Object.prototype` (polluted elsewhere in the process) is no option the
+ * caller gave.
+ */
+export function ownOption(options: object, name: string): unknown {
+  return Object.prototype.hasOwnProperty.call(options, name)
+    ? (options as Record<string, unknown>)[name]
+    : undefined
+}
+
 /** Marks an option whose default depends on the node (its endpoint and its service's row). */
 export const PER_NODE: unique symbol = Symbol('per node')
 
@@ -92,7 +103,7 @@ export function resolveOptionTable<Table extends Record<string, OptionSpec<unkno
 ): ResolvedOptions<Table> {
   const resolved: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(table)) {
-    const value = (input as Record<string, unknown>)[name]
+    const value = ownOption(input, name)
     if (value !== undefined) resolved[name] = spec.validate(value, name)
     else resolved[name] = spec.default === PER_NODE ? undefined : spec.default
   }

@@ -19,10 +19,20 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { AwsCredentialsError, AwsSigV4AbortError } from '../errors'
 import { DEFAULT_CHAIN_MODULE, defaultChainProvider } from './default-chain'
 import type { CredentialsOption } from './option'
-import { describeInvalidCredentials, validateCredentialsOption } from './option'
+import {
+  describeInvalidCredentials,
+  plainCredentials,
+  prototypeHasCredentialFields,
+  validateCredentialsOption,
+} from './option'
 import { isModuleNotFound } from '../common/missing-module'
 import { withTimeout } from '../common/timeouts'
-import { checkMilliseconds, checkTimeoutMs, resolveOptionTable } from '../common/validation'
+import {
+  checkMilliseconds,
+  checkTimeoutMs,
+  ownOption,
+  resolveOptionTable,
+} from '../common/validation'
 import type { OptionTable } from '../common/validation'
 
 /** Default `credentialsRefreshMarginMs` / `refreshMarginMs`: 5 minutes. */
@@ -116,9 +126,11 @@ export class CredentialCache {
     this.#refreshMarginMs = durations.refreshMarginMs
     this.#maxAgeMs = durations.maxAgeMs
     this.#providerTimeoutMs = durations.providerTimeoutMs
-    this.#now = options.now ?? Date.now
-    this.#machineNow = options.machineNow ?? this.#now
-    this.#onExpiredOnArrival = options.onExpiredOnArrival
+    const own = <K extends keyof CredentialCacheOptions>(name: K) =>
+      ownOption(options, name) as CredentialCacheOptions[K]
+    this.#now = own('now') ?? Date.now
+    this.#machineNow = own('machineNow') ?? this.#now
+    this.#onExpiredOnArrival = own('onExpiredOnArrival')
     const checked = source === undefined ? undefined : validateCredentialsOption(source)
     if (checked === undefined) {
       this.sourceName = DEFAULT_CHAIN_SOURCE
@@ -128,7 +140,8 @@ export class CredentialCache {
       this.#provider = checked
     } else {
       this.sourceName = STATIC_SOURCE
-      this.#static = checked
+      // Kept as given (the same object every time), unless it would inherit a field.
+      this.#static = prototypeHasCredentialFields() ? plainCredentials(checked) : checked
     }
   }
 
@@ -206,7 +219,7 @@ export class CredentialCache {
     }
     const problem = describeInvalidCredentials(value)
     if (problem !== undefined) throw this.#error(`returned invalid credentials: ${problem}`)
-    const credentials = value as AwsCredentialIdentity
+    const credentials = plainCredentials(value as object)
     const entry = this.#entryFor(credentials, fetchedAt)
     this.#entry = entry
     // The pause between background attempts is for failures: new credentials, new schedule.

@@ -34,22 +34,64 @@ export function describeInvalidCredentials(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') {
     return `expected an object with accessKeyId and secretAccessKey, got ${typeName(value)}`
   }
-  const fields = value as Record<string, unknown>
   for (const key of ['accessKeyId', 'secretAccessKey'] as const) {
-    if (typeof fields[key] !== 'string') {
-      return `\`${key}\` must be a non-empty string, got ${typeName(fields[key])}`
+    const field = fieldOf(value, key)
+    if (typeof field !== 'string') {
+      return `\`${key}\` must be a non-empty string, got ${typeName(field)}`
     }
-    if (fields[key] === '') return `\`${key}\` must be a non-empty string, got an empty string`
+    if (field === '') return `\`${key}\` must be a non-empty string, got an empty string`
   }
-  if (fields.sessionToken !== undefined && typeof fields.sessionToken !== 'string') {
-    return `\`sessionToken\` must be a string when present, got ${typeName(fields.sessionToken)}`
+  const sessionToken = fieldOf(value, 'sessionToken')
+  if (sessionToken !== undefined && typeof sessionToken !== 'string') {
+    return `\`sessionToken\` must be a string when present, got ${typeName(sessionToken)}`
   }
-  const expiration = fields.expiration
+  const expiration = fieldOf(value, 'expiration')
   if (expiration !== undefined) {
     if (!(expiration instanceof Date)) {
       return `\`expiration\` must be a Date when present, got ${typeName(expiration)}`
     }
     if (Number.isNaN(expiration.getTime())) return '`expiration` is an invalid Date'
+  }
+  return undefined
+}
+
+/** The fields of AwsCredentialIdentity: what signing, caching and redaction read. */
+const CREDENTIAL_FIELDS = [
+  'accessKeyId',
+  'secretAccessKey',
+  'sessionToken',
+  'expiration',
+  'credentialScope',
+  'accountId',
+] as const
+
+/**
+ * Valid credentials (see {@link describeInvalidCredentials}) as a plain object read once: each
+ * field its own or its class's (a getter), never `Object.prototype`'s, and the optional ones
+ * present as own properties even when unset, so a prototype polluted later adds no session
+ * token. Getters are not read again, so their later values or errors cannot reach the signer.
+ */
+export function plainCredentials(value: object): AwsCredentialIdentity {
+  const out: Record<string, unknown> = {}
+  for (const name of CREDENTIAL_FIELDS) out[name] = fieldOf(value, name)
+  if (out.credentialScope === undefined) delete out.credentialScope
+  if (out.accountId === undefined) delete out.accountId
+  return out as unknown as AwsCredentialIdentity
+}
+
+/** Whether `Object.prototype` has a credential field: then every plain object seems to have it. */
+export function prototypeHasCredentialFields(): boolean {
+  return CREDENTIAL_FIELDS.some((name) => name in Object.prototype)
+}
+
+/**
+ * A field of a credentials object: its own property or one of its class (a getter of an SDK's
+ * credentials class), not one that every object inherits from a polluted `Object.prototype`.
+ */
+function fieldOf(value: object, name: string): unknown {
+  for (let at: object | null = value; at !== null && at !== Object.prototype;) {
+    if (Object.prototype.hasOwnProperty.call(at, name)) return Reflect.get(at, name, value)
+    at = Object.getPrototypeOf(at) as object | null
   }
   return undefined
 }
