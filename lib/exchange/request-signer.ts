@@ -10,7 +10,7 @@ import type { PreparedPayload } from './payload'
 import type { RequestToSign, Signature } from '../sigv4/types'
 import { mergeHeaders, headerString } from './headers'
 import { isReadable, preparePayload, preparePayloadNow } from './payload'
-import { canonicalQuery } from '../sigv4/canonical-query'
+import { encodedQuery } from '../sigv4/canonical-query'
 import { signNow, signRequest } from '../sigv4/sign'
 import { NodeSha256 } from '../sigv4/sha256'
 import { AwsSigV4AbortError } from '../errors'
@@ -90,7 +90,7 @@ export class RequestSigner {
     })
     throwIfAborted(signal)
 
-    // 3. Path and query exactly as they go on the wire; the query is re-encoded canonically.
+    // 3. Path and query exactly as they go on the wire; the query's pairs encoded canonically.
     const attempt = attemptOf(params, connection, headers, payload)
 
     // 4. Credentials (cached, refreshed ahead of expiry), then the signature.
@@ -113,6 +113,8 @@ interface Attempt {
   method: string
   /** The request path as the base connection takes it (it adds the node's prefix). */
   path: string
+  /** The query as sent: the caller's order, each pair encoded as in the canonical query. */
+  querystring: string
   headers: Record<string, string | string[]>
   payload: PreparedPayload
   toSign: RequestToSign
@@ -128,9 +130,9 @@ function headersToSend(
 }
 
 /**
- * The path (starting with `/`, dot segments encoded), and what is signed: the method, host,
- * path with the node's prefix, the canonical query (which is what is sent), the signed subset
- * of the headers and the payload hash.
+ * The path (starting with `/`, dot segments encoded) and query as sent, and what is signed: the
+ * method, host, path with the node's prefix, the canonical query (the same pairs, sorted), the
+ * signed subset of the headers and the payload hash.
  */
 function attemptOf(
   params: TransportRequest,
@@ -140,26 +142,27 @@ function attemptOf(
 ): Attempt {
   if (payload.contentLength !== undefined) headers['content-length'] = String(payload.contentLength)
   const path = withoutDotSegments(params.path.startsWith('/') ? params.path : `/${params.path}`)
+  const query = encodedQuery(params.querystring)
   const toSign: RequestToSign = {
     method: params.method,
     host: connection.target.host,
     path: joinPath(connection.url.pathname, path),
-    query: canonicalQuery(params.querystring),
+    query: query.canonical,
     headers: signedHeaderSubset(headers),
     payloadHash: payload.hash,
   }
-  return { method: params.method, path, headers, payload, toSign }
+  return { method: params.method, path, querystring: query.sent, headers, payload, toSign }
 }
 
 /** The signed copy for the base connection, its signature hidden from `inspect` and JSON. */
 function signed(
-  { method, path, headers, payload, toSign }: Attempt,
+  { method, path, querystring, headers, payload }: Attempt,
   signature: Signature,
   credentials: AwsCredentialIdentity,
 ): SignedTransportRequest {
   return {
     params: withSecretsHidden(
-      { method, path, querystring: toSign.query, body: payload.body },
+      { method, path, querystring, body: payload.body },
       headers,
       signature.headers,
     ),

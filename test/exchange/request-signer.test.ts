@@ -185,6 +185,18 @@ describe('request-signer: signed now vs through smithy, fuzzed transport request
   })
 })
 
+describe('request-signer: the query as the caller ordered it', () => {
+  it('a repeated key goes out in its order (the server takes the last), and is signed sorted', () => {
+    const { signer } = signerWith()
+    const { params, describe } = signer.signSync(
+      { ...search(), querystring: 'size=5&size=10' },
+      context,
+    )!
+    expect(params.querystring).to.equal('size=5&size=10')
+    expect(describe().canonicalRequest.split('\n')[2]).to.equal('size=10&size=5')
+  })
+})
+
 describe('request-signer: a polluted Object.prototype adds no session token', () => {
   const STATIC = { accessKeyId: 'AKIDPLAIN', secretAccessKey: 'plain-secret' }
 
