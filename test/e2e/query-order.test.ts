@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import type { Client } from '@elastic/elasticsearch'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator } from '../../lib/testing'
 import { CALLBACK_VARIANTS, CLIENT_VARIANTS } from '../support/client-variants'
@@ -17,7 +18,8 @@ const clients = [
   ...CLIENT_VARIANTS.map((v) => ({
     name: v.name,
     send: (url: string) => {
-      const client = v.make(url, { region: REGION, credentials: CREDS })
+      // The same call on every 8.x/9.x client; typed as the installed one's.
+      const client = v.make(url, { region: REGION, credentials: CREDS }) as Client
       return client.transport
         .request({ method: 'GET', path: '/ordered/_search', querystring: QUERY })
         .finally(() => client.close())
