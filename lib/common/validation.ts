@@ -4,6 +4,7 @@
  * CredentialCache resolve their options with.
  */
 import { AwsSigV4ConfigurationError } from '../errors'
+import { MAX_TIMER_MS } from './timeouts'
 
 /**
  * A bad value as an error shows it: strings quoted, numbers with their value, anything else by
@@ -48,11 +49,23 @@ export function checkMilliseconds(value: unknown, option: string): number {
   return refuse(option, 'a number of milliseconds, 0 or more', value)
 }
 
-/** A timeout: a duration, and more than 0, since a timeout of 0 would fail every call. */
+/**
+ * A timeout: a duration, more than 0 (a timeout of 0 would fail every call) and no longer than a
+ * timer can wait (above it Node fires at once, so the timeout would silently be none).
+ */
 export function checkTimeoutMs(value: unknown, option: string): number {
   const ms = checkMilliseconds(value, option)
-  if (ms !== 0) return ms
-  return refuse(option, 'more than 0 milliseconds (a provider call cannot finish in 0 ms)', ms)
+  if (ms === 0) {
+    return refuse(option, 'more than 0 milliseconds (a provider call cannot finish in 0 ms)', ms)
+  }
+  if (ms > MAX_TIMER_MS) {
+    return refuse(
+      option,
+      `at most ${MAX_TIMER_MS} milliseconds (about 24.8 days, a timer's limit)`,
+      ms,
+    )
+  }
+  return ms
 }
 
 /**

@@ -106,6 +106,7 @@ export function createCallbackConnection(
             context: this.#signing.context(),
             signal: request.signal,
             asStream: request.asStream,
+            timeoutMs: typeof params.timeout === 'number' ? params.timeout : undefined,
           },
           request.send,
         )

@@ -55,6 +55,7 @@ export function createPromiseConnection(
           context: this.#signing.context(),
           signal: options?.signal,
           asStream: options?.asStream === true,
+          timeoutMs: typeof options?.timeout === 'number' ? options.timeout : undefined,
         },
         (signed) =>
           super.request(

@@ -164,15 +164,23 @@ export class CredentialCache {
     return entry.credentials
   }
 
-  /** Resolved credentials; rejects with AwsCredentialsError, or AwsSigV4AbortError on `signal`. */
-  get(signal?: AbortSignal): Promise<AwsCredentialIdentity> {
+  /**
+   * Resolved credentials; rejects with AwsCredentialsError, or AwsSigV4AbortError on `signal`.
+   * `waitMs` (a request's timeout) bounds this caller's wait when it is shorter than the
+   * provider timeout; the fetch itself goes on for the others, and its answer is cached.
+   */
+  get(signal?: AbortSignal, waitMs?: number): Promise<AwsCredentialIdentity> {
     if (signal?.aborted) return Promise.reject(abortError())
     const ready = this.peek()
     if (ready !== undefined) return Promise.resolve(ready)
-    return raceAbort(
-      this.#fetch().then((e) => e.credentials),
-      signal,
-    )
+    const fetched = this.#fetch().then((e) => e.credentials)
+    const bounded =
+      typeof waitMs === 'number' && waitMs > 0 && waitMs < this.#providerTimeoutMs
+        ? withTimeout(fetched, waitMs, () =>
+            this.#error(`timed out after ${waitMs} ms, the request's timeout (requestTimeout)`),
+          )
+        : fetched
+    return raceAbort(bounded, signal)
   }
 
   /**

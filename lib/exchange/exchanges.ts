@@ -40,6 +40,8 @@ export interface ExchangeRequest {
    * clock is learned from a 403 (see `Recovery.learnFromStream`).
    */
   asStream?: boolean
+  /** The request's timeout (the client's `requestTimeout`), in ms: bounds the wait for credentials. */
+  timeoutMs?: number
 }
 
 /** Runs exchanges for every connection of one connection class (one cache, one clock). */
@@ -79,7 +81,8 @@ export class Exchanges {
     send: Send,
     signedAt: Stamp,
   ): Promise<ConnectionResponse> {
-    const signed = await this.#options.signer.sign(request.params, request.context, request.signal)
+    const { params, context, signal, timeoutMs } = request
+    const signed = await this.#options.signer.sign(params, context, signal, timeoutMs)
     return this.#answered(request, send, signed, signedAt, await send(signed))
   }
 
@@ -101,7 +104,7 @@ export class Exchanges {
 
   /** Reads a refusal, learns from it, and retries once, re-signed, when that sends something new. */
   async #refused(
-    { params, context, signal }: ExchangeRequest,
+    { params, context, signal, timeoutMs }: ExchangeRequest,
     send: Send,
     signed: SignedTransportRequest,
     signedAt: Stamp,
@@ -114,7 +117,12 @@ export class Exchanges {
     const helps = await this.#recovery.learn(read, signed, { retry, signedAt, signal })
     if (retry && helps) {
       const retriedAt = this.#recovery.stamp()
-      signed = await signer.sign({ ...params, body: signed.params.body }, context, signal)
+      signed = await signer.sign(
+        { ...params, body: signed.params.body },
+        context,
+        signal,
+        timeoutMs,
+      )
       response = await send(signed)
       if (response.statusCode < 400) return response
       read = await readResponse(response, signed, context.refusals)

@@ -68,11 +68,15 @@ export class RequestSigner {
     return signed(attempt, signature, credentials)
   }
 
-  /** Signs the request, waiting for what has to be: credentials, a stream's bytes, a custom hash. */
+  /**
+   * Signs the request, waiting for what has to be: credentials, a stream's bytes, a custom hash.
+   * `waitMs`, the request's timeout, bounds the wait for credentials (see `CredentialCache.get`).
+   */
   async sign(
     params: TransportRequest,
     connection: ConnectionContext,
     signal?: AbortSignal,
+    waitMs?: number,
   ): Promise<SignedTransportRequest> {
     const now = this.signSync(params, connection, signal)
     if (now !== undefined) return now
@@ -94,7 +98,7 @@ export class RequestSigner {
     const attempt = attemptOf(params, connection, headers, payload)
 
     // 4. Credentials (cached, refreshed ahead of expiry), then the signature.
-    const identity = await credentials.get(signal)
+    const identity = await credentials.get(signal, waitMs)
     throwIfAborted(signal)
     const signature = await signRequest(attempt.toSign, {
       credentials: identity,

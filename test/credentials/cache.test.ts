@@ -440,6 +440,33 @@ describe('CredentialCache with a provider', () => {
     expect(calls).to.have.length(2)
   })
 
+  it("a request's shorter timeout bounds its wait; the fetch goes on for the others and is cached", async () => {
+    const slow = deferred<AwsCredentialIdentity>()
+    const { provider, calls } = scriptedProvider(() => slow.promise)
+    const clock = installFakeClock()
+    let err: Error
+    let elapsed: number
+    let patient: Promise<AwsCredentialIdentity>
+    try {
+      const cache = new CredentialCache(provider, { providerTimeoutMs: 10 * SECOND })
+      const started = Date.now()
+      patient = cache.get()
+      const failing = rejectionOf(cache.get(undefined, 2 * SECOND))
+      await runTimersUntilSettled(clock, failing)
+      err = await failing
+      elapsed = Date.now() - started
+      slow.resolve(creds('SLOW'))
+      expect((await patient).accessKeyId).to.equal('SLOW')
+      expect((await cache.get(undefined, 2 * SECOND)).accessKeyId).to.equal('SLOW')
+    } finally {
+      clock.uninstall()
+    }
+    expect(elapsed).to.equal(2 * SECOND)
+    expect(err).to.be.instanceOf(AwsCredentialsError)
+    expect(err.message).to.match(/timed out after 2000 ms, the request's timeout/)
+    expect(calls).to.have.length(1)
+  })
+
   it('single flight: 1,000 concurrent cold get() calls make exactly one provider call', async () => {
     const answer = deferred<AwsCredentialIdentity>()
     const { provider, calls } = scriptedProvider(() => answer.promise)
