@@ -2,13 +2,29 @@
  * Bodies sent with a `content-encoding`: which codings the client's transport decodes itself,
  * and decoding them. One home for the connection (an error body read before the transport sees
  * it), the CLI (`--compressed`) and the emulator (a compressed request body).
+ *
+ * What the connection and the CLI decode comes from a server and may be a few bytes that
+ * inflate to gigabytes, so they decode with a cap: zlib works through the body in chunks, off
+ * the main thread, and stops as soon as the output passes the cap.
  */
+import { constants as bufferConstants } from 'node:buffer'
 import { promisify } from 'node:util'
-import { brotliDecompressSync, gunzipSync, inflateSync, unzip } from 'node:zlib'
+import { brotliDecompress, brotliDecompressSync, gunzipSync, inflateSync, unzip } from 'node:zlib'
+import type { ZlibOptions } from 'node:zlib'
 
-const unzipAsync = promisify(unzip)
+const unzipAsync = promisify<Buffer, ZlibOptions, Buffer>(unzip)
+const brotliAsync = promisify<Buffer, ZlibOptions, Buffer>(brotliDecompress)
 
 type HeaderValue = string | number | readonly string[] | undefined
+
+/** A body decodes to more than the cap it was decoded with; nothing past the cap was kept. */
+export class DecodedTooLargeError extends Error {
+  override name = 'DecodedTooLargeError'
+
+  constructor(readonly maxBytes: number) {
+    super(`The body decodes to more than ${maxBytes} bytes`)
+  }
+}
 
 /**
  * Whether a `content-encoding` header names gzip or deflate, the codings the Elasticsearch and
@@ -21,14 +37,42 @@ export function isTransportDecoded(contentEncoding: HeaderValue): boolean {
   return value.includes('gzip') || value.includes('deflate')
 }
 
-/** A gzip or deflate body decoded as the transports decode it; rejects for a corrupt one. */
-export function unzipBody(body: Buffer): Promise<Buffer> {
-  return unzipAsync(body)
+/**
+ * A gzip or deflate body decoded as the transports decode it, to at most `maxBytes` (default:
+ * the largest Buffer). Rejects with {@link DecodedTooLargeError} past the cap, and with zlib's
+ * error for a corrupt body.
+ */
+export function unzipBody(body: Buffer, maxBytes = bufferConstants.MAX_LENGTH): Promise<Buffer> {
+  return capped(unzipAsync(body, { maxOutputLength: maxBytes }), maxBytes)
 }
 
 /**
  * A body decoded by one `content-encoding` value (gzip, x-gzip, deflate, br; anything else is
- * returned as it is). Synchronous, for a body already in hand; throws for a corrupt one.
+ * returned as it is), to at most `maxBytes`: rejects with {@link DecodedTooLargeError} past it,
+ * and with zlib's error for a corrupt body.
+ */
+export function decodeBodyCapped(
+  body: Buffer,
+  contentEncoding: string | undefined,
+  maxBytes: number,
+): Promise<Buffer> {
+  switch ((contentEncoding ?? '').trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+    case 'deflate':
+      // unzip takes gzip and zlib-wrapped deflate alike, as inflate takes the latter.
+      return unzipBody(body, maxBytes)
+    case 'br':
+      return capped(brotliAsync(body, { maxOutputLength: maxBytes }), maxBytes)
+    default:
+      return Promise.resolve(body)
+  }
+}
+
+/**
+ * A body decoded by one `content-encoding` value (gzip, x-gzip, deflate, br; anything else is
+ * returned as it is). Synchronous and without a cap, for a body already in hand whose size the
+ * caller bounded; throws for a corrupt one.
  */
 export function decodeBody(body: Buffer, contentEncoding: string | undefined): Buffer {
   switch ((contentEncoding ?? '').trim().toLowerCase()) {
@@ -42,4 +86,13 @@ export function decodeBody(body: Buffer, contentEncoding: string | undefined): B
     default:
       return body
   }
+}
+
+/** zlib's "output over maxOutputLength" as our error; any other failure as it is. */
+function capped(decoding: Promise<Buffer>, maxBytes: number): Promise<Buffer> {
+  return decoding.catch((err: unknown) => {
+    throw (err as { code?: unknown })?.code === 'ERR_BUFFER_TOO_LARGE'
+      ? new DecodedTooLargeError(maxBytes)
+      : err
+  })
 }

@@ -56,6 +56,8 @@ export function createPromiseConnection(
           signal: options?.signal,
           asStream: options?.asStream === true,
           timeoutMs: typeof options?.timeout === 'number' ? options.timeout : undefined,
+          maxResponseBytes:
+            typeof options?.maxResponseSize === 'number' ? options.maxResponseSize : undefined,
         },
         (signed) =>
           super.request(

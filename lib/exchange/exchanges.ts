@@ -15,7 +15,7 @@ import type {
   TransportRequest,
 } from './types'
 import type { ReadResponse } from './responses'
-import { readResponse, withResponseHint, withSignatureDebug } from './responses'
+import { MAX_READ_BYTES, readResponse, withResponseHint, withSignatureDebug } from './responses'
 import { Recovery } from './recovery'
 import type { Stamp } from './recovery'
 
@@ -42,6 +42,11 @@ export interface ExchangeRequest {
   asStream?: boolean
   /** The request's timeout (the client's `requestTimeout`), in ms: bounds the wait for credentials. */
   timeoutMs?: number
+  /**
+   * The client's `maxResponseSize`: a refusal's body is read (and decoded) only up to the smaller
+   * of it and MAX_READ_BYTES.
+   */
+  maxResponseBytes?: number
 }
 
 /** Runs exchanges for every connection of one connection class (one cache, one clock). */
@@ -104,14 +109,18 @@ export class Exchanges {
 
   /** Reads a refusal, learns from it, and retries once, re-signed, when that sends something new. */
   async #refused(
-    { params, context, signal, timeoutMs }: ExchangeRequest,
+    { params, context, signal, timeoutMs, maxResponseBytes }: ExchangeRequest,
     send: Send,
     signed: SignedTransportRequest,
     signedAt: Stamp,
     response: ConnectionResponse,
   ): Promise<ConnectionResponse> {
     const { signer, retryOnAwsRejection } = this.#options
-    let read = await readResponse(response, signed, context.refusals)
+    const maxBytes =
+      maxResponseBytes !== undefined && maxResponseBytes > 0
+        ? Math.min(MAX_READ_BYTES, maxResponseBytes)
+        : MAX_READ_BYTES
+    let read = await readResponse(response, signed, context.refusals, maxBytes)
     // Learned whether or not a retry follows; only the retry itself is optional.
     const retry = retryOnAwsRejection && signed.replayable
     const helps = await this.#recovery.learn(read, signed, { retry, signedAt, signal })
@@ -125,7 +134,7 @@ export class Exchanges {
       )
       response = await send(signed)
       if (response.statusCode < 400) return response
-      read = await readResponse(response, signed, context.refusals)
+      read = await readResponse(response, signed, context.refusals, maxBytes)
       // Learned from too (a clock that was learned wrong heals here), but not retried again.
       await this.#recovery.learn(read, signed, { retry: false, signedAt: retriedAt, signal })
     }

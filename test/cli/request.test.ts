@@ -269,6 +269,29 @@ describe('cli: request (the built bin against the emulator)', function () {
     }
   })
 
+  it('--compressed decompresses to at most 100 MiB: a body that inflates past it is printed as it arrived', async () => {
+    // 101 MiB of zeros: about 100 KiB of gzip.
+    const bomb = gzipSync(Buffer.alloc(101 * 1024 * 1024))
+    const server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/octet-stream')
+      res.setHeader('content-encoding', 'gzip')
+      res.end(bomb)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const r = await request(['--compressed', base])
+      expect(r.code, r.stderr).to.equal(0)
+      expect(r.stderr).to.include(
+        'the body decompresses to more than 104857600 bytes; printed as it arrived',
+      )
+      expect(r.stdout.charCodeAt(0)).to.equal(0x1f)
+      expect(r.stdout.length).to.be.below(1024 * 1024)
+    } finally {
+      server.close()
+    }
+  })
+
   it('usage and configuration mistakes: one line naming the fix, exit 2, nothing sent', async () => {
     const cases: Array<[string[], RegExp, NodeJS.ProcessEnv?]> = [
       [[], /give the URL/],
