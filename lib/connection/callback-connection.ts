@@ -26,7 +26,14 @@ import { NodeSigning } from './setup'
 import { isReadable } from '../exchange/payload'
 import { AwsSigV4AbortError } from '../errors'
 import { ProductCheckAnswers, isProductCheck } from './product-check'
-import { readResponseBody, standInResponse } from './stand-in-response'
+import {
+  FALLBACK_RESPONSE_ERRORS,
+  declaredLength,
+  readResponseBody,
+  standInResponse,
+} from './stand-in-response'
+import type { ResponseErrors } from './stand-in-response'
+import { MAX_READ_BYTES } from '../exchange/responses'
 
 /** How the base connection calls back. */
 export type ConnectionCallback = (err: Error | null, response: IncomingMessage | null) => void
@@ -73,6 +80,11 @@ export function createCallbackConnection(
   const Base = config.baseConnection as unknown as CallbackBase
   const client = callbackClientOf(config.baseConnection, loadedModuleExports())
   const RequestAborted = client.RequestAbortedError ?? AwsSigV4AbortError
+  const errors: ResponseErrors = {
+    ConnectionError: client.ConnectionError ?? FALLBACK_RESPONSE_ERRORS.ConnectionError,
+    TimeoutError: client.TimeoutError ?? FALLBACK_RESPONSE_ERRORS.TimeoutError,
+    RequestAbortedError: RequestAborted,
+  }
   const productCheck = new ProductCheckAnswers()
 
   class AwsSigV4Connection extends Base {
@@ -98,7 +110,9 @@ export function createCallbackConnection(
         return NO_ABORT
       }
 
-      const request = new CallbackRequest(params, isCheck, this, (p, cb) => super.request(p, cb))
+      const request = new CallbackRequest(params, isCheck, this, errors, (p, cb) =>
+        super.request(p, cb),
+      )
       exchanges
         .run(
           {
@@ -145,6 +159,7 @@ class CallbackRequest {
   /** Every answer is read (the product check's); otherwise only a 403 not read as a stream. */
   readonly #readEvery: boolean
   readonly #connection: CallbackBaseInstance
+  readonly #errors: ResponseErrors
   readonly #baseRequest: BaseRequest
   readonly #controller = new AbortController()
   /** The base's request of the latest attempt. */
@@ -155,12 +170,14 @@ class CallbackRequest {
     params: Record<string, unknown>,
     readEvery: boolean,
     connection: CallbackBaseInstance,
+    errors: ResponseErrors,
     baseRequest: BaseRequest,
   ) {
     this.#params = params
     this.asStream = params.asStream === true
     this.#readEvery = readEvery
     this.#connection = connection
+    this.#errors = errors
     this.#baseRequest = baseRequest
   }
 
@@ -178,15 +195,24 @@ class CallbackRequest {
       if (this.#aborted) return reject(new AwsSigV4AbortError())
       const connection = this.#connection
       const open = connection._openRequests
+      const sentAt = Date.now()
       try {
         this.#current = this.#baseRequest(sendableCopy(this.#params, signed), (err, res) => {
           if (err !== null || res === null) {
             return reject(err ?? new Error('The base connection called back without a response'))
           }
-          if (!this.#mustRead(res.statusCode)) {
+          if (!this.#mustRead(res)) {
             return resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res })
           }
-          readResponseBody(res).then(resolve, reject)
+          // Read within what is left of the request's timeout, which the base stops applying
+          // once the headers are in.
+          const timeout = this.#params.timeout
+          const timeoutMs =
+            typeof timeout === 'number' && timeout > 0 ? timeout - (Date.now() - sentAt) : undefined
+          readResponseBody(res, { maxBytes: MAX_READ_BYTES, timeoutMs, errors: this.#errors }).then(
+            resolve,
+            reject,
+          )
         })
       } catch (err) {
         // `http.request` throws synchronously for some header values, after the base counted
@@ -205,8 +231,13 @@ class CallbackRequest {
     this.#controller.abort()
   }
 
-  #mustRead(status: number | undefined): boolean {
-    return this.#readEvery || (status === 403 && !this.asStream)
+  /**
+   * The product check's answer, and a 403 not read as a stream; but not a body that declares
+   * itself larger than what is read: that one the client takes, or refuses, by its own limits.
+   */
+  #mustRead(res: IncomingMessage): boolean {
+    const wanted = this.#readEvery || (res.statusCode === 403 && !this.asStream)
+    return wanted && !((declaredLength(res.headers) ?? 0) > MAX_READ_BYTES)
   }
 }
 

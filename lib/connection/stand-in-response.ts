@@ -1,36 +1,102 @@
 /**
  * Responses in the callback lineage (7.x, OpenSearch client): the base connection calls back
  * with the raw `IncomingMessage`, and the transport reads the body itself. To look at a response
- * first (a 403 the exchange classifies, the product check's answer), the connection reads its
- * bytes here, and hands the transport a stand-in: a byte stream with the status and headers, as
- * much of an `IncomingMessage` as those transports use (`statusCode`, `headers`, `data`/`end`,
- * `setEncoding`, `destroy`). A body read here is decoded, so the stand-in is never compressed.
+ * first (a refusal the exchange classifies and redacts, the product check's answer), the
+ * connection reads its bytes here, and hands the transport a stand-in: a byte stream with the
+ * status and headers, as much of an `IncomingMessage` as those transports use (`statusCode`,
+ * `headers`, `data`/`end`, `setEncoding`, `destroy`). A body read here is decoded, so the
+ * stand-in is never compressed.
+ *
+ * What is read is bounded, in bytes (the body and what it decodes to) and in time (what is
+ * left of the request's timeout): a response that never ends, or ends too late, fails in the
+ * client's own error classes instead of filling memory.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ConnectionResponse } from '../exchange/types'
+import { MAX_READ_BYTES } from '../exchange/responses'
 import { isTransportDecoded, unzipBody } from '../common/content-encoding'
+import { AwsSigV4AbortError, AwsSigV4Error } from '../errors'
 
 /** A response whose body has been read. */
 export interface BufferedResponse extends ConnectionResponse {
   body: Buffer
 }
 
+type ErrorClass = new (message: string) => Error
+
+/** The client's error classes a read fails in, as its base connection and transport fail. */
+export interface ResponseErrors {
+  /** The response broke off before its end (the transport's own `ConnectionError`). */
+  ConnectionError: ErrorClass
+  /** The request's timeout passed while the body was read. */
+  TimeoutError: ErrorClass
+  /** The body is larger than what is read (the transport's own error for an oversized body). */
+  RequestAbortedError: ErrorClass
+}
+
+/** Of the same names, for a client whose package is not found among the loaded modules. */
+class ResponseConnectionError extends AwsSigV4Error {
+  override name = 'ConnectionError'
+}
+class ResponseTimeoutError extends AwsSigV4Error {
+  override name = 'TimeoutError'
+}
+
+export const FALLBACK_RESPONSE_ERRORS: ResponseErrors = {
+  ConnectionError: ResponseConnectionError,
+  TimeoutError: ResponseTimeoutError,
+  RequestAbortedError: AwsSigV4AbortError,
+}
+
+export interface ReadLimits {
+  /** The most bytes read, and the most a compressed body is decoded to. Default MAX_READ_BYTES. */
+  maxBytes?: number
+  /** What is left of the request's timeout, in ms; none by default. */
+  timeoutMs?: number
+  /** Default {@link FALLBACK_RESPONSE_ERRORS}. */
+  errors?: ResponseErrors
+}
+
+/**
+ * The length a response declares (`content-length`), or undefined when it declares none (a
+ * chunked body). A body declared larger than what the connection reads is left unread, for the
+ * client to take or refuse by its own limits (`maxResponseSize`, the memory circuit breaker).
+ */
+export function declaredLength(headers: IncomingHttpHeaders): number | undefined {
+  const value = headers['content-length']
+  if (value === undefined || !/^\d+$/.test(value)) return undefined
+  return Number(value)
+}
+
 /**
  * Reads a response's body to the end, decoded when it is gzip or deflate (the encodings the
- * transports decode; anything else stays as it came, header and all). Rejects when the
- * response ends early (connection dropped, request aborted).
+ * transports decode; anything else, or a body that decodes to more than `maxBytes`, stays as it
+ * came, header and all). Rejects in the client's classes when the body grows past `maxBytes`
+ * (`RequestAbortedError`, as the transport refuses an oversized body), when the time left runs
+ * out (`TimeoutError`), or when the response ends early (`ConnectionError`); the response is
+ * destroyed then, so nothing more is read.
  */
-export async function readResponseBody(res: IncomingMessage): Promise<BufferedResponse> {
-  const raw = await collect(res)
+export async function readResponseBody(
+  res: IncomingMessage,
+  limits: ReadLimits = {},
+): Promise<BufferedResponse> {
+  const maxBytes = limits.maxBytes ?? MAX_READ_BYTES
+  const raw = await collect(
+    res,
+    maxBytes,
+    limits.timeoutMs,
+    limits.errors ?? FALLBACK_RESPONSE_ERRORS,
+  )
   const headers: IncomingHttpHeaders = { ...res.headers }
   let body = raw
   if (isTransportDecoded(headers['content-encoding'])) {
     try {
-      body = await unzipBody(raw)
+      body = await unzipBody(raw, maxBytes)
       delete headers['content-encoding']
     } catch {
-      // Not what it says it is: the transport's own decoding reports it as it would have.
+      // Corrupt, or more than is read: the transport's own decoding deals with it as it would
+      // have without us.
     }
   }
   return { statusCode: res.statusCode ?? 0, headers, body }
@@ -51,22 +117,53 @@ export function standInResponse(response: ConnectionResponse): IncomingMessage {
   }) as unknown as IncomingMessage
 }
 
-function collect(res: IncomingMessage): Promise<Buffer> {
+function collect(
+  res: IncomingMessage,
+  maxBytes: number,
+  timeoutMs: number | undefined,
+  errors: ResponseErrors,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
+    let total = 0
     let done = false
     const finish = (err?: Error): void => {
       if (done) return
       done = true
-      if (err) reject(err)
-      else resolve(Buffer.concat(chunks))
+      if (timer !== undefined) clearTimeout(timer)
+      res.off('data', onData)
+      if (err) {
+        res.destroy()
+        reject(err)
+      } else resolve(Buffer.concat(chunks, total))
     }
-    res.on('data', (chunk: Buffer) => chunks.push(chunk))
+    const onData = (chunk: Buffer): void => {
+      total += chunk.length
+      if (total > maxBytes) {
+        finish(
+          new errors.RequestAbortedError(
+            `The response body is bigger than ${maxBytes} bytes, the most this connection reads ` +
+              'of a response it must look at; it was not read further',
+          ),
+        )
+      } else chunks.push(chunk)
+    }
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () => finish(new errors.TimeoutError('Request timed out while its response was read')),
+            Math.max(0, timeoutMs),
+          )
+    res.on('data', onData)
     res.once('end', () => finish())
-    res.once('error', (err) => finish(err))
-    res.once('aborted', () => finish(new Error('Response aborted while reading the body')))
+    // `on`, not `once`: destroying the response may emit a second error, which must not go unheard.
+    res.on('error', (err) => finish(new errors.ConnectionError(err.message)))
+    res.once('aborted', () =>
+      finish(new errors.ConnectionError('Response aborted while reading the body')),
+    )
     res.once('close', () => {
-      if (!res.complete) finish(new Error('Response closed before its end'))
+      if (!res.complete) finish(new errors.ConnectionError('Response closed before its end'))
     })
   })
 }

@@ -3,7 +3,12 @@ import { createServer, get } from 'node:http'
 import type { IncomingMessage, Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { deflateSync, gzipSync } from 'node:zlib'
+import * as es717 from 'es717'
 import { readResponseBody, standInResponse } from '../../lib/connection/stand-in-response'
+import type { ResponseErrors } from '../../lib/connection/stand-in-response'
+import { installFakeClock } from '../support/fake-clock'
+
+const es717Errors = es717.errors as unknown as ResponseErrors
 
 /** A real IncomingMessage: the server answers with `handler`, the client gets the response. */
 function respond(
@@ -126,5 +131,96 @@ describe('stand-in-response: the stand-in the transport reads', () => {
   it('can be destroyed, as the transport does for an oversized response', () => {
     const res = standInResponse({ statusCode: 200, headers: {}, body: 'x' })
     expect(() => res.destroy()).not.to.throw()
+  })
+})
+
+describe('stand-in-response: what is read is bounded', () => {
+  /** A server that answers 403 and keeps sending 16 KiB chunks until the client hangs up (bounded: 64 MiB). */
+  function endless(): Promise<{ res: IncomingMessage; server: Server; sent: () => number }> {
+    let sent = 0
+    const chunk = Buffer.alloc(16 * 1024, 'a')
+    return respond((r) => {
+      r.statusCode = 403
+      const pump = (): void => {
+        while (sent < 64 * 1024 * 1024 && !r.destroyed) {
+          sent += chunk.length
+          if (!r.write(chunk)) return void r.once('drain', pump)
+        }
+        r.end()
+      }
+      pump()
+    }).then(({ res, server }) => ({ res, server, sent: () => sent }))
+  }
+
+  it('a body that grows past maxBytes: RequestAbortedError, the response destroyed', async () => {
+    const { res, server } = await endless()
+    try {
+      const err = (await readResponseBody(res, { maxBytes: 256 * 1024 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as Error
+      expect(err.name).to.equal('RequestAbortedError')
+      expect(err.message).to.match(/bigger than 262144 bytes/)
+      expect(res.destroyed).to.equal(true)
+    } finally {
+      server.close()
+    }
+  })
+
+  it("a body that ends too late: TimeoutError once the request's time is up", async () => {
+    const { res, server } = await respond((r) => {
+      r.statusCode = 403
+      r.write('{"message":') // and never ends
+    })
+    const clock = installFakeClock()
+    try {
+      const settled: Array<Error | 'read'> = []
+      readResponseBody(res, { timeoutMs: 2000 }).then(
+        () => settled.push('read'),
+        (e: Error) => settled.push(e),
+      )
+      await clock.tickAsync(1999)
+      expect(settled).to.deep.equal([])
+      await clock.tickAsync(1)
+      expect(settled).to.have.length(1)
+      expect((settled[0] as Error).name).to.equal('TimeoutError')
+      expect(res.destroyed).to.equal(true)
+    } finally {
+      clock.uninstall()
+      server.close()
+    }
+  })
+
+  it('a gzip body that decodes to more than maxBytes is kept as it came, header and all', async () => {
+    const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024, ' '))
+    const { res, server } = await respond((r) => {
+      r.statusCode = 403
+      r.setHeader('content-encoding', 'gzip')
+      r.end(bomb)
+    })
+    try {
+      const read = await readResponseBody(res, { maxBytes: 1024 * 1024 })
+      expect(read.body.equals(bomb)).to.equal(true)
+      expect(read.headers['content-encoding']).to.equal('gzip')
+    } finally {
+      server.close()
+    }
+  })
+
+  it('the client error classes it is given: a response cut mid-body is their ConnectionError', async () => {
+    const { res, server } = await respond((r) => {
+      r.setHeader('content-length', '1000')
+      r.write('{"partial":')
+      setTimeout(() => r.socket?.destroy(), 20)
+    })
+    try {
+      const err = await readResponseBody(res, { errors: es717Errors }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(err).to.be.instanceOf(es717.errors.ConnectionError)
+    } finally {
+      server.close()
+    }
   })
 })
