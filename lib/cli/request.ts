@@ -288,7 +288,7 @@ async function printable(
       io.stderr(`${BIN}: the body ${why}; printed as it arrived\n`)
     }
   }
-  if (answer.status < 400) return body
+  // Whatever the status: a server or proxy may quote the request back in any answer.
   const text = body.toString('utf8')
   const redacted = withoutEchoedSecrets(text, signed)
   return redacted === text ? body : Buffer.from(redacted, 'utf8')

@@ -18,6 +18,7 @@ import { sendableCopy } from '../connection/callback-connection'
 import { NodeSha256 } from '../sigv4/sha256'
 import { DEFAULT_MAX_BODY_BYTES } from '../exchange/payload'
 import { AwsSigV4ConfigurationError } from '../errors'
+import { withoutEchoedSecretsInHeaders } from '../exchange/secret-views'
 import { MAX_BODY_BYTES } from './constants'
 
 export interface TargetOptions {
@@ -125,15 +126,20 @@ export interface Answer {
   cut?: boolean
 }
 
-/** Sends a signed request through the base connection, once; no retry. */
-export function send(
+/**
+ * Sends a signed request through the base connection, once; no retry. The answer's headers come
+ * with the request's token and signature replaced, should the server quote them (`-i`, `-v`).
+ */
+export async function send(
   signed: SignedTransportRequest,
   target: Target,
   timeoutMs: number,
 ): Promise<Answer> {
-  return lineageOf(target.base as ConnectionConstructor) === 'callback'
+  const answer = await (lineageOf(target.base as ConnectionConstructor) === 'callback'
     ? sendWithCallback(signed, target, timeoutMs)
-    : sendWithPromise(signed, target, timeoutMs)
+    : sendWithPromise(signed, target, timeoutMs))
+  const headers = withoutEchoedSecretsInHeaders(answer.headers, signed) as Answer['headers']
+  return headers === answer.headers ? answer : { ...answer, headers }
 }
 
 async function sendWithPromise(

@@ -9,10 +9,20 @@
  */
 import { constants as bufferConstants } from 'node:buffer'
 import { promisify } from 'node:util'
-import { brotliDecompress, brotliDecompressSync, gunzipSync, inflateSync, unzip } from 'node:zlib'
+import {
+  brotliDecompress,
+  brotliDecompressSync,
+  deflate,
+  gunzipSync,
+  gzip,
+  inflateSync,
+  unzip,
+} from 'node:zlib'
 import type { ZlibOptions } from 'node:zlib'
 
 const unzipAsync = promisify<Buffer, ZlibOptions, Buffer>(unzip)
+const gzipAsync = promisify<Buffer, Buffer>(gzip)
+const deflateAsync = promisify<Buffer, Buffer>(deflate)
 const brotliAsync = promisify<Buffer, ZlibOptions, Buffer>(brotliDecompress)
 
 type HeaderValue = string | number | readonly string[] | undefined
@@ -44,6 +54,30 @@ export function isTransportDecoded(contentEncoding: HeaderValue): boolean {
  */
 export function unzipBody(body: Buffer, maxBytes = bufferConstants.MAX_LENGTH): Promise<Buffer> {
   return capped(unzipAsync(body, { maxOutputLength: maxBytes }), maxBytes)
+}
+
+/**
+ * `body` encoded again as one `content-encoding` value the transports decode (gzip, x-gzip or
+ * deflate), for a body that was decoded, changed, and must reach the transport as its header
+ * says; undefined for any other value (several codings, br), which is not re-encoded.
+ */
+export function reencodeBody(
+  body: Buffer,
+  contentEncoding: HeaderValue,
+): Promise<Buffer> | undefined {
+  switch (
+    String(contentEncoding ?? '')
+      .trim()
+      .toLowerCase()
+  ) {
+    case 'gzip':
+    case 'x-gzip':
+      return gzipAsync(body)
+    case 'deflate':
+      return deflateAsync(body)
+    default:
+      return undefined
+  }
 }
 
 /**

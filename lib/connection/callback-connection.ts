@@ -8,8 +8,10 @@
  * ({@link CallbackRequest}). What the exchange reads of a response is its body as a string or
  * Buffer: so `send` reads the body of exactly the responses that must be looked at — a 403 (an
  * AWS rejection to recognise, redact and explain) and the answer to the 7.14–7.17 product check
- * (product-check.ts) — and passes every other response through as the raw stream, unread.
- * Bodies that were read reach the transport as a stand-in stream (stand-in-response.ts).
+ * (product-check.ts), at most MAX_READ_BYTES of it within the request's timeout — and passes
+ * every other response through as the raw stream, unread; for any other error, with any secret
+ * it quotes replaced as the transport reads it. Bodies that were read reach the transport as a
+ * stand-in stream (stand-in-response.ts).
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { ResolvedOptions } from './options'
@@ -30,8 +32,10 @@ import {
   FALLBACK_RESPONSE_ERRORS,
   declaredLength,
   readResponseBody,
+  redactWhileRead,
   standInResponse,
 } from './stand-in-response'
+import { withoutEchoedSecrets } from '../exchange/secret-views'
 import type { ResponseErrors } from './stand-in-response'
 import { MAX_READ_BYTES } from '../exchange/responses'
 
@@ -202,6 +206,7 @@ class CallbackRequest {
             return reject(err ?? new Error('The base connection called back without a response'))
           }
           if (!this.#mustRead(res)) {
+            this.#redactWhileRead(res, signed)
             return resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res })
           }
           // Read within what is left of the request's timeout, which the base stops applying
@@ -237,7 +242,23 @@ class CallbackRequest {
    */
   #mustRead(res: IncomingMessage): boolean {
     const wanted = this.#readEvery || (res.statusCode === 403 && !this.asStream)
-    return wanted && !((declaredLength(res.headers) ?? 0) > MAX_READ_BYTES)
+    return wanted && !this.#declaredTooLarge(res)
+  }
+
+  /**
+   * Any error other than those read here: the transport reads it itself, and any secret it
+   * quotes is replaced as it is read (redactWhileRead). The base calls back as the headers
+   * arrive, before any of the body; a base that called back later, with body bytes already in
+   * the response, would get it as it came.
+   */
+  #redactWhileRead(res: IncomingMessage, signed: SignedTransportRequest): void {
+    if ((res.statusCode ?? 0) < 400 || this.asStream || this.#declaredTooLarge(res)) return
+    redactWhileRead(res, (text) => withoutEchoedSecrets(text, signed), MAX_READ_BYTES)
+  }
+
+  /** A body declared larger than what is read: the client takes, or refuses, it by its own limits. */
+  #declaredTooLarge(res: IncomingMessage): boolean {
+    return (declaredLength(res.headers) ?? 0) > MAX_READ_BYTES
   }
 }
 
@@ -262,9 +283,15 @@ export function sendableCopy(
   return Object.assign(copy, signed.params)
 }
 
-/** The response for the base's callback: the raw one when nothing read it, else a stand-in. */
+/**
+ * The response for the base's callback: the raw one when nothing read it (with the headers the
+ * exchange redacted, if it did), else a stand-in.
+ */
 function toIncomingMessage(response: ConnectionResponse): IncomingMessage {
-  return isReadable(response.body) ? (response.body as IncomingMessage) : standInResponse(response)
+  if (!isReadable(response.body)) return standInResponse(response)
+  const raw = response.body as IncomingMessage
+  if (raw.headers !== response.headers) raw.headers = response.headers
+  return raw
 }
 
 /** A callback that runs at most once; later calls (a late error after an abort) are dropped. */

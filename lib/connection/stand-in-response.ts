@@ -15,7 +15,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ConnectionResponse } from '../exchange/types'
 import { MAX_READ_BYTES } from '../exchange/responses'
-import { isTransportDecoded, unzipBody } from '../common/content-encoding'
+import { isTransportDecoded, reencodeBody, unzipBody } from '../common/content-encoding'
 import { AwsSigV4AbortError, AwsSigV4Error } from '../errors'
 
 /** A response whose body has been read. */
@@ -115,6 +115,79 @@ export function standInResponse(response: ConnectionResponse): IncomingMessage {
     statusCode: response.statusCode,
     headers: { ...response.headers, 'content-length': String(bytes.length) },
   }) as unknown as IncomingMessage
+}
+
+/**
+ * Replaces secrets in an error body that the transport reads itself, in the very response the
+ * base handed over (it stays the same object, unread by us): the chunks the HTTP parser pushes
+ * into it are held, up to `maxBytes`, and pushed on with `redact` applied once the body is
+ * complete (a compressed one decoded to at most `maxBytes` and, when a secret was replaced,
+ * encoded again as its header says). A body longer than `maxBytes` is no refusal quoting a
+ * request: what was held is pushed on as it came, and the rest flows through untouched.
+ *
+ * Only possible before any of the body was pushed (the base calls back as the headers arrive);
+ * returns false, changing nothing, for a response that already holds body bytes.
+ */
+export function redactWhileRead(
+  res: IncomingMessage,
+  redact: (text: string) => string,
+  maxBytes: number,
+): boolean {
+  if (res.readableLength > 0 || res.readableEnded || res.complete) return false
+  const push = res.push.bind(res)
+  const held: Buffer[] = []
+  let size = 0
+  /** Holding the body; finishing it (redacting what was held); or letting it flow as it comes. */
+  let state: 'holding' | 'finishing' | 'passing' = 'holding'
+  res.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    if (state === 'passing') return push(chunk, encoding)
+    // The end once more (a socket closing after a complete message): ours comes after the body.
+    if (state === 'finishing') return false
+    if (chunk === null) {
+      state = 'finishing'
+      const raw = Buffer.concat(held, size)
+      const finish = (body: Buffer): void => {
+        state = 'passing'
+        if (body.length > 0) push(body)
+        push(null)
+      }
+      redactedBody(raw, res.headers['content-encoding'], redact, maxBytes).then(finish, () =>
+        finish(raw),
+      )
+      return false
+    }
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding)
+    held.push(bytes)
+    size += bytes.length
+    if (size <= maxBytes) return true
+    state = 'passing'
+    let more = true
+    for (const part of held.splice(0)) more = push(part)
+    return more
+  }
+  return true
+}
+
+async function redactedBody(
+  raw: Buffer,
+  contentEncoding: string | undefined,
+  redact: (text: string) => string,
+  maxBytes: number,
+): Promise<Buffer> {
+  if (!isTransportDecoded(contentEncoding)) {
+    const text = raw.toString('utf8')
+    const out = redact(text)
+    return out === text ? raw : Buffer.from(out, 'utf8')
+  }
+  let text: string
+  try {
+    text = (await unzipBody(raw, maxBytes)).toString('utf8')
+  } catch {
+    return raw // corrupt, or too large to look at: the transport decodes it as it would have
+  }
+  const out = redact(text)
+  if (out === text) return raw
+  return (await reencodeBody(Buffer.from(out, 'utf8'), contentEncoding)) ?? raw
 }
 
 function collect(

@@ -17,6 +17,7 @@ import type {
 import type { ReadResponse } from './responses'
 import { MAX_READ_BYTES, readResponse, withResponseHint, withSignatureDebug } from './responses'
 import { Recovery } from './recovery'
+import { withoutEchoedSecretsInHeaders } from './secret-views'
 import type { Stamp } from './recovery'
 
 export interface ExchangeOptions {
@@ -97,8 +98,9 @@ export class Exchanges {
     send: Send,
     signed: SignedTransportRequest,
     signedAt: Stamp,
-    response: ConnectionResponse,
+    answer: ConnectionResponse,
   ): ConnectionResponse | Promise<ConnectionResponse> {
+    const response = withHeadersRedacted(answer, signed)
     if (request.asStream) {
       this.#recovery.learnFromStream(response, signed)
       return response
@@ -132,7 +134,7 @@ export class Exchanges {
         signal,
         timeoutMs,
       )
-      response = await send(signed)
+      response = withHeadersRedacted(await send(signed), signed)
       if (response.statusCode < 400) return response
       read = await readResponse(response, signed, context.refusals, maxBytes)
       // Learned from too (a clock that was learned wrong heals here), but not retried again.
@@ -148,4 +150,13 @@ export class Exchanges {
       : read.response
     return withResponseHint({ ...read, response: debugged })
   }
+}
+
+/** The response with the request's secrets out of its headers; the same object when none is there. */
+function withHeadersRedacted(
+  response: ConnectionResponse,
+  signed: SignedTransportRequest,
+): ConnectionResponse {
+  const headers = withoutEchoedSecretsInHeaders(response.headers, signed)
+  return headers === response.headers ? response : { ...response, headers }
 }

@@ -292,6 +292,37 @@ describe('cli: request (the built bin against the emulator)', function () {
     }
   })
 
+  it('-i and -v show no token a server quotes back: in headers, in any encoding, at any status', async () => {
+    const escaped = (t: string) =>
+      t.replace(/\+/g, '\\u002b').replace(/=/g, '\\u003d').replace(/\//g, '\\/')
+    const server = createServer((req, res) => {
+      const token = String(req.headers['x-amz-security-token'])
+      res.setHeader('content-type', 'application/json')
+      res.setHeader('x-echo', encodeURIComponent(token))
+      res.statusCode = req.url === '/ok' ? 200 : 500
+      res.end(`{"message":"token ${escaped(token)} rejected","t":"${token}"}`)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      for (const path of ['/ok', '/fail']) {
+        const r = await request(['-i', '-v', `${base}${path}`])
+        const printed = r.stdout + r.stderr
+        for (const form of [
+          KEY.sessionToken,
+          encodeURIComponent(KEY.sessionToken),
+          escaped(KEY.sessionToken),
+        ]) {
+          expect(printed, path).not.to.include(form)
+        }
+        expect(r.stdout).to.include('x-echo: <redacted session token>')
+        expect(r.stdout).to.include('"t":"<redacted session token>"')
+      }
+    } finally {
+      server.close()
+    }
+  })
+
   it('usage and configuration mistakes: one line naming the fix, exit 2, nothing sent', async () => {
     const cases: Array<[string[], RegExp, NodeJS.ProcessEnv?]> = [
       [[], /give the URL/],

@@ -2,9 +2,13 @@ import { expect } from 'chai'
 import { createServer, get } from 'node:http'
 import type { IncomingMessage, Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { deflateSync, gzipSync } from 'node:zlib'
+import { deflateSync, gunzipSync, gzipSync } from 'node:zlib'
 import * as es717 from 'es717'
-import { readResponseBody, standInResponse } from '../../lib/connection/stand-in-response'
+import {
+  readResponseBody,
+  redactWhileRead,
+  standInResponse,
+} from '../../lib/connection/stand-in-response'
 import type { ResponseErrors } from '../../lib/connection/stand-in-response'
 import { installFakeClock } from '../support/fake-clock'
 
@@ -219,6 +223,93 @@ describe('stand-in-response: what is read is bounded', () => {
         (e: unknown) => e,
       )
       expect(err).to.be.instanceOf(es717.errors.ConnectionError)
+    } finally {
+      server.close()
+    }
+  })
+})
+
+describe('stand-in-response: redacting an error body the transport reads itself', () => {
+  const redact = (text: string): string => text.split('SECRET-TOKEN').join('<redacted>')
+
+  /** As `respond`, set up as the base calls back: in the 'response' event, before any body. */
+  function respondRedacting(
+    handler: (res: import('node:http').ServerResponse) => void,
+    maxBytes = 1024,
+  ): Promise<{ res: IncomingMessage; server: Server }> {
+    const server = createServer((_req, res) => handler(res))
+    return new Promise((resolve, reject) => {
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo
+        get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          expect(redactWhileRead(res, redact, maxBytes)).to.equal(true)
+          resolve({ res, server })
+        }).on('error', reject)
+      })
+    })
+  }
+
+  /** Reads the raw bytes as the transport would, then decodes gzip as it does. */
+  function readBytes(res: IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve(Buffer.concat(chunks)))
+      res.on('error', reject)
+    })
+  }
+
+  it('replaces the secret in the same response object, as it is read', async () => {
+    const { res, server } = await respondRedacting((r) => {
+      r.statusCode = 500
+      r.setHeader('content-type', 'text/plain')
+      r.write('proxy dump: SECRET-TOKEN, ')
+      setTimeout(() => r.end('and again SECRET-TOKEN'), 10)
+    })
+    try {
+      expect(await readAsTransport(res)).to.equal('proxy dump: <redacted>, and again <redacted>')
+    } finally {
+      server.close()
+    }
+  })
+
+  it('a gzip body: decoded, redacted, and gzipped again as its header says', async () => {
+    const { res, server } = await respondRedacting((r) => {
+      r.statusCode = 500
+      r.setHeader('content-encoding', 'gzip')
+      r.end(gzipSync('{"echo":"SECRET-TOKEN"}'))
+    })
+    try {
+      expect(gunzipSync(await readBytes(res)).toString()).to.equal('{"echo":"<redacted>"}')
+    } finally {
+      server.close()
+    }
+  })
+
+  it('a body longer than the cap flows on as it came', async () => {
+    const long = `SECRET-TOKEN ${'x'.repeat(4096)}`
+    const { res, server } = await respondRedacting((r) => {
+      r.statusCode = 500
+      r.end(long)
+    })
+    try {
+      expect(await readAsTransport(res)).to.equal(long)
+    } finally {
+      server.close()
+    }
+  })
+})
+
+describe('stand-in-response: too late to redact as it is read', () => {
+  it('a response already holding body bytes is left alone: false, so the caller reads it', async () => {
+    const { res, server } = await respond((r) => {
+      r.statusCode = 500
+      r.end('SECRET-TOKEN')
+    })
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(redactWhileRead(res, (t) => t, 1024)).to.equal(false)
+      expect(await readAsTransport(res)).to.equal('SECRET-TOKEN')
     } finally {
       server.close()
     }
