@@ -21,10 +21,14 @@ import { DEFAULT_CHAIN_MODULE, defaultChainProvider } from './default-chain'
 import type { CredentialsOption } from './option'
 import {
   describeInvalidCredentials,
+  errorName,
   plainCredentials,
   prototypeHasCredentialFields,
   validateCredentialsOption,
 } from './option'
+import { redactSecrets } from '../common/redaction'
+import type { Secret } from '../common/redaction'
+import { REDACTED_SECRET_KEY, REDACTED_TOKEN } from '../common/redaction-marks'
 import { isModuleNotFound } from '../common/missing-module'
 import { withTimeout } from '../common/timeouts'
 import {
@@ -118,6 +122,8 @@ export class CredentialCache {
   readonly #machineNow: () => number
   readonly #onExpiredOnArrival: (() => boolean) | undefined
   #entry: CacheEntry | undefined
+  /** The credentials fetched last, kept after an invalidate: a provider's error may quote them. */
+  #lastFetched: AwsCredentialIdentity | undefined
   #inflight: Promise<CacheEntry> | undefined
   #nextBackgroundAt = 0
 
@@ -217,18 +223,20 @@ export class CredentialCache {
         () => new ProviderTimeout(),
       )
     } catch (err) {
-      if (err instanceof ProviderTimeout) {
-        throw this.#error(`timed out after ${this.#providerTimeoutMs} ms`)
-      }
-      if (this.sourceName === DEFAULT_CHAIN_SOURCE && isModuleNotFound(err)) {
-        throw this.#error(`could not be loaded: ${causeMessage(err)}`, err, MISSING_CHAIN_HINT)
-      }
-      throw this.#error(`failed: ${causeMessage(err)}`, err)
+      throw this.#failure(err)
     }
-    const problem = describeInvalidCredentials(value)
-    if (problem !== undefined) throw this.#error(`returned invalid credentials: ${problem}`)
-    const credentials = plainCredentials(value as object)
-    const entry = this.#entryFor(credentials, fetchedAt)
+    let entry: CacheEntry
+    try {
+      const problem = describeInvalidCredentials(value)
+      if (problem !== undefined) throw this.#error(`returned invalid credentials: ${problem}`)
+      const credentials = plainCredentials(value as object)
+      this.#lastFetched = credentials
+      entry = this.#entryFor(credentials, fetchedAt)
+    } catch (err) {
+      if (err instanceof AwsCredentialsError) throw err
+      // A getter that answers once and throws the next time, a Date that is a Proxy, …
+      throw this.#error(`returned credentials that could not be read (${errorName(err)})`)
+    }
     this.#entry = entry
     // The pause between background attempts is for failures: new credentials, new schedule.
     this.#nextBackgroundAt = 0
@@ -270,6 +278,48 @@ export class CredentialCache {
     return { credentials, staleAt, refreshAt, now }
   }
 
+  /**
+   * The provider's failure as AwsCredentialsError, whatever was thrown (a Proxy, a throwing
+   * getter): its message quoted (500 characters at most) with every secret this cache knows
+   * replaced, and the original kept as `cause` only when it quoted none of them.
+   */
+  #failure(err: unknown): AwsCredentialsError {
+    const timedOut = safely(() => err instanceof ProviderTimeout, false)
+    if (timedOut) return this.#error(`timed out after ${this.#providerTimeoutMs} ms`)
+    // Redacted whole, then shortened: a secret across the cut would show its start.
+    const quoted = safely(() => causeText(err), undefined)
+    const message = quoted === undefined ? undefined : redactSecrets(quoted, this.#knownSecrets())
+    const cause = message !== undefined && message === quoted ? err : undefined
+    const what =
+      message === undefined ? `threw ${errorName(err)}, which could not be read` : clip(message)
+    const missingChain =
+      this.sourceName === DEFAULT_CHAIN_SOURCE && safely(() => isModuleNotFound(err), false)
+    return missingChain
+      ? this.#error(`could not be loaded: ${what}`, cause, MISSING_CHAIN_HINT)
+      : this.#error(`failed: ${what}`, cause)
+  }
+
+  /** The secrets a provider's message may quote: those it handed over, and the environment's. */
+  #knownSecrets(): Secret[] {
+    const secrets: Secret[] = []
+    for (const credentials of [this.#static, this.#entry?.credentials, this.#lastFetched]) {
+      if (credentials === undefined) continue
+      secrets.push({ value: credentials.secretAccessKey, mark: REDACTED_SECRET_KEY })
+      if (credentials.sessionToken) {
+        secrets.push({ value: credentials.sessionToken, mark: REDACTED_TOKEN })
+      }
+    }
+    const env = process.env
+    for (const [name, mark] of [
+      ['AWS_SECRET_ACCESS_KEY', REDACTED_SECRET_KEY],
+      ['AWS_SESSION_TOKEN', REDACTED_TOKEN],
+    ] as const) {
+      const value = ownOption(env, name)
+      if (typeof value === 'string' && value !== '') secrets.push({ value, mark })
+    }
+    return secrets
+  }
+
   #error(what: string, cause?: unknown, hint = HINTS[this.sourceName]): AwsCredentialsError {
     hint ??= 'check the `credentials` option'
     return new AwsCredentialsError(
@@ -290,9 +340,22 @@ interface CacheEntry {
   readonly now: () => number
 }
 
-function causeMessage(err: unknown): string {
-  const text = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).trim()
-  // Our message continues with ". To fix: …", so drop the cause's own closing period.
+/** `fn()`, or `fallback` when it throws (reading what a provider threw may throw again). */
+function safely<T, F>(fn: () => T, fallback: F): T | F {
+  try {
+    return fn()
+  } catch {
+    return fallback
+  }
+}
+
+/** What a provider threw, as text: `name: message` of an Error. May throw (a Proxy, a getter). */
+function causeText(err: unknown): string {
+  return (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).trim()
+}
+
+/** At most 500 characters; our message continues with ". To fix: …", so no closing period. */
+function clip(text: string): string {
   return text.length > 500 ? `${text.slice(0, 500)}…` : text.replace(/\.+$/, '')
 }
 

@@ -29,8 +29,28 @@ export function validateCredentialsOption(value: unknown): CredentialsOption {
   return value as AwsCredentialIdentity
 }
 
-/** Why `value` is not usable credentials, naming the field but never showing its value. */
+/**
+ * Why `value` is not usable credentials, naming the field but never showing its value. A getter
+ * that throws, or a Proxy that refuses to be read, is a reason too, not an exception.
+ */
 export function describeInvalidCredentials(value: unknown): string | undefined {
+  try {
+    return describeFields(value)
+  } catch (err) {
+    return `its fields could not be read (reading them threw ${errorName(err)})`
+  }
+}
+
+/** The name of what was thrown, and nothing of its message (which may quote a secret). */
+export function errorName(err: unknown): string {
+  try {
+    return err instanceof Error ? err.name : typeName(err)
+  } catch {
+    return 'a value that cannot be read'
+  }
+}
+
+function describeFields(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') {
     return `expected an object with accessKeyId and secretAccessKey, got ${typeName(value)}`
   }

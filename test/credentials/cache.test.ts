@@ -836,3 +836,168 @@ describe('CredentialCache default chain (child processes)', function () {
     expect(out.message).to.include('IMDS')
   })
 })
+
+describe('CredentialCache: whatever a provider throws or returns, an AwsCredentialsError', () => {
+  /** Every way a user might print an error, its cause included. */
+  const shown = (err: Error): string =>
+    [
+      err.message,
+      err.stack ?? '',
+      inspect(err, { depth: null, showHidden: true }),
+      JSON.stringify(err),
+      inspect((err as { cause?: unknown }).cause, { depth: null }),
+    ].join('\n')
+
+  it('a message quoting the secret key or token it handed over: redacted, the cause left out', async () => {
+    const first = creds('FIRST')
+    const { provider } = scriptedProvider(
+      () => first,
+      () => {
+        throw new Error(`refresh failed for secret=${first.secretAccessKey} token ${TOKEN}`)
+      },
+    )
+    const cache = new CredentialCache(provider)
+    await cache.get()
+    cache.invalidate()
+    const err = await rejectionOf(cache.get())
+    expect(err).to.be.instanceOf(AwsCredentialsError)
+    expect(err.message).to.include(
+      'refresh failed for secret=<redacted secret access key> token <redacted session token>',
+    )
+    expect(shown(err)).not.to.include(first.secretAccessKey)
+    expect(shown(err)).not.to.include(TOKEN)
+    expect((err as { cause?: unknown }).cause).to.equal(undefined)
+  })
+
+  it('a message quoting AWS_SECRET_ACCESS_KEY or AWS_SESSION_TOKEN, in any encoding: redacted', async () => {
+    const saved = { ...process.env }
+    process.env.AWS_SECRET_ACCESS_KEY = 'EnvSecret/Key+Value0123456789abcdefghij'
+    process.env.AWS_SESSION_TOKEN = 'EnvSessionToken/With+Chars=='
+    try {
+      const { provider } = scriptedProvider(() => {
+        throw new Error(
+          `bad profile: {"key":"${process.env.AWS_SECRET_ACCESS_KEY?.replace(/\//g, '\\/')}",` +
+            `"token":"${encodeURIComponent(process.env.AWS_SESSION_TOKEN ?? '')}"}`,
+        )
+      })
+      const err = await rejectionOf(new CredentialCache(provider).get())
+      expect(err).to.be.instanceOf(AwsCredentialsError)
+      expect(err.message).to.include(
+        'bad profile: {"key":"<redacted secret access key>","token":"<redacted session token>"}',
+      )
+    } finally {
+      process.env = saved
+    }
+  })
+
+  it('a secret past the 500-character cut is redacted before the message is shortened', async () => {
+    const first = creds('FIRST')
+    const { provider } = scriptedProvider(
+      () => first,
+      () => {
+        throw new Error(`${'x'.repeat(480)} ${first.secretAccessKey}`)
+      },
+    )
+    const cache = new CredentialCache(provider)
+    await cache.get()
+    cache.invalidate()
+    const err = await rejectionOf(cache.get())
+    expect(err.message).not.to.include(first.secretAccessKey.slice(0, 12))
+  })
+
+  const unreadable: Array<[string, () => unknown]> = [
+    [
+      'an object whose accessKeyId getter throws',
+      () => ({
+        get accessKeyId(): string {
+          throw new Error('getter exploded with secret sk-123')
+        },
+        secretAccessKey: 's',
+      }),
+    ],
+    [
+      'a Proxy that refuses every read',
+      () =>
+        new Proxy(
+          {},
+          {
+            get() {
+              throw new TypeError('no reads')
+            },
+            getOwnPropertyDescriptor() {
+              throw new TypeError('no reads')
+            },
+          },
+        ),
+    ],
+    [
+      'an expiration that is a Proxy of a Date',
+      () => ({ ...creds('P'), expiration: new Proxy(new Date(Date.now() + 3_600_000), {}) }),
+    ],
+  ]
+  for (const [name, value] of unreadable) {
+    it(`returns ${name}: AwsCredentialsError, nothing of what it threw`, async () => {
+      const { provider } = scriptedProvider(value)
+      const err = await rejectionOf(new CredentialCache(provider).get())
+      expect(err).to.be.instanceOf(AwsCredentialsError)
+      // (A Proxy refuses even `then`, which awaiting it reads: the provider's promise fails.)
+      expect(err.message).to.match(/could not be read|failed: TypeError: no reads/)
+      expect(err.message).not.to.include('sk-123')
+    })
+  }
+
+  const unreadableThrows: Array<[string, () => unknown]> = [
+    [
+      'an Error whose message getter throws',
+      () => {
+        const err = new Error('x')
+        Object.defineProperty(err, 'message', {
+          get() {
+            throw new Error('nope')
+          },
+        })
+        return err
+      },
+    ],
+    [
+      'a Proxy that refuses even instanceof',
+      () =>
+        new Proxy(
+          {},
+          {
+            getPrototypeOf() {
+              throw new TypeError('no')
+            },
+          },
+        ),
+    ],
+  ]
+  for (const [name, thrown] of unreadableThrows) {
+    it(`throws ${name}: AwsCredentialsError`, async () => {
+      const { provider } = scriptedProvider(() => {
+        throw thrown()
+      })
+      const err = await rejectionOf(new CredentialCache(provider).get())
+      expect(err).to.be.instanceOf(AwsCredentialsError)
+      expect(err.message).to.match(/failed: threw .*, which could not be read/)
+    })
+  }
+
+  it('static credentials whose getter throws: AwsSigV4ConfigurationError naming credentials', () => {
+    const value = {
+      get accessKeyId(): string {
+        throw new Error('boom')
+      },
+      secretAccessKey: 's',
+    }
+    let err: unknown
+    try {
+      new CredentialCache(value as never)
+    } catch (e) {
+      err = e
+    }
+    expect(err).to.be.instanceOf(AwsSigV4ConfigurationError)
+    expect((err as AwsSigV4ConfigurationError).option).to.equal('credentials')
+    expect((err as Error).message).to.match(/could not be read/)
+  })
+})
