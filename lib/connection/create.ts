@@ -11,7 +11,7 @@ import { lineageOf } from './lineage'
 import { createCallbackConnection } from './callback-connection'
 import { createPromiseConnection } from './promise-connection'
 import { CredentialCache } from '../credentials/cache'
-import { SkewCorrectedClock } from '../credentials/clock'
+import { MAX_CLOCK_OFFSET_MS, SkewCorrectedClock } from '../credentials/clock'
 import { RequestSigner } from '../exchange/request-signer'
 import { Exchanges } from '../exchange/exchanges'
 
@@ -38,9 +38,12 @@ export function createAwsSigV4Connection(
   options?: AwsSigV4ConnectionOptions,
 ): ConnectionConstructor {
   const config = resolveOptions(options)
-  // Expirations are AWS's time, so they are compared with the skew-corrected clock.
-  const clock = new SkewCorrectedClock()
-  const credentials = new CredentialCache(config.credentials, {
+  // Expirations are AWS's time, so they are compared with the skew-corrected clock; and the
+  // credentials just fetched say which offsets cannot be AWS's (a far-future Date).
+  const clock = new SkewCorrectedClock(Date.now, MAX_CLOCK_OFFSET_MS, (offsetMs) =>
+    credentials.contradictedBy(offsetMs),
+  )
+  const credentials: CredentialCache = new CredentialCache(config.credentials, {
     now: () => clock.now().getTime(),
     machineNow: Date.now,
     refreshMarginMs: config.credentialsRefreshMarginMs,

@@ -48,6 +48,15 @@ export const DEFAULT_MAX_AGE_MS = 15 * 60_000
 /** Default `credentialsTimeoutMs` / `providerTimeoutMs`: 10 seconds. */
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000
 
+/**
+ * After a refetch that did not help, how long no rejection fetches credentials again (see
+ * exchange/recovery.ts); and how long credentials just fetched are safe from a clock offset: no
+ * offset learned meanwhile makes them stale, and none that would make them look expired is
+ * learned (`contradictedBy`). 1 minute: a clock offset costs at most one provider call a minute,
+ * whatever `Date`s the responses carry.
+ */
+export const REFETCH_PAUSE_MS = 60_000
+
 /** Pause between background refresh attempts, so a failing provider is not hammered. */
 const BACKGROUND_RETRY_MS = 10_000
 
@@ -72,11 +81,14 @@ export interface CredentialCacheOptions {
    */
   machineNow?: () => number
   /**
-   * Called when credentials a provider has just handed over look expired by `now`. They cannot
+   * Called when credentials a provider has just handed over look expired by `now`, or all but
+   * (less than `refetchPauseMs` left, where the machine clock gives them more). They cannot
    * be, in AWS's time: return true when `now` was wrong and is corrected (the connection drops
    * the clock offset it learned), and the credentials are looked at again.
    */
   onExpiredOnArrival?: () => boolean
+  /** See REFETCH_PAUSE_MS, the default. */
+  refetchPauseMs?: number
 }
 
 const STATIC_SOURCE = 'static credentials'
@@ -103,6 +115,7 @@ const CACHE_OPTIONS = {
   refreshMarginMs: { validate: checkMilliseconds, default: DEFAULT_REFRESH_MARGIN_MS },
   maxAgeMs: { validate: checkMilliseconds, default: DEFAULT_MAX_AGE_MS },
   providerTimeoutMs: { validate: checkTimeoutMs, default: DEFAULT_PROVIDER_TIMEOUT_MS },
+  refetchPauseMs: { validate: checkMilliseconds, default: REFETCH_PAUSE_MS },
 } as const satisfies OptionTable<
   Omit<CredentialCacheOptions, 'now' | 'machineNow' | 'onExpiredOnArrival'>
 >
@@ -118,6 +131,7 @@ export class CredentialCache {
   readonly #refreshMarginMs: number
   readonly #maxAgeMs: number
   readonly #providerTimeoutMs: number
+  readonly #refetchPauseMs: number
   readonly #now: () => number
   readonly #machineNow: () => number
   readonly #onExpiredOnArrival: (() => boolean) | undefined
@@ -132,6 +146,7 @@ export class CredentialCache {
     this.#refreshMarginMs = durations.refreshMarginMs
     this.#maxAgeMs = durations.maxAgeMs
     this.#providerTimeoutMs = durations.providerTimeoutMs
+    this.#refetchPauseMs = durations.refetchPauseMs
     const own = <K extends keyof CredentialCacheOptions>(name: K) =>
       ownOption(options, name) as CredentialCacheOptions[K]
     this.#now = own('now') ?? Date.now
@@ -160,7 +175,7 @@ export class CredentialCache {
     if (this.#static !== undefined) return this.#static
     const entry = this.#entry
     if (entry === undefined) return undefined
-    const now = entry.now()
+    const now = this.#clockFor(entry)
     if (now >= entry.staleAt) return undefined
     if (now >= entry.refreshAt && now >= this.#nextBackgroundAt && !this.#inflight) {
       this.#nextBackgroundAt = now + BACKGROUND_RETRY_MS
@@ -187,6 +202,20 @@ export class CredentialCache {
           )
         : fetched
     return raceAbort(bounded, signal)
+  }
+
+  /**
+   * Whether a clock offset of `offsetMs` (AWS's time minus the machine's) is contradicted by the
+   * credentials just fetched: under it they would look expired, or all but, where the machine
+   * clock gives them longer. Those came from AWS (STS) moments ago, so AWS's time is not that far
+   * ahead; the clock does not learn such an offset within the refetch pause of the fetch.
+   */
+  contradictedBy(offsetMs: number): boolean {
+    const entry = this.#entry
+    if (entry === undefined || entry.expiration === undefined) return false
+    const machine = this.#machineNow()
+    if (machine - entry.fetchedAt.machine >= this.#refetchPauseMs) return false
+    return this.#shortBy(entry.expiration, machine + offsetMs, machine)
   }
 
   /**
@@ -250,17 +279,47 @@ export class CredentialCache {
     return provider({ forceRefresh: true })
   }
 
+  /**
+   * The clock an entry is judged on. Credentials with an `expiration` go by AWS's time, but for
+   * the refetch pause after their fetch no offset learned since makes them older than the
+   * offset they were fetched under: credentials just fetched are never fetched again because of
+   * a clock offset.
+   */
+  #clockFor(entry: CacheEntry): number {
+    const now = entry.now()
+    if (entry.expiration === undefined) return now
+    const machine = this.#machineNow()
+    if (machine - entry.fetchedAt.machine >= this.#refetchPauseMs) return now
+    return Math.min(now, machine + entry.fetchedAt.aws - entry.fetchedAt.machine)
+  }
+
+  /**
+   * Less than the refetch pause left before `expiration` at `now`, where `machine` gives more:
+   * so short only through a clock offset.
+   */
+  #shortBy(expiration: number, now: number, machine: number): boolean {
+    const pause = this.#refetchPauseMs
+    return expiration - now < pause && expiration - machine >= pause
+  }
+
   #entryFor(
     credentials: AwsCredentialIdentity,
     fetchedAt: { aws: number; machine: number },
     mayCorrect = true,
   ): CacheEntry {
     const expiration = credentials.expiration?.getTime()
-    if (expiration !== undefined && expiration <= this.#now()) {
-      // Fresh credentials are not expired in AWS's time: the clock may be what is wrong.
+    const aws = this.#now()
+    const expired = expiration !== undefined && expiration <= aws
+    if (
+      expiration !== undefined &&
+      (expired || this.#shortBy(expiration, aws, this.#machineNow()))
+    ) {
+      // Fresh credentials are not expired (nor all but) in AWS's time: the clock may be wrong.
       if (mayCorrect && this.#onExpiredOnArrival?.() === true) {
         return this.#entryFor(credentials, { ...fetchedAt, aws: this.#now() }, false)
       }
+    }
+    if (expired) {
       throw this.#error(
         `returned credentials that already expired at ${credentials.expiration?.toISOString()}` +
           ' (also check the system clock)',
@@ -275,7 +334,7 @@ export class CredentialCache {
         ? from + this.#maxAgeMs
         : expiration - Math.min(margin, (expiration - from) / 2)
     const refreshAt = staleAt - Math.min(margin, (staleAt - from) / 2)
-    return { credentials, staleAt, refreshAt, now }
+    return { credentials, staleAt, refreshAt, now, expiration, fetchedAt }
   }
 
   /**
@@ -338,6 +397,9 @@ interface CacheEntry {
   readonly staleAt: number
   /** The clock both points are on: AWS's for an `expiration`, the machine's for an age. */
   readonly now: () => number
+  readonly expiration: number | undefined
+  /** When they were fetched: AWS's time (the clock then) and the machine's. */
+  readonly fetchedAt: { readonly aws: number; readonly machine: number }
 }
 
 /** `fn()`, or `fallback` when it throws (reading what a provider threw may throw again). */

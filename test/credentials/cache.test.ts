@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { inspect } from 'node:util'
-import { CredentialCache } from '../../lib/credentials/cache'
+import { CredentialCache, REFETCH_PAUSE_MS } from '../../lib/credentials/cache'
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -999,5 +999,59 @@ describe('CredentialCache: whatever a provider throws or returns, an AwsCredenti
     expect(err).to.be.instanceOf(AwsSigV4ConfigurationError)
     expect((err as AwsSigV4ConfigurationError).option).to.equal('credentials')
     expect((err as Error).message).to.match(/could not be read/)
+  })
+})
+
+describe('CredentialCache: credentials just fetched and a clock offset', () => {
+  /** A cache on a machine clock and an offset the test sets, with one-hour credentials. */
+  function setUp() {
+    const machine = fakeClock()
+    const clock = { offset: 0 }
+    const { provider, calls } = scriptedProvider(() =>
+      creds(`C${calls.length}`, new Date(machine.t + HOUR)),
+    )
+    const cache = new CredentialCache(provider, {
+      now: () => machine.t + clock.offset,
+      machineNow: machine.now,
+      onExpiredOnArrival: () => {
+        const had = clock.offset !== 0
+        clock.offset = 0
+        return had
+      },
+    })
+    return { machine, clock, cache, calls }
+  }
+  const HOUR = 60 * MINUTE
+
+  it('an offset they would look expired under is contradicted, for the refetch pause only', async () => {
+    const { machine, cache } = setUp()
+    await cache.get()
+    expect(cache.contradictedBy(5 * HOUR)).to.equal(true)
+    expect(cache.contradictedBy(HOUR - 30 * SECOND)).to.equal(true) // all but expired
+    expect(cache.contradictedBy(15 * MINUTE)).to.equal(false) // a clock 15 minutes off
+    expect(cache.contradictedBy(-5 * HOUR)).to.equal(false) // behind makes nothing expire
+    machine.t += REFETCH_PAUSE_MS
+    expect(cache.contradictedBy(5 * HOUR)).to.equal(false)
+  })
+
+  it('an offset learned right after the fetch makes them neither stale nor due for a refresh', async () => {
+    const { machine, clock, cache, calls } = setUp()
+    await cache.get()
+    clock.offset = 58 * MINUTE // past their stale point, were it applied
+    machine.t += 10 * SECOND
+    expect(cache.peek()?.accessKeyId).to.equal('C1')
+    await flush()
+    expect(calls).to.have.length(1)
+    // Once the pause is over, the offset counts: they are stale.
+    machine.t += REFETCH_PAUSE_MS
+    expect(cache.peek()).to.equal(undefined)
+  })
+
+  it('fresh ones with less than the pause left only through the offset: the offset is dropped', async () => {
+    const { clock, cache, calls } = setUp()
+    clock.offset = HOUR - 20 * SECOND
+    expect((await cache.get()).accessKeyId).to.equal('C1')
+    expect(clock.offset).to.equal(0)
+    expect(calls).to.have.length(1)
   })
 })
