@@ -2,7 +2,7 @@
  * `elasticsearch-aws-sigv4 request`: one request, signed as the connection signs it, sent once,
  * the response body printed as it arrived. curl's flags where curl has them.
  */
-import { DecodedTooLargeError, decodeBodyCapped } from '../common/content-encoding'
+import { decodeBodyCapped, isDecodedTooLarge } from '../common/content-encoding'
 import { withoutEchoedSecrets } from '../exchange/secret-views'
 import type { SignedTransportRequest } from '../exchange/types'
 import type { CommandSpec, ParsedArgs } from './args'
@@ -353,10 +353,9 @@ async function printable(
     try {
       body = await decodeBodyCapped(body, encoding, MAX_BODY_BYTES)
     } catch (err) {
-      const why =
-        err instanceof DecodedTooLargeError
-          ? `decompresses to more than ${MAX_BODY_BYTES} bytes`
-          : `is not valid ${encoding}`
+      const why = isDecodedTooLarge(err)
+        ? `decompresses to more than ${MAX_BODY_BYTES} bytes`
+        : `is not valid ${encoding}`
       io.stderr(`${BIN}: the body ${why}; printed as it arrived\n`)
     }
   }

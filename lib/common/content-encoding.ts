@@ -7,7 +7,6 @@
  * inflate to gigabytes, so they decode with a cap: zlib works through the body in chunks, off
  * the main thread, and stops as soon as the output passes the cap.
  */
-import { constants as bufferConstants } from 'node:buffer'
 import { promisify } from 'node:util'
 import {
   brotliDecompress,
@@ -20,20 +19,11 @@ import {
 } from 'node:zlib'
 import type { ZlibOptions } from 'node:zlib'
 
-const unzipAsync = promisify<Buffer, ZlibOptions, Buffer>(unzip)
-const gzipAsync = promisify<Buffer, Buffer>(gzip)
-const deflateAsync = promisify<Buffer, Buffer>(deflate)
-const brotliAsync = promisify<Buffer, ZlibOptions, Buffer>(brotliDecompress)
-
 type HeaderValue = string | number | readonly string[] | undefined
 
-/** A body decodes to more than the cap it was decoded with; nothing past the cap was kept. */
-export class DecodedTooLargeError extends Error {
-  override name = 'DecodedTooLargeError'
-
-  constructor(readonly maxBytes: number) {
-    super(`The body decodes to more than ${maxBytes} bytes`)
-  }
+/** zlib's error for an output past `maxOutputLength`: the body decodes to more than the cap. */
+export function isDecodedTooLarge(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE'
 }
 
 /**
@@ -49,11 +39,11 @@ export function isTransportDecoded(contentEncoding: HeaderValue): boolean {
 
 /**
  * A gzip or deflate body decoded as the transports decode it, to at most `maxBytes` (default:
- * the largest Buffer). Rejects with {@link DecodedTooLargeError} past the cap, and with zlib's
- * error for a corrupt body.
+ * no cap but the largest Buffer). Rejects past the cap (see {@link isDecodedTooLarge}), and with
+ * zlib's error for a corrupt body.
  */
-export function unzipBody(body: Buffer, maxBytes = bufferConstants.MAX_LENGTH): Promise<Buffer> {
-  return capped(unzipAsync(body, { maxOutputLength: maxBytes }), maxBytes)
+export function unzipBody(body: Buffer, maxBytes?: number): Promise<Buffer> {
+  return promisify<Buffer, ZlibOptions, Buffer>(unzip)(body, { maxOutputLength: maxBytes })
 }
 
 /**
@@ -65,24 +55,16 @@ export function reencodeBody(
   body: Buffer,
   contentEncoding: HeaderValue,
 ): Promise<Buffer> | undefined {
-  switch (
-    String(contentEncoding ?? '')
-      .trim()
-      .toLowerCase()
-  ) {
-    case 'gzip':
-    case 'x-gzip':
-      return gzipAsync(body)
-    case 'deflate':
-      return deflateAsync(body)
-    default:
-      return undefined
-  }
+  const coding = String(contentEncoding ?? '')
+    .trim()
+    .toLowerCase()
+  const encode = coding === 'deflate' ? deflate : /^(x-)?gzip$/.test(coding) ? gzip : undefined
+  return encode && promisify<Buffer, Buffer>(encode)(body)
 }
 
 /**
  * A body decoded by one `content-encoding` value (gzip, x-gzip, deflate, br; anything else is
- * returned as it is), to at most `maxBytes`: rejects with {@link DecodedTooLargeError} past it,
+ * returned as it is), to at most `maxBytes`: rejects past it (see {@link isDecodedTooLarge}),
  * and with zlib's error for a corrupt body.
  */
 export function decodeBodyCapped(
@@ -97,7 +79,9 @@ export function decodeBodyCapped(
       // unzip takes gzip and zlib-wrapped deflate alike, as inflate takes the latter.
       return unzipBody(body, maxBytes)
     case 'br':
-      return capped(brotliAsync(body, { maxOutputLength: maxBytes }), maxBytes)
+      return promisify<Buffer, ZlibOptions, Buffer>(brotliDecompress)(body, {
+        maxOutputLength: maxBytes,
+      })
     default:
       return Promise.resolve(body)
   }
@@ -120,13 +104,4 @@ export function decodeBody(body: Buffer, contentEncoding: string | undefined): B
     default:
       return body
   }
-}
-
-/** zlib's "output over maxOutputLength" as our error; any other failure as it is. */
-function capped(decoding: Promise<Buffer>, maxBytes: number): Promise<Buffer> {
-  return decoding.catch((err: unknown) => {
-    throw (err as { code?: unknown })?.code === 'ERR_BUFFER_TOO_LARGE'
-      ? new DecodedTooLargeError(maxBytes)
-      : err
-  })
 }

@@ -29,7 +29,6 @@ import { isReadable } from '../exchange/payload'
 import { AwsSigV4AbortError } from '../errors'
 import { ProductCheckAnswers, isProductCheck } from './product-check'
 import {
-  FALLBACK_RESPONSE_ERRORS,
   declaredLength,
   readResponseBody,
   redactWhileRead,
@@ -85,8 +84,8 @@ export function createCallbackConnection(
   const client = callbackClientOf(config.baseConnection, loadedModuleExports())
   const RequestAborted = client.RequestAbortedError ?? AwsSigV4AbortError
   const errors: ResponseErrors = {
-    ConnectionError: client.ConnectionError ?? FALLBACK_RESPONSE_ERRORS.ConnectionError,
-    TimeoutError: client.TimeoutError ?? FALLBACK_RESPONSE_ERRORS.TimeoutError,
+    ConnectionError: client.ConnectionError,
+    TimeoutError: client.TimeoutError,
     RequestAbortedError: RequestAborted,
   }
   const productCheck = new ProductCheckAnswers()
@@ -258,7 +257,7 @@ class CallbackRequest {
 
   /** A body declared larger than what is read: the client takes, or refuses, it by its own limits. */
   #declaredTooLarge(res: IncomingMessage): boolean {
-    return (declaredLength(res.headers) ?? 0) > MAX_READ_BYTES
+    return declaredLength(res.headers) > MAX_READ_BYTES
   }
 }
 

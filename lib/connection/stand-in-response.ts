@@ -16,78 +16,52 @@ import { Readable } from 'node:stream'
 import type { ConnectionResponse } from '../exchange/types'
 import { MAX_READ_BYTES } from '../exchange/responses'
 import { isTransportDecoded, reencodeBody, unzipBody } from '../common/content-encoding'
-import { AwsSigV4AbortError, AwsSigV4Error } from '../errors'
+import { AwsSigV4Error } from '../errors'
 
 /** A response whose body has been read. */
 export interface BufferedResponse extends ConnectionResponse {
   body: Buffer
 }
 
-type ErrorClass = new (message: string) => Error
-
-/** The client's error classes a read fails in, as its base connection and transport fail. */
-export interface ResponseErrors {
-  /** The response broke off before its end (the transport's own `ConnectionError`). */
-  ConnectionError: ErrorClass
-  /** The request's timeout passed while the body was read. */
-  TimeoutError: ErrorClass
-  /** The body is larger than what is read (the transport's own error for an oversized body). */
-  RequestAbortedError: ErrorClass
-}
-
-/** Of the same names, for a client whose package is not found among the loaded modules. */
-class ResponseConnectionError extends AwsSigV4Error {
-  override name = 'ConnectionError'
-}
-class ResponseTimeoutError extends AwsSigV4Error {
-  override name = 'TimeoutError'
-}
-
-export const FALLBACK_RESPONSE_ERRORS: ResponseErrors = {
-  ConnectionError: ResponseConnectionError,
-  TimeoutError: ResponseTimeoutError,
-  RequestAbortedError: AwsSigV4AbortError,
-}
+/**
+ * The client's error classes a read fails in, as its base connection and transport fail: a
+ * response that broke off (`ConnectionError`), the request's timeout passed (`TimeoutError`), a
+ * body larger than what is read (`RequestAbortedError`, as the transport refuses an oversized
+ * body). One missing (the client's package not found) is an AwsSigV4Error of that name.
+ */
+export type ResponseErrors = Partial<
+  Record<'ConnectionError' | 'TimeoutError' | 'RequestAbortedError', new (message: string) => Error>
+>
 
 export interface ReadLimits {
   /** The most bytes read, and the most a compressed body is decoded to. Default MAX_READ_BYTES. */
   maxBytes?: number
   /** What is left of the request's timeout, in ms; none by default. */
   timeoutMs?: number
-  /** Default {@link FALLBACK_RESPONSE_ERRORS}. */
   errors?: ResponseErrors
 }
 
 /**
- * The length a response declares (`content-length`), or undefined when it declares none (a
- * chunked body). A body declared larger than what the connection reads is left unread, for the
- * client to take or refuse by its own limits (`maxResponseSize`, the memory circuit breaker).
+ * The length a response declares (`content-length`), or 0 when it declares none (a chunked
+ * body). A body declared larger than what the connection reads is left unread, for the client
+ * to take or refuse by its own limits (`maxResponseSize`, the memory circuit breaker).
  */
-export function declaredLength(headers: IncomingHttpHeaders): number | undefined {
-  const value = headers['content-length']
-  if (value === undefined || !/^\d+$/.test(value)) return undefined
-  return Number(value)
+export function declaredLength(headers: IncomingHttpHeaders): number {
+  return Number(headers['content-length']) || 0
 }
 
 /**
  * Reads a response's body to the end, decoded when it is gzip or deflate (the encodings the
  * transports decode; anything else, or a body that decodes to more than `maxBytes`, stays as it
- * came, header and all). Rejects in the client's classes when the body grows past `maxBytes`
- * (`RequestAbortedError`, as the transport refuses an oversized body), when the time left runs
- * out (`TimeoutError`), or when the response ends early (`ConnectionError`); the response is
- * destroyed then, so nothing more is read.
+ * came, header and all). Rejects in the client's classes when the body grows past `maxBytes`,
+ * when the time left runs out, or when the response ends early; the response is destroyed then,
+ * so nothing more is read.
  */
 export async function readResponseBody(
   res: IncomingMessage,
-  limits: ReadLimits = {},
+  { maxBytes = MAX_READ_BYTES, timeoutMs, errors = {} }: ReadLimits = {},
 ): Promise<BufferedResponse> {
-  const maxBytes = limits.maxBytes ?? MAX_READ_BYTES
-  const raw = await collect(
-    res,
-    maxBytes,
-    limits.timeoutMs,
-    limits.errors ?? FALLBACK_RESPONSE_ERRORS,
-  )
+  const raw = await collect(res, maxBytes, timeoutMs, errors)
   const headers: IncomingHttpHeaders = { ...res.headers }
   let body = raw
   if (isTransportDecoded(headers['content-encoding'])) {
@@ -95,8 +69,7 @@ export async function readResponseBody(
       body = await unzipBody(raw, maxBytes)
       delete headers['content-encoding']
     } catch {
-      // Corrupt, or more than is read: the transport's own decoding deals with it as it would
-      // have without us.
+      // Corrupt, or more than is read: the transport decodes it as it would have without us.
     }
   }
   return { statusCode: res.statusCode ?? 0, headers, body }
@@ -139,6 +112,11 @@ export function redactWhileRead(
   let size = 0
   /** Holding the body; finishing it (redacting what was held); or letting it flow as it comes. */
   let state: 'holding' | 'finishing' | 'passing' = 'holding'
+  const release = (body: Buffer, end: boolean): boolean => {
+    state = 'passing'
+    const more = body.length === 0 || push(body)
+    return end ? push(null) : more
+  }
   res.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
     if (state === 'passing') return push(chunk, encoding)
     // The end once more (a socket closing after a complete message): ours comes after the body.
@@ -146,24 +124,16 @@ export function redactWhileRead(
     if (chunk === null) {
       state = 'finishing'
       const raw = Buffer.concat(held, size)
-      const finish = (body: Buffer): void => {
-        state = 'passing'
-        if (body.length > 0) push(body)
-        push(null)
-      }
-      redactedBody(raw, res.headers['content-encoding'], redact, maxBytes).then(finish, () =>
-        finish(raw),
+      redactedBody(raw, res.headers['content-encoding'], redact, maxBytes).then(
+        (body) => release(body, true),
+        () => release(raw, true),
       )
       return false
     }
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding)
     held.push(bytes)
     size += bytes.length
-    if (size <= maxBytes) return true
-    state = 'passing'
-    let more = true
-    for (const part of held.splice(0)) more = push(part)
-    return more
+    return size <= maxBytes || release(Buffer.concat(held, size), false)
   }
   return true
 }
@@ -174,20 +144,13 @@ async function redactedBody(
   redact: (text: string) => string,
   maxBytes: number,
 ): Promise<Buffer> {
-  if (!isTransportDecoded(contentEncoding)) {
-    const text = raw.toString('utf8')
-    const out = redact(text)
-    return out === text ? raw : Buffer.from(out, 'utf8')
-  }
-  let text: string
-  try {
-    text = (await unzipBody(raw, maxBytes)).toString('utf8')
-  } catch {
-    return raw // corrupt, or too large to look at: the transport decodes it as it would have
-  }
+  // Corrupt, or too large to look at: the transport decodes it as it would have without us.
+  const compressed = isTransportDecoded(contentEncoding)
+  const text = (compressed ? await unzipBody(raw, maxBytes) : raw).toString('utf8')
   const out = redact(text)
   if (out === text) return raw
-  return (await reencodeBody(Buffer.from(out, 'utf8'), contentEncoding)) ?? raw
+  const bytes = Buffer.from(out, 'utf8')
+  return compressed ? ((await reencodeBody(bytes, contentEncoding)) ?? raw) : bytes
 }
 
 function collect(
@@ -200,43 +163,35 @@ function collect(
     const chunks: Buffer[] = []
     let total = 0
     let done = false
+    const fail = (name: keyof ResponseErrors, message: string): void => {
+      const Class = errors[name]
+      finish(Class ? new Class(message) : Object.assign(new AwsSigV4Error(message), { name }))
+    }
     const finish = (err?: Error): void => {
       if (done) return
       done = true
-      if (timer !== undefined) clearTimeout(timer)
+      clearTimeout(timer)
       res.off('data', onData)
-      if (err) {
-        res.destroy()
-        reject(err)
-      } else resolve(Buffer.concat(chunks, total))
+      if (err === undefined) return resolve(Buffer.concat(chunks, total))
+      res.destroy()
+      reject(err)
     }
     const onData = (chunk: Buffer): void => {
       total += chunk.length
-      if (total > maxBytes) {
-        finish(
-          new errors.RequestAbortedError(
-            `The response body is bigger than ${maxBytes} bytes, the most this connection reads ` +
-              'of a response it must look at; it was not read further',
-          ),
-        )
-      } else chunks.push(chunk)
+      if (total <= maxBytes) chunks.push(chunk)
+      else fail('RequestAbortedError', `The response body is bigger than ${maxBytes} bytes`)
     }
     const timer =
       timeoutMs === undefined
         ? undefined
-        : setTimeout(
-            () => finish(new errors.TimeoutError('Request timed out while its response was read')),
-            Math.max(0, timeoutMs),
-          )
+        : setTimeout(() => fail('TimeoutError', 'Request timed out'), Math.max(0, timeoutMs))
     res.on('data', onData)
     res.once('end', () => finish())
     // `on`, not `once`: destroying the response may emit a second error, which must not go unheard.
-    res.on('error', (err) => finish(new errors.ConnectionError(err.message)))
-    res.once('aborted', () =>
-      finish(new errors.ConnectionError('Response aborted while reading the body')),
-    )
+    res.on('error', (err) => fail('ConnectionError', err.message))
+    res.once('aborted', () => fail('ConnectionError', 'Response aborted while reading the body'))
     res.once('close', () => {
-      if (!res.complete) finish(new errors.ConnectionError('Response closed before its end'))
+      if (!res.complete) fail('ConnectionError', 'Response closed before its end')
     })
   })
 }

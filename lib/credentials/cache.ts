@@ -84,13 +84,11 @@ export interface CredentialCacheOptions {
   machineNow?: () => number
   /**
    * Called when credentials a provider has just handed over look expired by `now`, or all but
-   * (less than `refetchPauseMs` left, where the machine clock gives them more). They cannot
+   * (less than REFETCH_PAUSE_MS left, where the machine clock gives them more). They cannot
    * be, in AWS's time: return true when `now` was wrong and is corrected (the connection drops
    * the clock offset it learned), and the credentials are looked at again.
    */
   onExpiredOnArrival?: () => boolean
-  /** See REFETCH_PAUSE_MS, the default. */
-  refetchPauseMs?: number
 }
 
 const STATIC_SOURCE = 'static credentials'
@@ -121,7 +119,6 @@ const CACHE_OPTIONS = {
   refreshMarginMs: { validate: checkMilliseconds, default: DEFAULT_REFRESH_MARGIN_MS },
   maxAgeMs: { validate: checkMilliseconds, default: DEFAULT_MAX_AGE_MS },
   providerTimeoutMs: { validate: checkTimeoutMs, default: DEFAULT_PROVIDER_TIMEOUT_MS },
-  refetchPauseMs: { validate: checkMilliseconds, default: REFETCH_PAUSE_MS },
 } as const satisfies OptionTable<
   Omit<CredentialCacheOptions, 'now' | 'machineNow' | 'onExpiredOnArrival'>
 >
@@ -137,7 +134,6 @@ export class CredentialCache {
   readonly #refreshMarginMs: number
   readonly #maxAgeMs: number
   readonly #providerTimeoutMs: number
-  readonly #refetchPauseMs: number
   readonly #now: () => number
   readonly #machineNow: () => number
   readonly #onExpiredOnArrival: (() => boolean) | undefined
@@ -152,7 +148,6 @@ export class CredentialCache {
     this.#refreshMarginMs = durations.refreshMarginMs
     this.#maxAgeMs = durations.maxAgeMs
     this.#providerTimeoutMs = durations.providerTimeoutMs
-    this.#refetchPauseMs = durations.refetchPauseMs
     const own = <K extends keyof CredentialCacheOptions>(name: K) =>
       ownOption(options, name) as CredentialCacheOptions[K]
     this.#now = own('now') ?? Date.now
@@ -223,7 +218,7 @@ export class CredentialCache {
     const entry = this.#entry
     if (entry === undefined || entry.expiration === undefined) return false
     const machine = this.#machineNow()
-    if (machine - entry.fetchedAt.machine >= this.#refetchPauseMs) return false
+    if (machine - entry.fetchedAt.machine >= REFETCH_PAUSE_MS) return false
     return this.#shortBy(entry.expiration, machine + offsetMs, machine)
   }
 
@@ -303,7 +298,7 @@ export class CredentialCache {
     const now = entry.now()
     if (entry.expiration === undefined) return now
     const machine = this.#machineNow()
-    if (machine - entry.fetchedAt.machine >= this.#refetchPauseMs) return now
+    if (machine - entry.fetchedAt.machine >= REFETCH_PAUSE_MS) return now
     return Math.min(now, machine + entry.fetchedAt.aws - entry.fetchedAt.machine)
   }
 
@@ -312,8 +307,7 @@ export class CredentialCache {
    * so short only through a clock offset.
    */
   #shortBy(expiration: number, now: number, machine: number): boolean {
-    const pause = this.#refetchPauseMs
-    return expiration - now < pause && expiration - machine >= pause
+    return expiration - now < REFETCH_PAUSE_MS && expiration - machine >= REFETCH_PAUSE_MS
   }
 
   #entryFor(
@@ -357,16 +351,27 @@ export class CredentialCache {
    * replaced, and the original kept as `cause` only when it quoted none of them.
    */
   #failure(err: unknown): AwsCredentialsError {
-    const timedOut = safely(() => err instanceof ProviderTimeout, false)
-    if (timedOut) return this.#error(`timed out after ${this.#providerTimeoutMs} ms`)
+    let quoted: string | undefined
+    let missingChain = false
+    try {
+      if (err instanceof ProviderTimeout) {
+        return this.#error(`timed out after ${this.#providerTimeoutMs} ms`)
+      }
+      missingChain = this.sourceName === DEFAULT_CHAIN_SOURCE && isModuleNotFound(err)
+      quoted = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).trim()
+    } catch {
+      // What it threw cannot even be read (a Proxy, a throwing getter): named by its type only.
+    }
     // Redacted whole, then shortened: a secret across the cut would show its start.
-    const quoted = safely(() => causeText(err), undefined)
     const message = quoted === undefined ? undefined : redactSecrets(quoted, this.#knownSecrets())
     const cause = message !== undefined && message === quoted ? err : undefined
     const what =
-      message === undefined ? `threw ${errorName(err)}, which could not be read` : clip(message)
-    const missingChain =
-      this.sourceName === DEFAULT_CHAIN_SOURCE && safely(() => isModuleNotFound(err), false)
+      message === undefined
+        ? `threw ${errorName(err)}, which could not be read`
+        : message.length > 500
+          ? `${message.slice(0, 500)}…`
+          : // Our message continues with ". To fix: …", so no closing period of its own.
+            message.replace(/\.+$/, '')
     return missingChain
       ? this.#error(`could not be loaded: ${what}`, cause, MISSING_CHAIN_HINT)
       : this.#error(`failed: ${what}`, cause)
@@ -419,25 +424,6 @@ interface CacheEntry {
   readonly expiration: number | undefined
   /** When they were fetched: AWS's time (the clock then) and the machine's. */
   readonly fetchedAt: { readonly aws: number; readonly machine: number }
-}
-
-/** `fn()`, or `fallback` when it throws (reading what a provider threw may throw again). */
-function safely<T, F>(fn: () => T, fallback: F): T | F {
-  try {
-    return fn()
-  } catch {
-    return fallback
-  }
-}
-
-/** What a provider threw, as text: `name: message` of an Error. May throw (a Proxy, a getter). */
-function causeText(err: unknown): string {
-  return (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).trim()
-}
-
-/** At most 500 characters; our message continues with ". To fix: …", so no closing period. */
-function clip(text: string): string {
-  return text.length > 500 ? `${text.slice(0, 500)}…` : text.replace(/\.+$/, '')
 }
 
 class ProviderTimeout extends Error {}
