@@ -85,18 +85,18 @@ export function withoutEchoedSecretsInHeaders(
 ): IncomingHttpHeaders {
   // On every response: nothing is looked for unless a value is as long as a secret can be.
   const token = signed.credentials.sessionToken
-  const shortest = Math.min(token ? token.length : SIGNATURE_LENGTH, SIGNATURE_LENGTH)
-  if (!Object.values(headers).some((value) => longEnough(value, shortest))) return headers
-  return redactHeaderValues(headers, echoedSecrets(signed))
+  const shortest = token && token.length < SIGNATURE_LENGTH ? token.length : SIGNATURE_LENGTH
+  for (const name in headers) {
+    const value = headers[name]
+    if (typeof value === 'string' ? value.length >= shortest : Array.isArray(value)) {
+      return redactHeaderValues(headers, echoedSecrets(signed))
+    }
+  }
+  return headers
 }
 
 /** A SigV4 signature: 64 hex digits. */
 const SIGNATURE_LENGTH = 64
-
-function longEnough(value: string | string[] | undefined, length: number): boolean {
-  if (typeof value === 'string') return value.length >= length
-  return Array.isArray(value) && value.some((v) => v.length >= length)
-}
 
 /** The secrets of a signed request that a server may quote back: its token and its signature. */
 function echoedSecrets(signed: SignedTransportRequest): Secret[] {
