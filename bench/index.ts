@@ -4,7 +4,7 @@
  * bench/results/latest.json, PASS/MISS per target.
  *
  *   BENCH_QUICK=1   a short smoke run (fewer documents, rounds and processes)
- *   BENCH_ONLY=...  comma-separated sections: signing,hash,memory,import,small,bulk
+ *   BENCH_ONLY=...  comma-separated sections: signing,hash,memory,import,small,bulk,proxy
  *   BENCH_STRICT=1  also exit non-zero when a target is missed
  *   BENCH_MAX_ROUNDS=N  the cap on rounds of small and bulk (default 15)
  *
@@ -36,6 +36,8 @@ import type { PairSpec, RoundsOutcome, Spread } from './rounds'
 import { runSigning } from './signing'
 import type { SigningResult } from './signing'
 import { runSmall, smallP50Ratio, smallRpsRatio } from './small'
+import { proxyTables, proxyTargets, runProxyBench } from './proxy'
+import type { ProxyBenchResult } from './proxy'
 import { installLegacy } from './legacy'
 import type { SmallResult, SmallRound } from './small'
 import { fmt, fmtInt, log, msSince, ratio, table } from './util'
@@ -71,6 +73,21 @@ const CONFIG = {
   memory: { runs: QUICK ? 1 : 3 },
   import: { runs: QUICK ? 5 : 21 },
   coldStart: { runs: QUICK ? 3 : 9 },
+  proxy: {
+    small: {
+      rounds: QUICK ? 2 : 5,
+      sequential: QUICK ? 300 : 1_500,
+      concurrent: QUICK ? 1_000 : 6_000,
+      concurrency: 64,
+      warmup: QUICK ? 100 : 500,
+    },
+    bulk: {
+      docs: QUICK ? 10_000 : 50_000,
+      rounds: QUICK ? 2 : 5,
+      warmupDocs: QUICK ? 2_000 : 5_000,
+    },
+    rss: { concurrent: 16, bytes: 10 * 1024 * 1024, waves: QUICK ? 1 : 3, smallBudget: '40mb' },
+  },
 }
 
 /**
@@ -158,6 +175,7 @@ interface Results {
   bulk?: BulkResult[]
   bulkRounds?: RoundsOutcome
   bulkPairs?: PairResult[]
+  proxy?: ProxyBenchResult
   targets: Target[]
   errors: { section: string; message: string }[]
 }
@@ -266,6 +284,9 @@ async function main(): Promise<number> {
     for (const r of results.bulk ?? []) {
       if (r.error) results.errors.push({ section: `bulk ${r.id}`, message: r.error })
     }
+    results.proxy = await section('proxy', () =>
+      runProxyBench({ server: server.node, ...CONFIG.proxy }),
+    )
   } finally {
     server.child.kill('SIGTERM')
   }
@@ -502,6 +523,7 @@ function evaluateTargets(r: Results): Target[] {
       cpu: `${fmt(small1k.oursUs)} vs ${fmt(small1k.aws4Us)} µs CPU`,
     })
   }
+  if (r.proxy) targets.push(...proxyTargets(r.proxy).map((t) => ({ ...t, detail: '' })))
   if (r.import) {
     const v = r.import.addedFraction
     add(
@@ -681,6 +703,7 @@ function printReport(r: Results): void {
       ),
     )
   }
+  if (r.proxy) out.push(...proxyTables(r.proxy, table, { server: '', ...CONFIG.proxy }))
   out.push(
     table(
       'Targets',

@@ -1,6 +1,11 @@
 import { expect } from 'chai'
 import { deflateSync, gzipSync } from 'node:zlib'
-import { readResponse, withSignatureDebug } from '../../lib/exchange/responses'
+import {
+  MAX_READ_BYTES,
+  readResponse,
+  withServiceHint,
+  withSignatureDebug,
+} from '../../lib/exchange/responses'
 import type { ConnectionResponse, SignedTransportRequest } from '../../lib/exchange/types'
 
 const TOKEN = 'FQoGZXIvYXdzEBYaDsecret/token+value=='
@@ -124,5 +129,72 @@ describe('responses: reading what comes back', () => {
     const corrupt = response(403, Buffer.from('not gzip at all'))
     corrupt.headers['content-encoding'] = 'gzip'
     expect(await readResponse(corrupt, signed, 'es')).to.deep.equal({ response: corrupt })
+  })
+})
+
+describe('responses: what is read is bounded', () => {
+  /** An expired-token refusal followed by `padding` spaces: valid JSON, as large as asked. */
+  const padded = (padding: number): Buffer =>
+    Buffer.concat([
+      Buffer.from('{"message":"The security token included in the request is expired"}'),
+      Buffer.alloc(padding, ' '),
+    ])
+
+  it('a gzip body that decodes past the cap is decoded only to the cap, and passed on as it came', async () => {
+    const bomb: ConnectionResponse = {
+      statusCode: 403,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(padded(8 * 1024 * 1024)),
+    }
+    const read = await readResponse(bomb, signed, 'es', 1024 * 1024)
+    // Not decoded to its end, so not looked at: no rejection recognised, the body the client's.
+    expect(read).to.deep.equal({ response: bomb })
+  })
+
+  it('a body in hand larger than the cap is not looked at either', async () => {
+    const big = response(403, padded(2 * 1024 * 1024))
+    expect(await readResponse(big, signed, 'es', 1024 * 1024)).to.deep.equal({ response: big })
+    // The same body within the cap is recognised.
+    expect((await readResponse(big, signed, 'es')).rejection?.kind).to.equal('credentials-rejected')
+  })
+
+  it('MAX_READ_BYTES is 4 MiB', () => {
+    expect(MAX_READ_BYTES).to.equal(4 * 1024 * 1024)
+  })
+})
+
+describe("responses: Serverless's bare 403 to a request signed for another service", () => {
+  const BARE = {
+    status: 403,
+    'request-id': 'r-1',
+    error: { reason: '403 Forbidden', type: 'Forbidden' },
+  }
+  const defaulted = { service: 'es', serviceSource: 'default' as const }
+
+  it("adds service: 'aoss' as error.caused_by, AWS's body otherwise kept", async () => {
+    const read = await readResponse(response(403, JSON.stringify(BARE)), signed, 'es')
+    const body = JSON.parse(withServiceHint(read, defaulted).body as string) as typeof BARE & {
+      error: { caused_by: { type: string; reason: string } }
+    }
+    expect(body).to.deep.include({ status: 403, 'request-id': 'r-1' })
+    expect(body.error).to.include({ reason: '403 Forbidden', type: 'Forbidden' })
+    expect(body.error.caused_by.reason).to.include("signed for service 'es' (the default)")
+    expect(body.error.caused_by.reason).to.include("service: 'aoss'")
+  })
+
+  it('leaves every other refusal alone: signed for aoss, an IAM denial, fine-grained access control', async () => {
+    const iam = {
+      Message: 'User: arn:aws:iam::1:user/a is not authorized to perform: es:ESHttpGet',
+    }
+    const fgac = { error: { type: 'security_exception', reason: 'no permissions' }, status: 403 }
+    const cases: Array<[unknown, { service: string; serviceSource: 'default' | 'option' }]> = [
+      [BARE, { service: 'aoss', serviceSource: 'option' }],
+      [iam, defaulted],
+      [fgac, defaulted],
+    ]
+    for (const [body, target] of cases) {
+      const read = await readResponse(response(403, JSON.stringify(body)), signed, 'es')
+      expect(withServiceHint(read, target)).to.equal(read.response)
+    }
   })
 })

@@ -1,6 +1,7 @@
 /** The document APIs: index, create, get, update and delete, one document at a time. */
 import { withDocType, type Engine } from './engines'
 import { EsError } from './errors'
+import { checkMappingDepth, checkNesting } from './limits'
 import type { Indices } from './indices'
 import { isObject, readJsonObject } from './json'
 import type { Index, Source, StoreRequest, StoreResponse, StoredDoc } from './types'
@@ -25,6 +26,7 @@ export class Documents {
   }
 
   put(index: Index, id: string, source: Source, opType: 'index' | 'create'): WriteOutcome {
+    checkMappingDepth(source, index.name)
     const existing = index.docs.get(id)
     if (existing && opType === 'create') throw this.conflict(index, id, existing.version)
     const doc: StoredDoc = {
@@ -85,6 +87,8 @@ export class Documents {
   }
 
   applyUpdate(index: Index, id: string, body: Source): StoreResponse {
+    // Merged recursively below: a bulk line's body is parsed without readJson's check.
+    checkNesting(body)
     if (body.script !== undefined) {
       throw new EsError(
         400,

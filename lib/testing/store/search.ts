@@ -4,7 +4,16 @@ import { withDocType, type Engine } from './engines'
 import { EsError } from './errors'
 import { shards, type Indices } from './indices'
 import { isObject, readJson } from './json'
-import { compareValues, fieldValues, flatten, matches, matchesQueryString } from './query'
+import {
+  compareValues,
+  compileQueryString,
+  compileQueryStrings,
+  fieldValues,
+  flatten,
+  matches,
+  matchesNode,
+  type QueryStringMatchOptions,
+} from './query'
 import type { Hit, Index, Source, StoreRequest, StoreResponse } from './types'
 
 interface ScrollContext {
@@ -137,13 +146,18 @@ export class Search {
   ): { hits: Hit[]; indices: Index[] } {
     const indices = this.indices.resolve(expression, req.query.get('ignore_unavailable') === 'true')
     const q = req.query.get('q')
+    const query = body.query ?? { match_all: {} }
+    // Parsed before any document is looked at: a query it cannot run is a 400, index empty or not.
+    const options = q === undefined ? undefined : uriSearchOptions(req)
+    const compiled = q === undefined ? undefined : compileQueryString(q, options)
+    if (compiled === undefined) compileQueryStrings(query)
     const hits: Hit[] = []
     for (const index of indices) {
       for (const [id, doc] of index.docs) {
         const ok =
-          q !== undefined
-            ? matchesQueryString(doc.source, id, q)
-            : matches(doc.source, id, body.query ?? { match_all: {} })
+          compiled !== undefined
+            ? matchesNode(compiled, doc.source, id, options?.defaultFields)
+            : matches(doc.source, id, query)
         if (ok) hits.push({ index, id, doc })
       }
     }
@@ -218,5 +232,15 @@ export class Search {
         hits,
       },
     }
+  }
+}
+
+/** `q=`'s companions: `df` (the field a clause without one searches) and `default_operator`. */
+function uriSearchOptions(req: StoreRequest): QueryStringMatchOptions {
+  const df = req.query.get('df')
+  const operator = req.query.get('default_operator')?.toUpperCase()
+  return {
+    ...(operator === 'AND' ? { defaultOperator: 'AND' as const } : {}),
+    ...(df === undefined ? {} : { defaultFields: [df] }),
   }
 }
