@@ -121,7 +121,7 @@ export function createCallbackConnection(
           {
             params: params as unknown as TransportRequest,
             context: this.#signing.context(),
-            signal: request.signal,
+            lazySignal: () => request.signal,
             asStream: request.asStream,
             timeoutMs: typeof params.timeout === 'number' ? params.timeout : undefined,
           },
@@ -164,7 +164,8 @@ class CallbackRequest {
   readonly #connection: CallbackBaseInstance
   readonly #errors: ResponseErrors
   readonly #baseRequest: BaseRequest
-  readonly #controller = new AbortController()
+  /** Made only when the exchange has to wait (see `ExchangeRequest.lazySignal`). */
+  #controller: AbortController | undefined
   /** The base's request of the latest attempt. */
   #current: Abortable | undefined
   #aborted = false
@@ -184,7 +185,12 @@ class CallbackRequest {
     this.#baseRequest = baseRequest
   }
 
+  /** The signal that stops signing and learning; made on first use, aborted if this already is. */
   get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController()
+      if (this.#aborted) this.#controller.abort()
+    }
     return this.#controller.signal
   }
 
@@ -232,7 +238,7 @@ class CallbackRequest {
     if (this.#aborted) return
     this.#aborted = true
     this.#current?.abort()
-    this.#controller.abort()
+    this.#controller?.abort()
   }
 
   /**

@@ -7,6 +7,7 @@ import { SkewCorrectedClock, amzDateTime } from '../../lib/credentials/clock'
 import { RequestSigner } from '../../lib/exchange/request-signer'
 import { REFETCH_PAUSE_MS, Recovery } from '../../lib/exchange/recovery'
 import { NodeSha256 } from '../../lib/sigv4/sha256'
+import { AwsSigV4AbortError } from '../../lib/errors'
 import type { RefusalStyle } from '../../lib/aws/services'
 import type {
   ConnectionContext,
@@ -186,6 +187,50 @@ describe('exchange: the path of nearly every request', () => {
       ).to.be.instanceOf(Error)
     }
     expect(base.sent).to.have.length(0)
+  })
+
+  it('a lazy signal is made only when the exchange waits; an abort while it waits stops it', async () => {
+    const lazy = () => {
+      const made: AbortController[] = []
+      return {
+        made,
+        lazySignal: () => {
+          const controller = new AbortController()
+          made.push(controller)
+          return controller.signal
+        },
+      }
+    }
+    // Signed at once (credentials at hand) and answered: never asked for.
+    const atOnce = setUp({ credentials: CREDS })
+    const quick = lazy()
+    const base = scripted(ok)
+    expect(await atOnce.exchanges.run({ params, context, ...quick }, base.send)).to.equal(ok)
+    expect(quick.made).to.have.length(0)
+
+    // A refusal to learn from: asked for once, the 403 passed on.
+    const refused = lazy()
+    const answer = await atOnce.exchanges.run(
+      { params, context, lazySignal: refused.lazySignal },
+      scripted(expired).send,
+    )
+    expect(answer.statusCode).to.equal(403)
+    expect(refused.made).to.have.length(1)
+
+    // Signing that waits for credentials: asked for before run() returns, and aborting it stops
+    // the request before anything is sent.
+    const waiting = setUp()
+    const slow = lazy()
+    const never = scripted(ok)
+    const pending = waiting.exchanges.run({ params, context, ...slow }, never.send)
+    expect(slow.made).to.have.length(1)
+    slow.made[0].abort()
+    const outcome = await pending.then(
+      () => 'resolved',
+      (e: unknown) => e,
+    )
+    expect(outcome).to.be.instanceOf(AwsSigV4AbortError)
+    expect(never.sent).to.have.length(0)
   })
 
   it('a base connection that throws instead of rejecting: a rejection too', async () => {
