@@ -329,7 +329,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return
     }
 
-    const problem = mediaTypeProblem(req.rawHeaders, body, mediaRules)
+    // A real engine behind answers for its own media types (its 406 is what clients must see);
+    // only the stricter Accept rule, which no engine has, stays the emulator's.
+    const problem = options.upstream
+      ? mediaTypeProblem(req.rawHeaders, Buffer.alloc(0), mediaRules)
+      : mediaTypeProblem(req.rawHeaders, body, mediaRules)
     if (problem) return sendStore(req, res, problem, verdict)
     if (options.upstream) {
       verdict.status = await forwardToUpstream(
