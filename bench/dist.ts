@@ -9,8 +9,8 @@ import { rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type * as Index from '../lib'
-import type * as Credentials from '../lib/credentials'
-import type * as Signer from '../lib/request-signer'
+import type * as Credentials from '../lib/credentials/cache'
+import type * as Signer from '../lib/exchange/request-signer'
 
 const ROOT = path.resolve(__dirname, '..')
 export const DIST = path.join(ROOT, 'bench', 'results', 'dist')

@@ -1,12 +1,12 @@
 /**
- * `npx tsx --expose-gc bench/hmac-ab.ts`: the one-shot HMAC (lib/hmac.ts) against
+ * `npx tsx --expose-gc bench/hmac-ab.ts`: the one-shot HMAC (lib/sigv4/hmac.ts) against
  * `crypto.createHmac`, for SigV4's per-request HMAC of a string to sign with a kept key.
  * Interleaved rounds (the order alternates), CPU time per call, medians over rounds. Two
  * settings: hot (HMAC after HMAC) and cold (a response-sized JSON parse and an allocation
  * between calls, as in a client, where the code and OpenSSL's state are no longer in cache).
  */
 import { createHmac } from 'node:crypto'
-import { HmacSha256Key } from '../lib/hmac'
+import { HmacSha256Key } from '../lib/sigv4/hmac'
 import { loadAverage, ownCpuMs } from './cpu'
 import { fmt, median, ratio, table } from './util'
 
@@ -26,7 +26,7 @@ const response = JSON.stringify({
 type Variant = [name: string, hmac: (message: string) => string]
 const VARIANTS: Variant[] = [
   ['createHmac', (m) => createHmac('sha256', key).update(m).digest('hex')],
-  ['one-shot (lib/hmac.ts)', (m) => prepared.hex(m)],
+  ['one-shot (lib/sigv4/hmac.ts)', (m) => prepared.hex(m)],
 ]
 
 if (VARIANTS[0][1](stringToSign) !== VARIANTS[1][1](stringToSign)) {

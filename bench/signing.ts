@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import aws4 from 'aws4'
-import type { RequestSigner } from '../lib/request-signer'
+import type { RequestSigner } from '../lib/exchange/request-signer'
 import { CREDENTIALS, REGION } from './contenders'
 import { credentialsModule, packageIndex, requestSignerModule } from './dist'
 import { log, median, rotate } from './util'

@@ -5,21 +5,24 @@
 
 /** Base class of every error this package throws itself. */
 export class AwsSigV4Error extends Error {
+  override name = 'AwsSigV4Error'
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options)
-    this.name = 'AwsSigV4Error'
   }
 }
 
 /** Invalid configuration, thrown at construction time (the `Client` constructor). */
 export class AwsSigV4ConfigurationError extends AwsSigV4Error {
-  /** The option (or environment variable) at fault, e.g. `region`. */
-  readonly option: string
+  override name = 'AwsSigV4ConfigurationError'
 
-  constructor(option: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    /** The option (or environment variable) at fault, e.g. `region`. */
+    readonly option: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options)
-    this.name = 'AwsSigV4ConfigurationError'
-    this.option = option
   }
 }
 
@@ -28,10 +31,7 @@ export class AwsSigV4ConfigurationError extends AwsSigV4Error {
  * failed while it was read, or a header value of an unsupported type. Nothing was sent.
  */
 export class AwsSigV4RequestError extends AwsSigV4Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'AwsSigV4RequestError'
-  }
+  override name = 'AwsSigV4RequestError'
 }
 
 /**
@@ -39,9 +39,10 @@ export class AwsSigV4RequestError extends AwsSigV4Error {
  * so the client's transport recognises it and rethrows its own `RequestAbortedError`.
  */
 export class AwsSigV4AbortError extends AwsSigV4Error {
+  override name = 'RequestAbortedError'
+
   constructor(message = 'Request aborted before it was signed and sent') {
     super(message)
-    this.name = 'RequestAbortedError'
   }
 }
 
@@ -51,13 +52,15 @@ export class AwsSigV4AbortError extends AwsSigV4Error {
  * The message names the source and what to check; it never contains secret values.
  */
 export class AwsCredentialsError extends AwsSigV4Error {
-  /** Where the credentials were to come from, e.g. `credentials provider function`. */
-  readonly source: string
+  override name = 'ConnectionError'
 
-  constructor(source: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    /** Where the credentials were to come from, e.g. `credentials provider function`. */
+    readonly source: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options)
-    this.name = 'ConnectionError'
-    this.source = source
   }
 }
 
@@ -67,10 +70,12 @@ export class AwsCredentialsError extends AwsSigV4Error {
  * Reported by the connection in place of the check's answer; nothing else was sent.
  */
 export class AwsSigV4UnsupportedEngineError extends AwsSigV4Error {
-  /** What the engine reported, e.g. `OpenSearch 2.13.0`. */
-  readonly engine: string
+  override name = 'AwsSigV4UnsupportedEngineError'
 
-  constructor(engine: string) {
+  constructor(
+    /** What the engine reported, e.g. `OpenSearch 2.13.0`. */
+    readonly engine: string,
+  ) {
     super(
       `The endpoint runs ${engine}, and @elastic/elasticsearch 7.14 to 7.17 refuse every request ` +
         'to an engine that does not report an Elasticsearch version (their product check). To fix: ' +
@@ -81,7 +86,5 @@ export class AwsSigV4UnsupportedEngineError extends AwsSigV4Error {
         'client that works with it: @elastic/elasticsearch 7.13, 8.x or 9.x with this package, ' +
         'or the OpenSearch client (@opensearch-project/opensearch).',
     )
-    this.name = 'AwsSigV4UnsupportedEngineError'
-    this.engine = engine
   }
 }

@@ -1,18 +1,22 @@
-import { createAwsSigV4Connection } from './connection'
-import { zeroConfigConnection } from './zero-config'
-import type { DefaultConnectionClass } from './client-types'
+import { createAwsSigV4Connection } from './connection/create'
+import { zeroConfigConnection } from './connection/zero-config'
+import type { DefaultConnectionClass } from './connection/types'
 
 export { createAwsSigV4Connection }
-export type { AwsSigV4ConnectionOptions, ConnectionConstructor } from './options'
-export type { ClientConnectionClass, DefaultConnectionClass } from './client-types'
+export type { AwsSigV4ConnectionOptions } from './connection/options'
+export type {
+  ClientConnectionClass,
+  ConnectionConstructor,
+  DefaultConnectionClass,
+} from './connection/types'
 export type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
   CredentialsOption,
-} from './credentials'
-export type { Checksum, ChecksumConstructor } from './sha256'
-export { NodeSha256 } from './sha256'
-export { DEFAULT_MAX_BODY_BYTES } from './constants'
+} from './credentials/option'
+export type { Checksum, ChecksumConstructor } from './sigv4/sha256'
+export { NodeSha256 } from './sigv4/sha256'
+export { DEFAULT_MAX_BODY_BYTES } from './exchange/payload'
 export {
   AwsSigV4Error,
   AwsSigV4ConfigurationError,
@@ -21,16 +25,16 @@ export {
   AwsCredentialsError,
   AwsSigV4UnsupportedEngineError,
 } from './errors'
-export { CredentialCache } from './credentials'
-export type { CredentialCacheOptions } from './credentials'
-export { parseAwsEndpoint, resolveSigningTarget } from './endpoint'
+export { CredentialCache } from './credentials/cache'
+export type { CredentialCacheOptions } from './credentials/cache'
+export { parseAwsEndpoint, resolveSigningTarget } from './aws/endpoint'
 export type {
   AwsEndpointInfo,
   AwsPartition,
   AwsServiceKind,
   SigningTarget,
   SigningTargetInput,
-} from './endpoint'
+} from './aws/endpoint'
 
 /**
  * Zero-configuration connection class: region from `AWS_REGION` / `AWS_DEFAULT_REGION` (or the

@@ -7,10 +7,11 @@
 //   - One file per entry (index.js, testing/index.js) plus the modules both share: esbuild,
 //     with every package left an import. Node's ESM loader pays per module (measured: the same
 //     code as 28 files added 12 % to loading the client, as one file 0 %).
-//   - Modules that differ by module system have their ESM variant in lib/esm/ (client-loader.ts,
-//     smithy-signer.ts), built in their place. Those read `#clients` and `#smithy-signer`,
-//     whose targets (lib/esm/*.bundler.ts and *.node.ts) are files of their own, mapped per
-//     environment by lib/esm/package.json, which becomes dist/esm/package.json.
+//   - Modules that differ by module system live in lib/platform/, and their ESM variants in
+//     lib/platform/esm/ (client-loader.ts, smithy-loader.ts), built in their place. Those read
+//     `#clients` and `#smithy-signer`, whose targets (lib/platform/esm/*.bundler.ts and
+//     *.node.ts) are files of their own, mapped per environment by lib/platform/esm/package.json,
+//     which becomes dist/esm/package.json.
 // - dist/**/*.d.mts: an ESM copy of every declaration file, with relative specifiers pointing at
 //   the .d.mts siblings. A .d.mts that merely re-exported the .d.ts would make TypeScript read
 //   the whole tree in CommonJS mode, so `@elastic/elasticsearch` would resolve to its CommonJS
@@ -23,7 +24,8 @@ import { build } from 'esbuild'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const lib = join(root, 'lib')
-const variants = join(lib, 'esm')
+const platform = join(lib, 'platform')
+const variants = join(platform, 'esm')
 const dist = join(root, 'dist')
 const esm = join(dist, 'esm')
 
@@ -44,7 +46,7 @@ const common = {
   logLevel: 'warning',
 }
 
-/** lib/x.ts, wherever it is imported from, is lib/esm/x.ts when that exists. */
+/** lib/platform/x.ts, wherever it is imported from, is lib/platform/esm/x.ts when that exists. */
 const esmVariants = {
   name: 'esm-variants',
   setup(b) {
@@ -55,7 +57,7 @@ const esmVariants = {
         resolveDir: args.resolveDir,
         pluginData: 'esm-variants',
       })
-      if (resolved.errors.length > 0 || dirname(resolved.path) !== lib) return resolved
+      if (resolved.errors.length > 0 || dirname(resolved.path) !== platform) return resolved
       const variant = join(variants, basename(resolved.path))
       return existsSync(variant) ? { path: variant } : resolved
     })

@@ -1,5 +1,5 @@
 /**
- * The Lambda figures of README's "Deploying to Lambda", side by side in one run:
+ * The Lambda figures of docs/lambda.md (size, import cost, cold start), side by side in one run:
  *
  * - sizes: examples/lambda-ingest bundled (esbuild, minified, --platform=node) signed and with
  *   signing taken out; our share is the difference, for CommonJS and ESM, everything bundled and

@@ -17,8 +17,8 @@
  * Lambda; the region in the endpoint's host name wins). Credentials: the function's role,
  * through the default chain. The role needs es:ESHttpPost on the domain.
  *
- * Run locally against the emulator or a domain with run.ts. Deploy: bundle this file (see README,
- * "Deploying to Lambda"; CI bundles it three ways) and set the handler to `<bundle name>.handler`
+ * Run locally against the emulator or a domain with run.ts. Deploy: bundle this file (see
+ * docs/lambda.md; CI bundles it three ways) and set the handler to `<bundle name>.handler`
  * (`index.handler` for index.js or index.mjs). It holds nothing but the function, so it bundles to
  * CommonJS and to ESM alike.
  */

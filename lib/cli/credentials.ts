@@ -8,8 +8,8 @@ import { createInterface } from 'node:readline'
 import { ReadStream, WriteStream } from 'node:tty'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import { AwsCredentialsError } from '../errors'
-import { DEFAULT_PROVIDER_TIMEOUT_MS } from '../constants'
-import { withTimeout } from '../credentials'
+import { DEFAULT_PROVIDER_TIMEOUT_MS } from '../credentials/cache'
+import { withTimeout } from '../common/timeouts'
 
 /** Credentials and where the default chain found them. */
 export interface CliCredentials {

@@ -3,9 +3,9 @@
  * needs (endpoint, credentials, clock), one signed harmless request, and what its answer means.
  */
 import { AwsSigV4ConfigurationError } from '../errors'
-import { withoutEchoedSecrets } from '../redaction'
-import { serviceFor } from '../services'
-import type { SignedTransportRequest } from '../transport'
+import { withoutEchoedSecrets } from '../exchange/secret-views'
+import { serviceFor } from '../aws/services'
+import type { SignedTransportRequest } from '../exchange/types'
 import type { CommandSpec } from './args'
 import {
   booleanValue,

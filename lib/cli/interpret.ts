@@ -3,16 +3,16 @@
  * answered 2xx, and what to do when it refused, row by row of the refusals `refusals.ts`
  * recognises. Pure: everything it knows comes in the {@link ProbeContext}.
  */
-import type { SigningTarget } from '../endpoint'
-import type { SignatureDescription } from '../sigv4'
+import type { SigningTarget } from '../aws/endpoint'
+import type { SignatureDescription } from '../sigv4/types'
 import type { Step } from './checklist'
 import { formatDuration } from './checklist'
 import { CLOCK_LIMIT_MS } from './constants'
 import { compareCanonical, formatComparison } from './mismatch'
 import type { AnswerText, FgacDenial, IamDenial, Refusal } from './refusals'
 import { answerSummary, headerOf, recognizeRefusal } from './refusals'
-import type { RefusalStyle } from '../services'
-import { parseJsonObject } from '../aws-rejection'
+import type { RefusalStyle } from '../aws/services'
+import { parseJsonObject } from '../common/body'
 
 export interface ProbeContext {
   method: string

@@ -3,9 +3,9 @@
  * `--dry-run`) with the session token and signature replaced and the key id shortened. Pure.
  */
 import { STATUS_CODES } from 'node:http'
-import type { SigningTarget } from '../endpoint'
-import type { SignatureDescription } from '../sigv4'
-import { REDACTED_SIGNATURE, REDACTED_TOKEN } from '../constants'
+import type { SigningTarget } from '../aws/endpoint'
+import type { SignatureDescription } from '../sigv4/types'
+import { REDACTED_SIGNATURE, REDACTED_TOKEN } from '../common/redaction-marks'
 import { shortKeyId } from './credentials'
 
 type Headers = Readonly<Record<string, string | string[] | number | undefined>>

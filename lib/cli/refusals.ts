@@ -5,8 +5,9 @@
  * credential scope for the wrong region or service, an unsigned request. Pure.
  */
 import { STATUS_CODES } from 'node:http'
-import { classifyAwsRejection, messageOf, parseJsonObject } from '../aws-rejection'
-import type { RefusalStyle } from '../services'
+import { classifyAwsRejection, messageOf } from '../aws/rejections'
+import { parseJsonObject } from '../common/body'
+import type { RefusalStyle } from '../aws/services'
 
 export type Refusal =
   | { kind: 'credentials-rejected'; expired: boolean }

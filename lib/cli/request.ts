@@ -2,9 +2,9 @@
  * `elasticsearch-aws-sigv4 request`: one request, signed as the connection signs it, sent once,
  * the response body printed as it arrived. curl's flags where curl has them.
  */
-import { decodeBody } from '../content-encoding'
-import { withoutEchoedSecrets } from '../redaction'
-import type { SignedTransportRequest } from '../transport'
+import { decodeBody } from '../common/content-encoding'
+import { withoutEchoedSecrets } from '../exchange/secret-views'
+import type { SignedTransportRequest } from '../exchange/types'
 import type { CommandSpec, ParsedArgs } from './args'
 import {
   booleanValue,

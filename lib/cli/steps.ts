@@ -1,7 +1,7 @@
 /** `diagnose`'s steps before the request's interpretation: endpoint, credentials, clock. Pure. */
 import type { AwsCredentialIdentity } from '@smithy/types'
-import type { SigningTarget } from '../endpoint'
-import type { EndpointKind } from '../services'
+import type { SigningTarget } from '../aws/endpoint'
+import type { EndpointKind } from '../aws/services'
 import type { Step } from './checklist'
 import { formatDuration } from './checklist'
 import { CLOCK_FINE_MS, CLOCK_LIMIT_MS } from './constants'

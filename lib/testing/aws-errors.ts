@@ -4,7 +4,7 @@
  * text exists the message says so in a comment, and follows the pattern of its siblings.
  */
 import { randomUUID } from 'node:crypto'
-import type { RefusalStyle } from '../services'
+import type { RefusalStyle } from '../aws/services'
 import { ALGORITHM, TERMINATOR } from './canonical'
 
 /** Why a request was refused; `ok` when it passed. */

@@ -2,9 +2,9 @@
  * From a verified HTTP request to the in-memory store's answer: the path decoded into
  * segments, the body decompressed, and what the service has no API for refused.
  */
-import type { ServiceRow } from '../services'
+import type { ServiceRow } from '../aws/services'
 import { headerValues } from './canonical'
-import { decodeBody } from '../content-encoding'
+import { decodeBody } from '../common/content-encoding'
 import { esErrorBody } from './store/errors'
 import type { MemoryStore } from './store/memory-store'
 import type { StoreResponse } from './store/types'

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net'
 import { randomUUID } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
-import { serviceFor } from '../services'
+import { serviceFor } from '../aws/services'
 import { splitUrl, type QueryPlusMode } from './canonical'
 import type { AuthFailureReason } from './aws-errors'
 import { answerFromStore } from './dispatch'

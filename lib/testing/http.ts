@@ -1,6 +1,6 @@
 /**
  * Reading what arrived over HTTP: the body bytes, the raw headers, and whether the answer may be
- * gzipped (decompressing a body is lib/content-encoding.ts's).
+ * gzipped (decompressing a body is lib/common/content-encoding.ts's).
  */
 import type { IncomingMessage } from 'node:http'
 

@@ -4,7 +4,7 @@
  * The placeholders are the ones the signing side shows (`sigv4_debug`), so a verdict's
  * canonical request and the client's can be compared as they are.
  */
-import { REDACTED_SIGNATURE, REDACTED_TOKEN } from '../constants'
+import { REDACTED_SIGNATURE, REDACTED_TOKEN } from '../common/redaction-marks'
 
 const TOKEN_LINE = /^(x-amz-security-token:).*$/gim
 const SIGNATURE_FIELD = /(Signature=)[0-9a-f]+/gi

@@ -41,7 +41,7 @@ import {
   type ErrorStyle,
   type ScopeProblems,
 } from './aws-errors'
-import { serviceFor } from '../services'
+import { serviceFor } from '../aws/services'
 
 /** One AWS key pair the server accepts. */
 export interface EmulatorCredentials {

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { resolveSigningTarget } from '../../lib/endpoint'
+import { resolveSigningTarget } from '../../lib/aws/endpoint'
 import {
   describeEngine,
   interpretAnswer,

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import type { SigningTarget } from '../../lib/endpoint'
+import type { SigningTarget } from '../../lib/aws/endpoint'
 import {
   describeTarget,
   headerLines,

@@ -1,4 +1,4 @@
-// Running the built bin as a user would: `node dist/cli.js …` in a child process, credentials
+// Running the built bin as a user would: `node dist/cli/main.js …` in a child process, credentials
 // only in its environment, a HOME of its own (no ~/.aws of the machine's), no instance metadata.
 // Everything it prints is kept, and every signature the test process's servers received, for
 // the scan that no secret was ever printed.
@@ -13,7 +13,7 @@ import { REPO, buildIfStale, type RunResult } from '../package/support'
 export type { RunResult }
 
 /** The `bin` as built. */
-export const BUILT_CLI = join(REPO, 'dist', 'cli.js')
+export const BUILT_CLI = join(REPO, 'dist', 'cli', 'main.js')
 
 /**
  * Runs a command with exactly `env` (not the parent's), `input` on its stdin, and optionally no

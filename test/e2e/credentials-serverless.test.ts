@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import * as es9 from '@elastic/elasticsearch'
-import { REFETCH_PAUSE_MS } from '../../lib/constants'
+import { REFETCH_PAUSE_MS } from '../../lib/exchange/recovery'
 import { CLIENT_VARIANTS } from '../support/client-variants'
 import { emulatorPerSuite } from '../support/emulator-suite'
 import { rotatingProvider, statusOf } from '../support/rotating-provider'

@@ -1,6 +1,6 @@
 // examples/lambda-ingest bundled with esbuild as CDK's NodejsFunction does it, in the three
 // shapes users deploy (CommonJS; CommonJS with @aws-sdk/* left to the runtime's SDK; ESM with the
-// README's banner), each run in a fresh process with only Lambda's environment against the
+// docs/lambda.md's banner), each run in a fresh process with only Lambda's environment against the
 // emulator. And what the bundles hold, from esbuild's metafile: one build of the client, and our
 // share of the size.
 import { expect } from 'chai'
@@ -146,7 +146,7 @@ describe('Lambda bundles of examples/lambda-ingest (esbuild --bundle --platform=
     await expectIndexed(file, profileEnv(root, profile), profile.accessKeyId)
   })
 
-  it('--main-fields=module,main (README’s smaller bundle), @aws-sdk/* external: indexed and verified, smithy from its ES module build', async () => {
+  it('--main-fields=module,main (docs/lambda.md’s smaller bundle), @aws-sdk/* external: indexed and verified, smithy from its ES module build', async () => {
     const b = await bundle({
       kind: 'cjs-sdk-external',
       outdir: join(scratch, 'out', 'module-first'),

@@ -7,7 +7,7 @@
 // - beside the OpenSearch client only, without @elastic/elasticsearch: loading works, the
 //   OpenSearch `Connection` is signed, and only asking for the default base fails, clearly.
 // Each from `require` and from `import` (the ESM build reaches the clients its own way,
-// lib/esm/client-loader.ts).
+// lib/platform/esm/client-loader.ts).
 import { expect } from 'chai'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -453,7 +453,7 @@ describe('npm package (tarball)', function () {
       ...esmPackageFiles,
       'dist/index.d.ts',
       'dist/index.d.mts',
-      'dist/cli.js',
+      'dist/cli/main.js',
     ])
     // Every declaration has its ESM twin, so .d.mts files never fall back to CommonJS types.
     for (const f of packedFiles.filter((p) => p.endsWith('.d.ts'))) {
@@ -486,7 +486,7 @@ describe('npm package (tarball)', function () {
     })
     expect(p.sideEffects).to.equal(false)
     expect(p.files).to.deep.equal(['dist', 'README.md', 'LICENSE', 'CHANGELOG.md'])
-    expect(p.bin).to.deep.equal({ [PKG_NAME]: 'dist/cli.js' })
+    expect(p.bin).to.deep.equal({ [PKG_NAME]: 'dist/cli/main.js' })
     expect(p.typesVersions).to.deep.equal({ '*': { testing: ['./dist/testing/index.d.ts'] } })
     // `import` loads the ESM build (it used to load a wrapper over the CommonJS build, which put
     // the client's CommonJS build under ESM users and into their bundles beside its ESM build).
@@ -501,7 +501,7 @@ describe('npm package (tarball)', function () {
       },
       './package.json': './package.json',
     })
-    expect(readFileSync(join(installed, 'dist', 'cli.js'), 'utf8')).to.match(
+    expect(readFileSync(join(installed, 'dist', 'cli', 'main.js'), 'utf8')).to.match(
       /^#!\/usr\/bin\/env node\n/,
     )
   })
@@ -636,7 +636,7 @@ describe('npm package (tarball)', function () {
   })
 
   it('runs the bin (elasticsearch-aws-sigv4 --help / emulate)', async function () {
-    const cli = join(installed, 'dist', 'cli.js')
+    const cli = join(installed, 'dist', 'cli', 'main.js')
     const help = await run(process.execPath, [cli, '--help'], { cwd: app })
     expect(help.code).to.equal(0)
     expect(help.stdout).to.match(/Usage: elasticsearch-aws-sigv4 <command>/)
@@ -672,7 +672,7 @@ describe('npm package (tarball)', function () {
     // What `npm install` does for a bin: a link in node_modules/.bin to an executable file.
     const bin = join(app, 'node_modules', '.bin')
     mkdirSync(bin, { recursive: true })
-    const target = join(installed, 'dist', 'cli.js')
+    const target = join(installed, 'dist', 'cli', 'main.js')
     chmodSync(target, 0o755)
     if (!existsSync(join(bin, PKG_NAME))) symlinkSync(relative(bin, target), join(bin, PKG_NAME))
     // --no: never fetch from the registry; the installed bin must be what runs.

@@ -1,9 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
-/** AWS's official SigV4 test vectors, kept beside the repository (see its README). */
+/**
+ * AWS's official SigV4 test vectors, vendored in test/fixtures (see its README) so that a clone
+ * anywhere tests itself. `AWS_SIGV4_TEST_SUITE` may point at another copy's `v4` folder.
+ */
 export const SUITE_DIR =
-  process.env.AWS_SIGV4_TEST_SUITE ?? resolve(__dirname, '../../../shared/aws-sigv4-test-suite/v4')
+  process.env.AWS_SIGV4_TEST_SUITE || resolve(__dirname, '../fixtures/aws-sigv4-test-suite/v4')
 
 export interface VectorContext {
   credentials: { access_key_id: string; secret_access_key: string; token?: string }

@@ -19,7 +19,7 @@ export const HANDLER = join(REPO, 'examples', 'lambda-ingest', 'handler.ts')
 const PACKAGE = 'elasticsearch-aws-sigv4'
 
 /**
- * The banner an ESM bundle needs (README, "Deploying to Lambda"): bundled CommonJS code calls
+ * The banner an ESM bundle needs (docs/lambda.md): bundled CommonJS code calls
  * `require` for Node built-ins (the client's `debug` requires `tty`), which ESM scope lacks. The
  * alias matters: the client's ESM build imports `createRequire` itself, and esbuild hoists that
  * import to the bundle's top level, beside the banner's.

@@ -1,10 +1,11 @@
 /**
- * The differential test of the written-out SigV4 path (sigv4.ts `signNow` over
- * canonical-request.ts and query.ts) against `@smithy/signature-v4`, AWS's own signer: the same
- * request signed both ways must give the same canonical request, string to sign and headers
- * (the signature among them), or the same error; one level up, the same holds for the
- * transport's requests as the connection's signer sends them, which the verifier accepts. Shared by test/sigv4.test.ts and
- * test/query.test.ts (fixed seed, in `npm test`) and scripts/fuzz.ts (the long run).
+ * The differential test of the written-out SigV4 path (sigv4/sign.ts `signNow` over the
+ * canonical-* steps) against `@smithy/signature-v4`, AWS's own signer: the same request signed
+ * both ways must give the same canonical request, string to sign and headers (the signature
+ * among them), or the same error; one level up, the same holds for the transport's requests as
+ * the connection's signer sends them, which the verifier accepts. Shared by
+ * test/sigv4/sign.test.ts and test/sigv4/canonical-query.test.ts (fixed seed, in `npm test`)
+ * and scripts/fuzz.ts (the long run).
  */
 import assert from 'node:assert/strict'
 import { stringify } from 'node:querystring'
@@ -17,18 +18,18 @@ import type {
   Signature,
   SignatureDescription,
   SigningContext,
-} from '../../lib/sigv4'
-import { signNow, signRequest } from '../../lib/sigv4'
-import { canonicalQuery, queryParameters } from '../../lib/query'
-import { CredentialCache } from '../../lib/credentials'
-import { joinPath, RequestSigner } from '../../lib/request-signer'
-import { NodeSha256 } from '../../lib/sha256'
-import type { ChecksumConstructor } from '../../lib/sha256'
+} from '../../lib/sigv4/types'
+import { signNow, signRequest } from '../../lib/sigv4/sign'
+import { canonicalQuery, queryParameters } from '../../lib/sigv4/canonical-query'
+import { CredentialCache } from '../../lib/credentials/cache'
+import { joinPath, RequestSigner } from '../../lib/exchange/request-signer'
+import { NodeSha256 } from '../../lib/sigv4/sha256'
+import type { ChecksumConstructor } from '../../lib/sigv4/sha256'
 import type {
   ConnectionContext,
   SignedTransportRequest,
   TransportRequest,
-} from '../../lib/transport'
+} from '../../lib/exchange/types'
 import { verifySignature } from '../../lib/testing'
 import type { RawRequest } from '../../lib/testing'
 import { headerSet, text, utf16 } from '../reliability/fuzz-properties'
@@ -190,7 +191,7 @@ const extraHeadersArb = fc.dictionary(
 
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/)
 
-/** A request as the signer is given it; its query is canonical, as query.ts makes it. */
+/** A request as the signer is given it; its query is canonical, as canonical-query.ts makes it. */
 export const requestArb: fc.Arbitrary<RequestToSign> = fc
   .record({
     method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'HEAD'),
@@ -217,7 +218,7 @@ export const requestArb: fc.Arbitrary<RequestToSign> = fc
     try {
       query = canonicalQuery(r.querystring)
     } catch {
-      query = '' // refused queries are query.ts's differential test
+      query = '' // refused queries are canonical-query.ts's differential test
     }
     return {
       method: r.method,

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { answerFromStore } from '../../lib/testing/dispatch'
 import { MemoryStore } from '../../lib/testing/store/memory-store'
-import { serviceFor } from '../../lib/services'
+import { serviceFor } from '../../lib/aws/services'
 
 describe('emulator dispatch: from the request to the store', () => {
   const request = (path: string, extra: { rawHeaders?: string[]; body?: Buffer } = {}) => ({

@@ -1,0 +1,76 @@
+/**
+ * `createAwsSigV4Connection`: the one place a signing connection class is put together. It
+ * resolves the options, builds what every connection of the class shares (one clock, one
+ * credential cache, one signer, one exchange runner), and hands them to the factory of the base
+ * class's lineage: promise-connection.ts (8.x/9.x) or callback-connection.ts (7.x, OpenSearch).
+ */
+import type { AwsSigV4ConnectionOptions } from './options'
+import type { ClientConnectionClass, ConnectionConstructor, DefaultConnectionClass } from './types'
+import { resolveOptions } from './options'
+import { lineageOf } from './lineage'
+import { createCallbackConnection } from './callback-connection'
+import { createPromiseConnection } from './promise-connection'
+import { CredentialCache } from '../credentials/cache'
+import { SkewCorrectedClock } from '../credentials/clock'
+import { RequestSigner } from '../exchange/request-signer'
+import { Exchanges } from '../exchange/exchanges'
+
+/**
+ * Returns a connection class for `new Client({ Connection })` that signs every request with
+ * AWS Signature Version 4 and hands it to the base class (by default the installed
+ * `@elastic/elasticsearch`'s default connection), so pooling, keep-alive, TLS, timeouts, retries
+ * and sniffing keep working. Base classes of the 7.x client and of the OpenSearch client get the
+ * callback-lineage class, with the same signing and recovery.
+ *
+ * Options are validated here; the region is resolved per node when the client creates its
+ * connections, so configuration mistakes throw from `new Client(...)`, before any request.
+ * Connections of one class share one credential cache and one clock offset.
+ */
+export function createAwsSigV4Connection(
+  options?: AwsSigV4ConnectionOptions<DefaultConnectionClass> & { baseConnection?: undefined },
+): DefaultConnectionClass
+export function createAwsSigV4Connection<C extends ConnectionConstructor>(
+  options: AwsSigV4ConnectionOptions<C> & { baseConnection: C },
+): C
+/** Options typed as a whole (e.g. a variable): a connection class the client accepts. */
+export function createAwsSigV4Connection(options?: AwsSigV4ConnectionOptions): ClientConnectionClass
+export function createAwsSigV4Connection(
+  options?: AwsSigV4ConnectionOptions,
+): ConnectionConstructor {
+  const config = resolveOptions(options)
+  // Expirations are AWS's time, so they are compared with the skew-corrected clock.
+  const clock = new SkewCorrectedClock()
+  const credentials = new CredentialCache(config.credentials, {
+    now: () => clock.now().getTime(),
+    machineNow: Date.now,
+    refreshMarginMs: config.credentialsRefreshMarginMs,
+    maxAgeMs: config.credentialsMaxAgeMs,
+    providerTimeoutMs: config.credentialsTimeoutMs,
+    // Fresh credentials that look expired only through a learned offset prove it wrong.
+    onExpiredOnArrival: () => clock.reset(),
+  })
+  const signer = new RequestSigner({
+    credentials,
+    sha256: config.sha256,
+    maxBodyBytes: config.maxBodyBytes,
+    now: () => clock.now(),
+  })
+  const exchanges = new Exchanges({
+    signer,
+    credentials,
+    clock,
+    retryOnAwsRejection: config.retryOnAwsRejection,
+    debugSignatureMismatch: config.debugSignatureMismatch,
+  })
+  const create =
+    lineageOf(config.baseConnection) === 'callback'
+      ? createCallbackConnection
+      : createPromiseConnection
+  return named(create(config, exchanges), config.baseConnection)
+}
+
+/** Names the class after its base (`AwsSigV4UndiciConnection`, `AwsSigV4Connection`, …). */
+function named(Signed: ConnectionConstructor, Base: { name: string }): ConnectionConstructor {
+  Object.defineProperty(Signed, 'name', { value: `AwsSigV4${Base.name || 'Connection'}` })
+  return Signed
+}

@@ -1,0 +1,94 @@
+/**
+ * Which client a base connection class comes from. Two lineages share no connection API:
+ *
+ * - `'promise'`: @elastic/elasticsearch 8.x and 9.x (`UndiciConnection`, `HttpConnection`):
+ *   `request(params, options)` resolves with the response, already read.
+ * - `'callback'`: @elastic/elasticsearch 7.x and the OpenSearch client 2.x/3.x (`Connection`,
+ *   the same 7.x code): `request(params, callback)` returns an `abort()` handle at once and calls
+ *   back with the raw `IncomingMessage`, which the transport reads itself.
+ *
+ * Told apart by the prototype: node roles (`setRole`) exist only in the callback lineage, the
+ * `diagnostic` getter only in the promise one (`request.length` is 2 on both).
+ */
+import type { ConnectionConstructor } from './types'
+
+export type Lineage = 'promise' | 'callback'
+
+export function lineageOf(Base: ConnectionConstructor): Lineage {
+  const proto = (Base as { prototype?: unknown }).prototype
+  if (typeof proto !== 'object' || proto === null) return 'promise'
+  const setRole = (proto as { setRole?: unknown }).setRole
+  return typeof setRole === 'function' && !('diagnostic' in proto) ? 'callback' : 'promise'
+}
+
+/** What a callback-lineage connection needs to know of the client it belongs to. */
+export interface CallbackClient {
+  product: 'elasticsearch' | 'opensearch'
+  /**
+   * The client sends the product check (`GET /` before its first request) and refuses servers
+   * it does not recognise: @elastic/elasticsearch 7.14–7.17, whose errors include
+   * `ProductNotSupportedError`. Not 7.13 (no such check) and not the OpenSearch client.
+   */
+  productCheck: boolean
+  /** The client's own `RequestAbortedError`, when its package was found among the loaded modules. */
+  RequestAbortedError?: new (message?: string) => Error
+}
+
+/**
+ * The client of a callback-lineage class (or of a class it extends), found among the exports of
+ * the loaded modules: a client's entry exports its `Connection` and its `errors`. When it is not
+ * found (a bundle), the product is told by the node roles and the product check is assumed,
+ * since a 7.14+ client without the adaptation refuses every request.
+ */
+export function callbackClientOf(
+  Base: ConnectionConstructor,
+  moduleExports: readonly unknown[],
+): CallbackClient {
+  const errors = clientErrorsOf(Base, moduleExports)
+  const product =
+    errors === undefined
+      ? productByRoles(Base)
+      : 'OpenSearchClientError' in errors
+        ? 'opensearch'
+        : 'elasticsearch'
+  const RequestAbortedError = errors?.RequestAbortedError
+  return {
+    product,
+    productCheck:
+      product === 'elasticsearch' &&
+      (errors === undefined || typeof errors.ProductNotSupportedError === 'function'),
+    ...(typeof RequestAbortedError === 'function'
+      ? { RequestAbortedError: RequestAbortedError as CallbackClient['RequestAbortedError'] }
+      : {}),
+  }
+}
+
+function clientErrorsOf(
+  Base: ConnectionConstructor,
+  moduleExports: readonly unknown[],
+): Record<string, unknown> | undefined {
+  for (let C: unknown = Base; typeof C === 'function'; C = Object.getPrototypeOf(C)) {
+    for (const exports of moduleExports) {
+      // Own data properties only: reading a getter could load a module.
+      if (ownValue(exports, 'Connection') !== C) continue
+      const errors = ownValue(exports, 'errors')
+      if (typeof errors === 'object' && errors !== null) return errors as Record<string, unknown>
+    }
+  }
+  return undefined
+}
+
+function ownValue(target: unknown, name: string): unknown {
+  if ((typeof target !== 'object' && typeof target !== 'function') || target === null) {
+    return undefined
+  }
+  return Object.getOwnPropertyDescriptor(target, name)?.value
+}
+
+/** OpenSearch's node roles include `CLUSTER_MANAGER`; Elasticsearch 7's do not. */
+function productByRoles(Base: ConnectionConstructor): CallbackClient['product'] {
+  const roles = (Base as { roles?: unknown }).roles
+  return typeof roles === 'object' && roles !== null && 'CLUSTER_MANAGER' in roles
+    ? 'opensearch'
+    : 'elasticsearch'
+}

@@ -1,0 +1,301 @@
+/**
+ * AWS credentials for signing: a cache that asks a provider (or the default Node credential
+ * chain) only when it has to.
+ *
+ * Timing rule, with `m = refreshMarginMs` (default 5 min):
+ * - credentials are served from the cache until `expiration - m` ("stale point");
+ *   without `expiration` the stale point is `fetchedAt + maxAgeMs` (default 15 min);
+ * - from `stale point - m` (i.e. within 2×m of `expiration`) the first `get()` starts a
+ *   background refresh and still returns the cached credentials at once; a failed background
+ *   refresh keeps the cached ones and is retried at most every 10 s;
+ * - past the stale point callers wait for a fresh fetch (single flight).
+ * Credentials that arrive with less than 2×m left use half of their remaining life instead of m,
+ * so short-lived credentials are still reused rather than fetched on every request.
+ *
+ * Failures (provider error, invalid or already-expired result, timeout) are never cached: the
+ * next get() asks again. The late answer of a timed-out call is discarded.
+ */
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
+import { AwsCredentialsError, AwsSigV4AbortError } from '../errors'
+import { DEFAULT_CHAIN_MODULE, defaultChainProvider } from './default-chain'
+import type { CredentialsOption } from './option'
+import { describeInvalidCredentials, validateCredentialsOption } from './option'
+import { isModuleNotFound } from '../common/missing-module'
+import { withTimeout } from '../common/timeouts'
+import { checkMilliseconds, checkTimeoutMs, resolveOptionTable } from '../common/validation'
+import type { OptionTable } from '../common/validation'
+
+/** Default `credentialsRefreshMarginMs` / `refreshMarginMs`: 5 minutes. */
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000
+
+/** Default `credentialsMaxAgeMs` / `maxAgeMs`: 15 minutes. */
+export const DEFAULT_MAX_AGE_MS = 15 * 60_000
+
+/** Default `credentialsTimeoutMs` / `providerTimeoutMs`: 10 seconds. */
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000
+
+/** Pause between background refresh attempts, so a failing provider is not hammered. */
+const BACKGROUND_RETRY_MS = 10_000
+
+export interface CredentialCacheOptions {
+  /** Stop using credentials this long before their `expiration`. Default 5 minutes. */
+  refreshMarginMs?: number
+  /**
+   * Re-ask a provider after this long when its credentials carry no `expiration`.
+   * Default 15 minutes. Static credential objects are never re-asked.
+   */
+  maxAgeMs?: number
+  /** A provider call that takes longer than this fails. Default 10 seconds. */
+  providerTimeoutMs?: number
+  /**
+   * Clock in epoch milliseconds that `expiration` (AWS's time) is compared with; the connection
+   * passes its skew-corrected clock. Default `Date.now`.
+   */
+  now?: () => number
+  /**
+   * The machine clock, for `maxAgeMs`: the age of credentials without an `expiration` is no
+   * AWS time, so a learned clock offset must not make them look older or younger. Default `now`.
+   */
+  machineNow?: () => number
+  /**
+   * Called when credentials a provider has just handed over look expired by `now`. They cannot
+   * be, in AWS's time: return true when `now` was wrong and is corrected (the connection drops
+   * the clock offset it learned), and the credentials are looked at again.
+   */
+  onExpiredOnArrival?: () => boolean
+}
+
+const STATIC_SOURCE = 'static credentials'
+const PROVIDER_SOURCE = 'credentials provider function'
+const DEFAULT_CHAIN_SOURCE = `default credential chain (${DEFAULT_CHAIN_MODULE})`
+
+const HINTS: Record<string, string> = {
+  [PROVIDER_SOURCE]: 'check the function passed as the `credentials` option',
+  [DEFAULT_CHAIN_SOURCE]:
+    'check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, AWS_PROFILE and the ' +
+    'files ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE), ' +
+    'web identity (AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE), the container or EC2 instance ' +
+    'role (IMDS; AWS_EC2_METADATA_DISABLED), or pass the `credentials` option explicitly',
+}
+
+/** The chain's code is missing, which no credential setting fixes. */
+const MISSING_CHAIN_HINT =
+  `install ${DEFAULT_CHAIN_MODULE} where the code runs (it is a dependency of this package; a ` +
+  'bundle built with @aws-sdk/* external needs it from the runtime, as Lambda provides it), ' +
+  'bundle it in, or pass the `credentials` option'
+
+/** The durations of {@link CredentialCacheOptions}, checked as the connection's options are. */
+const CACHE_OPTIONS = {
+  refreshMarginMs: { validate: checkMilliseconds, default: DEFAULT_REFRESH_MARGIN_MS },
+  maxAgeMs: { validate: checkMilliseconds, default: DEFAULT_MAX_AGE_MS },
+  providerTimeoutMs: { validate: checkTimeoutMs, default: DEFAULT_PROVIDER_TIMEOUT_MS },
+} as const satisfies OptionTable<
+  Omit<CredentialCacheOptions, 'now' | 'machineNow' | 'onExpiredOnArrival'>
+>
+
+/** Caches the credentials of one source; one instance per connection pool. */
+export class CredentialCache {
+  /** Human-readable source, used in error messages. */
+  readonly sourceName: string
+
+  // Credentials live only in #private fields so util.inspect / JSON.stringify cannot show them.
+  readonly #static: AwsCredentialIdentity | undefined
+  readonly #provider: AwsCredentialIdentityProvider | undefined
+  readonly #refreshMarginMs: number
+  readonly #maxAgeMs: number
+  readonly #providerTimeoutMs: number
+  readonly #now: () => number
+  readonly #machineNow: () => number
+  readonly #onExpiredOnArrival: (() => boolean) | undefined
+  #entry: CacheEntry | undefined
+  #inflight: Promise<CacheEntry> | undefined
+  #nextBackgroundAt = 0
+
+  constructor(source: CredentialsOption | undefined, options: CredentialCacheOptions = {}) {
+    const durations = resolveOptionTable(CACHE_OPTIONS, options)
+    this.#refreshMarginMs = durations.refreshMarginMs
+    this.#maxAgeMs = durations.maxAgeMs
+    this.#providerTimeoutMs = durations.providerTimeoutMs
+    this.#now = options.now ?? Date.now
+    this.#machineNow = options.machineNow ?? this.#now
+    this.#onExpiredOnArrival = options.onExpiredOnArrival
+    const checked = source === undefined ? undefined : validateCredentialsOption(source)
+    if (checked === undefined) {
+      this.sourceName = DEFAULT_CHAIN_SOURCE
+      this.#provider = defaultChainProvider()
+    } else if (typeof checked === 'function') {
+      this.sourceName = PROVIDER_SOURCE
+      this.#provider = checked
+    } else {
+      this.sourceName = STATIC_SOURCE
+      this.#static = checked
+    }
+  }
+
+  /**
+   * The credentials to sign with now, when they are at hand without waiting: static ones, or
+   * cached ones not yet stale (starting a due background refresh, as `get()` does); otherwise
+   * undefined, and the caller waits on `get()`. Lets a request be signed without a promise.
+   */
+  peek(): AwsCredentialIdentity | undefined {
+    if (this.#static !== undefined) return this.#static
+    const entry = this.#entry
+    if (entry === undefined) return undefined
+    const now = entry.now()
+    if (now >= entry.staleAt) return undefined
+    if (now >= entry.refreshAt && now >= this.#nextBackgroundAt && !this.#inflight) {
+      this.#nextBackgroundAt = now + BACKGROUND_RETRY_MS
+      // Failure is fine here: the cached credentials stay valid and a later get() retries.
+      this.#fetch().catch(() => {})
+    }
+    return entry.credentials
+  }
+
+  /** Resolved credentials; rejects with AwsCredentialsError, or AwsSigV4AbortError on `signal`. */
+  get(signal?: AbortSignal): Promise<AwsCredentialIdentity> {
+    if (signal?.aborted) return Promise.reject(abortError())
+    const ready = this.peek()
+    if (ready !== undefined) return Promise.resolve(ready)
+    return raceAbort(
+      this.#fetch().then((e) => e.credentials),
+      signal,
+    )
+  }
+
+  /**
+   * Drops the cached credentials (e.g. AWS answered ExpiredToken / InvalidClientTokenId).
+   * With `stale`, only if those are still the cached ones, so many failed requests signed with
+   * the same credentials cause one refetch. A fetch already in flight is kept and reused.
+   */
+  invalidate(stale?: AwsCredentialIdentity): void {
+    if (this.#entry !== undefined && (stale === undefined || stale === this.#entry.credentials)) {
+      this.#entry = undefined
+    }
+  }
+
+  /** Single flight: every caller shares the one fetch in progress. */
+  #fetch(): Promise<CacheEntry> {
+    if (this.#inflight === undefined) {
+      const fetching = this.#load()
+      this.#inflight = fetching
+      const clear = (): void => {
+        if (this.#inflight === fetching) this.#inflight = undefined
+      }
+      fetching.then(clear, clear)
+    }
+    return this.#inflight
+  }
+
+  async #load(): Promise<CacheEntry> {
+    const fetchedAt = { aws: this.#now(), machine: this.#machineNow() }
+    let value: unknown
+    try {
+      value = await withTimeout(
+        this.#callProvider(),
+        this.#providerTimeoutMs,
+        () => new ProviderTimeout(),
+      )
+    } catch (err) {
+      if (err instanceof ProviderTimeout) {
+        throw this.#error(`timed out after ${this.#providerTimeoutMs} ms`)
+      }
+      if (this.sourceName === DEFAULT_CHAIN_SOURCE && isModuleNotFound(err)) {
+        throw this.#error(`could not be loaded: ${causeMessage(err)}`, err, MISSING_CHAIN_HINT)
+      }
+      throw this.#error(`failed: ${causeMessage(err)}`, err)
+    }
+    const problem = describeInvalidCredentials(value)
+    if (problem !== undefined) throw this.#error(`returned invalid credentials: ${problem}`)
+    const credentials = value as AwsCredentialIdentity
+    const entry = this.#entryFor(credentials, fetchedAt)
+    this.#entry = entry
+    // The pause between background attempts is for failures: new credentials, new schedule.
+    this.#nextBackgroundAt = 0
+    return entry
+  }
+
+  async #callProvider(): Promise<unknown> {
+    // Set unless the credentials are static, which are never fetched.
+    const provider = this.#provider as AwsCredentialIdentityProvider
+    // We decide when to re-ask, so bypass any memoization inside AWS SDK providers.
+    return provider({ forceRefresh: true })
+  }
+
+  #entryFor(
+    credentials: AwsCredentialIdentity,
+    fetchedAt: { aws: number; machine: number },
+    mayCorrect = true,
+  ): CacheEntry {
+    const expiration = credentials.expiration?.getTime()
+    if (expiration !== undefined && expiration <= this.#now()) {
+      // Fresh credentials are not expired in AWS's time: the clock may be what is wrong.
+      if (mayCorrect && this.#onExpiredOnArrival?.() === true) {
+        return this.#entryFor(credentials, { ...fetchedAt, aws: this.#now() }, false)
+      }
+      throw this.#error(
+        `returned credentials that already expired at ${credentials.expiration?.toISOString()}` +
+          ' (also check the system clock)',
+      )
+    }
+    const margin = this.#refreshMarginMs
+    // An expiration is AWS's time; an age is the machine's.
+    const now = expiration === undefined ? this.#machineNow : this.#now
+    const from = expiration === undefined ? fetchedAt.machine : fetchedAt.aws
+    const staleAt =
+      expiration === undefined
+        ? from + this.#maxAgeMs
+        : expiration - Math.min(margin, (expiration - from) / 2)
+    const refreshAt = staleAt - Math.min(margin, (staleAt - from) / 2)
+    return { credentials, staleAt, refreshAt, now }
+  }
+
+  #error(what: string, cause?: unknown, hint = HINTS[this.sourceName]): AwsCredentialsError {
+    hint ??= 'check the `credentials` option'
+    return new AwsCredentialsError(
+      this.sourceName,
+      `Could not get AWS credentials from the ${this.sourceName}: ${what}. To fix: ${hint}.`,
+      cause === undefined ? undefined : { cause },
+    )
+  }
+}
+
+interface CacheEntry {
+  readonly credentials: AwsCredentialIdentity
+  /** From here get() starts one background refresh and still serves these credentials. */
+  readonly refreshAt: number
+  /** From here get() waits for fresh credentials. */
+  readonly staleAt: number
+  /** The clock both points are on: AWS's for an `expiration`, the machine's for an age. */
+  readonly now: () => number
+}
+
+function causeMessage(err: unknown): string {
+  const text = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).trim()
+  // Our message continues with ". To fix: …", so drop the cause's own closing period.
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text.replace(/\.+$/, '')
+}
+
+class ProviderTimeout extends Error {}
+
+function abortError(): AwsSigV4AbortError {
+  return new AwsSigV4AbortError('Request aborted while waiting for AWS credentials')
+}
+
+/** Lets one caller give up on a shared fetch without cancelling it for the others. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError())
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(err)
+      },
+    )
+  })
+}

@@ -1,0 +1,55 @@
+/**
+ * The `credentials` option: what it may be, and checking it. A wrong shape is named by its field,
+ * never shown by its value.
+ */
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
+import { AwsSigV4ConfigurationError } from '../errors'
+import { typeName } from '../common/validation'
+
+export type { AwsCredentialIdentity, AwsCredentialIdentityProvider }
+
+/** Static credentials, or a function that resolves them (e.g. `fromTemporaryCredentials()`). */
+export type CredentialsOption = AwsCredentialIdentity | AwsCredentialIdentityProvider
+
+/**
+ * Checks the `credentials` option at construction time. Call it only when the option was given:
+ * leaving it `undefined` selects the default chain, which `CredentialCache` handles.
+ * Throws `AwsSigV4ConfigurationError('credentials', …)` naming the bad field.
+ */
+export function validateCredentialsOption(value: unknown): CredentialsOption {
+  if (typeof value === 'function') return value as AwsCredentialIdentityProvider
+  const problem = describeInvalidCredentials(value)
+  if (problem !== undefined) {
+    throw new AwsSigV4ConfigurationError(
+      'credentials',
+      `Invalid \`credentials\` option: ${problem}. Pass { accessKeyId, secretAccessKey, ` +
+        'sessionToken? }, a provider function, or leave it unset to use the default credential chain.',
+    )
+  }
+  return value as AwsCredentialIdentity
+}
+
+/** Why `value` is not usable credentials, naming the field but never showing its value. */
+export function describeInvalidCredentials(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') {
+    return `expected an object with accessKeyId and secretAccessKey, got ${typeName(value)}`
+  }
+  const fields = value as Record<string, unknown>
+  for (const key of ['accessKeyId', 'secretAccessKey'] as const) {
+    if (typeof fields[key] !== 'string') {
+      return `\`${key}\` must be a non-empty string, got ${typeName(fields[key])}`
+    }
+    if (fields[key] === '') return `\`${key}\` must be a non-empty string, got an empty string`
+  }
+  if (fields.sessionToken !== undefined && typeof fields.sessionToken !== 'string') {
+    return `\`sessionToken\` must be a string when present, got ${typeName(fields.sessionToken)}`
+  }
+  const expiration = fields.expiration
+  if (expiration !== undefined) {
+    if (!(expiration instanceof Date)) {
+      return `\`expiration\` must be a Date when present, got ${typeName(expiration)}`
+    }
+    if (Number.isNaN(expiration.getTime())) return '`expiration` is an invalid Date'
+  }
+  return undefined
+}

@@ -1,7 +1,0 @@
-/** `#smithy-signer` for bundlers: a static import, which they follow into the bundle. */
-import * as signer from '@smithy/signature-v4'
-import type { SmithySigner } from '../smithy-signer.js'
-
-export function smithySigner(): SmithySigner {
-  return signer
-}

@@ -1,0 +1,113 @@
+/**
+ * What the connection does to a response before the client sees it: the body of an error
+ * decoded (gzip/deflate, as the client asked for with `compression: true`) and read once,
+ * echoed secrets redacted, AWS's rejection recognised, what was signed added to a signature
+ * mismatch, and Serverless's hint.
+ */
+import type { AwsRejection } from '../aws/rejections'
+import type { RefusalStyle } from '../aws/services'
+import type { ConnectionResponse, SignedTransportRequest } from './types'
+import { classifyAwsRejection } from '../aws/rejections'
+import { isTransportDecoded, unzipBody } from '../common/content-encoding'
+import { withoutEchoedSecrets } from './secret-views'
+import { bodyText } from '../common/body'
+
+/** A response read once: redacted, and the rejection it carries, if any. */
+export interface ReadResponse {
+  /** The response, with any secret of `signed` that AWS quoted back replaced. */
+  response: ConnectionResponse
+  rejection?: AwsRejection
+}
+
+/**
+ * Reads an error response's body once: decoded when it came compressed, the text redacted,
+ * then (for a 403) parsed and classified in the service's refusal style. Successful responses
+ * are passed through untouched, and so is a body that cannot be decoded.
+ */
+export async function readResponse(
+  response: ConnectionResponse,
+  signed: SignedTransportRequest,
+  style: RefusalStyle,
+): Promise<ReadResponse> {
+  if (response.statusCode < 400) return { response }
+  const text = await decodedText(response)
+  if (text === undefined) return { response }
+  const redacted = withoutEchoedSecrets(text, signed)
+  const rejection = classifyAwsRejection({ statusCode: response.statusCode, body: redacted }, style)
+  if (redacted === text) return { response, rejection }
+  // A Buffer that came uncompressed (a binary media type) stays a Buffer.
+  const keepBuffer = Buffer.isBuffer(response.body) && !isCompressed(response)
+  return {
+    response: withBody(response, keepBuffer ? Buffer.from(redacted, 'utf8') : redacted),
+    rejection,
+  }
+}
+
+/** For a signature mismatch, puts what we signed beside AWS's message in the response body. */
+export function withSignatureDebug(
+  { response, rejection }: ReadResponse,
+  signed: SignedTransportRequest,
+): ConnectionResponse {
+  if (rejection?.kind !== 'signature-mismatch' || rejection.json === undefined) return response
+  return withBody(response, JSON.stringify({ ...rejection.json, sigv4_debug: signed.describe() }))
+}
+
+/** What OpenSearch Serverless's `x-aoss-response-hint` values mean (its troubleshooting guide). */
+const AOSS_HINTS: Readonly<Record<string, string>> = {
+  'X01:gw-helper-deny':
+    'refused before the collection: a data access policy that does not grant this principal ' +
+    'the action (or aoss:APIAccessAll missing from its IAM policy), or a request not signed ' +
+    'for aoss with x-amz-content-sha256',
+  'X01:network-policy-deny': "the collection's network policy does not allow this source",
+}
+
+/**
+ * For OpenSearch Serverless's bare refusal, puts its `x-aoss-response-hint` into AWS's body as
+ * `error.caused_by`, which the client's `ResponseError` shows in its message (`Forbidden`, then
+ * `Caused by: x-aoss-response-hint: …`). Nothing of AWS's body is changed or lost.
+ */
+export function withResponseHint({ response, rejection }: ReadResponse): ConnectionResponse {
+  const header = response.headers['x-aoss-response-hint']
+  const hint = Array.isArray(header) ? header.join(', ') : header
+  const json = rejection?.kind === 'unexplained' ? rejection.json : undefined
+  const error = json?.error
+  if (!hint || typeof error !== 'object' || error === null || 'caused_by' in error) {
+    return response
+  }
+  const meaning = AOSS_HINTS[hint]
+  const caused_by = {
+    type: 'x-aoss-response-hint',
+    reason: meaning === undefined ? hint : `${hint} (${meaning})`,
+  }
+  return withBody(response, JSON.stringify({ ...json, error: { ...error, caused_by } }))
+}
+
+/**
+ * The body as text. Both base connections of both majors hand a compressed body over as the
+ * Buffer that arrived (the transport unzips it later), so it is unzipped here first; a corrupt
+ * one gives undefined.
+ */
+async function decodedText(response: ConnectionResponse): Promise<string | undefined> {
+  if (!isCompressed(response) || !Buffer.isBuffer(response.body)) return bodyText(response.body)
+  try {
+    return (await unzipBody(response.body)).toString('utf8')
+  } catch {
+    return undefined
+  }
+}
+
+function isCompressed(response: ConnectionResponse): boolean {
+  return isTransportDecoded(response.headers['content-encoding'])
+}
+
+/**
+ * The response with a new, uncompressed body: where the old one came compressed, without its
+ * `content-encoding` (nor the now wrong `content-length`), so the transport reads it as it is.
+ */
+function withBody(response: ConnectionResponse, body: string | Buffer): ConnectionResponse {
+  if (!isCompressed(response)) return { ...response, body }
+  const headers = { ...response.headers }
+  delete headers['content-encoding']
+  delete headers['content-length']
+  return { ...response, headers, body }
+}

@@ -1,0 +1,20 @@
+import { expect } from 'chai'
+import { redactToken } from '../../lib/sigv4/redact-token'
+
+describe('redact-token: the session token in a description', () => {
+  it('replaces every occurrence of the token, and leaves text without one alone', () => {
+    const credentials = { accessKeyId: 'AKID', secretAccessKey: 's', sessionToken: 'T0K/EN=' }
+    expect(redactToken('a:T0K/EN=\nb:T0K/EN=', credentials)).to.equal(
+      'a:<redacted session token>\nb:<redacted session token>',
+    )
+    expect(redactToken('nothing here', credentials)).to.equal('nothing here')
+  })
+
+  it('changes nothing without a token (or with an empty one)', () => {
+    for (const sessionToken of [undefined, '']) {
+      expect(
+        redactToken('x-amz-date:1\n', { accessKeyId: 'A', secretAccessKey: 's', sessionToken }),
+      ).to.equal('x-amz-date:1\n')
+    }
+  })
+})
