@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { writeFileSync } from 'node:fs'
-import type { RequestToSign, SigningContext } from '../../lib/sigv4'
+import type { RequestToSign, SigningContext } from '../../lib/sigv4/types'
 import { pythonPeersMissing, startPeers } from '../support/python-peers'
 import type { PeerProcess } from '../support/python-peers'
 import { contextArb, requestArb, signedLean } from '../support/sigv4-differential'
