@@ -255,7 +255,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return
     }
     const text = response.body === undefined ? undefined : JSON.stringify(response.body)
-    send(req, res, response.status, text)
+    send(req, res, response.status, text, response.headers)
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
