@@ -88,7 +88,12 @@ public final class Launcher {
         int port = (Integer) call(address, "getPort");
         Object version = Class.forName(pkg + ".Version").getField("CURRENT").get(null);
 
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(nodeClass, node)));
+        // Whoever ends the JVM (the suite, or its parent's death closing our standard input), the
+        // node is closed and its temporary home removed.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            closeQuietly(nodeClass, node);
+            deleteQuietly(home);
+        }));
         System.out.println("ENGINE-READY port=" + port + " version=" + version + " product=" + pkg.substring(4));
         System.out.flush();
 
@@ -148,6 +153,14 @@ public final class Launcher {
             return true;
         } catch (ClassNotFoundException e) {
             return false;
+        }
+    }
+
+    private static void deleteQuietly(Path home) {
+        try (var paths = Files.walk(home)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not remove " + home + ": " + e);
         }
     }
 

@@ -116,22 +116,29 @@ let missingMemo: string | undefined | null = null
 
 /**
  * What to install for the real-engine suites, or undefined when everything is there: `java`
- * 17+, `mvn`, and a Java 21+ for OpenSearch 3.x.
+ * 17+, `mvn`, and a Java 21+ for OpenSearch 3.x (when the run includes it).
  */
 export function realEnginesMissing(): string | undefined {
   if (missingMemo !== null) return missingMemo
+  missingMemo = missingFor(selectedEngines())
+  return missingMemo
+}
+
+/** What the given engines need that is not here, or undefined. */
+export function missingFor(specs: readonly RealEngineSpec[]): string | undefined {
   const missing: string[] = []
   const java = javaVersion('java')
   if (java === undefined || java < 17)
     missing.push('a JDK 17+ as `java` (apt-get install openjdk-17-jdk-headless)')
   if (!commandRuns('mvn', ['-v'])) missing.push('Maven as `mvn` (apt-get install maven)')
-  const java3 = javaFor(REAL_ENGINES.find((s) => s.id === 'opensearch-3') as RealEngineSpec)
-  const v3 = javaVersion(java3)
-  if (v3 === undefined || v3 < 21) {
-    missing.push('a JDK 21+ for OpenSearch 3.x, named by OPENSEARCH3_JAVA_HOME')
+  const newer = specs.find((s) => s.minJava > 17)
+  if (newer !== undefined) {
+    const v = javaVersion(javaFor(newer))
+    if (v === undefined || v < newer.minJava) {
+      missing.push(`a JDK ${newer.minJava}+ for ${newer.title}, named by OPENSEARCH3_JAVA_HOME`)
+    }
   }
-  missingMemo = missing.length === 0 ? undefined : missing.join('; ')
-  return missingMemo
+  return missing.length === 0 ? undefined : missing.join('; ')
 }
 
 /**
@@ -285,6 +292,16 @@ export function selectedEngines(value = process.env.TEST_REAL_ENGINES): RealEngi
     }
     return spec
   })
+}
+
+/** One engine started alone (the others are not), for the `npm run start:opensearch` demo. */
+export function startRealEngine(id: RealEngineId): Promise<RealEngine> {
+  let started = starting.get(id)
+  if (started === undefined) {
+    started = startOne(REAL_ENGINES.find((s) => s.id === id) as RealEngineSpec)
+    starting.set(id, started)
+  }
+  return started
 }
 
 /** The running engine (started with the others on first use). */
