@@ -101,7 +101,7 @@ function dynamicType(value: unknown): string | undefined {
 }
 
 /** Why a value does not fit a field of this type (the `caused_by`), or undefined if it does. */
-function valueProblem(type: string, value: unknown): Record<string, string> | undefined {
+function valueProblem(type: string, value: unknown): Record<string, unknown> | undefined {
   if (type in WHOLE || FRACTIONAL.has(type)) return numberProblem(type, value)
   if (type === 'boolean') {
     if (typeof value === 'boolean' || value === 'true' || value === 'false' || value === '') {
@@ -133,6 +133,10 @@ function valueProblem(type: string, value: unknown): Record<string, string> | un
     return {
       type: 'illegal_argument_exception',
       reason: `failed to parse date field [${preview(value)}] with format [strict_date_optional_time||epoch_millis]`,
+      caused_by: {
+        type: 'date_time_parse_exception',
+        reason: 'Failed to parse with all enclosed parsers',
+      },
     }
   }
   return undefined

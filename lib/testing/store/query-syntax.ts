@@ -60,18 +60,58 @@ function endsWord(ch: string | undefined): boolean {
   return ch === undefined || /\s/.test(ch) || (SPECIAL.has(ch) && !'-+\\'.includes(ch))
 }
 
-class SyntaxProblem extends Error {}
+/** Why a query does not parse: Lucene's message, and the type its error has in the engine. */
+export interface QueryProblem {
+  /** `parse_exception` (the grammar), `token_mgr_error` (the lexer: an unclosed phrase, ...). */
+  type: 'parse_exception' | 'token_mgr_error'
+  message: string
+}
 
-/** Lucene's words for the token that was not expected. */
+class SyntaxProblem extends Error {
+  constructor(
+    message: string,
+    readonly type: QueryProblem['type'] = 'parse_exception',
+  ) {
+    super(message)
+  }
+}
+
+/** How Lucene's grammar names each kind of token in its errors. */
+const LABELS: Record<Kind, string> = {
+  word: '<TERM>',
+  phrase: '<QUOTED>',
+  regexp: '<REGEXPTERM>',
+  range: '<RANGE_GOOP>',
+  and: '<AND>',
+  or: '<OR>',
+  not: '<NOT>',
+  plus: '"+"',
+  minus: '"-"',
+  lparen: '"("',
+  rparen: '")"',
+  colon: '":"',
+  caret: '"^"',
+  tilde: '<FUZZY_SLOP>',
+  eof: '<EOF>',
+}
+
+/** Lucene's words for the token that was not expected (its label, then what it read). */
 function encountered(token: Token): string {
   return token.kind === 'eof'
     ? `Encountered "<EOF>" at line 1, column ${token.at}.`
-    : `Encountered " ${token.text} " at line 1, column ${token.at}.`
+    : `Encountered " ${LABELS[token.kind]} "${token.text} "" at line 1, column ${token.at}.`
 }
 
-function lexical(at: number, after: string): SyntaxProblem {
+/**
+ * The lexer's error at the end of the input, `image` being what it had read of the token (it
+ * names that only past its first character), in Lucene's default lexical state (2).
+ */
+function lexical(at: number, image: string): SyntaxProblem {
+  const escaped = image.replace(/["\\]/g, '\\$&')
+  const after = image.length <= 1 ? '' : ` after prefix "${escaped}"`
   return new SyntaxProblem(
-    `Lexical error at line 1, column ${at + 1}.  Encountered: <EOF> after prefix "${after}"`,
+    `Lexical error at line 1, column ${at + 1}.  Encountered: <EOF>${after} (in lexical state 2)`,
+    'token_mgr_error',
   )
 }
 
@@ -147,13 +187,13 @@ function tokenize(q: string): Token[] {
   return tokens
 }
 
-/** Lucene's parse error for `q`, or undefined when it parses. */
-export function queryStringProblem(q: string): string | undefined {
+/** Lucene's error for `q`, or undefined when it parses. */
+export function queryStringProblem(q: string): QueryProblem | undefined {
   let tokens: Token[]
   try {
     tokens = tokenize(q)
   } catch (err) {
-    if (err instanceof SyntaxProblem) return err.message
+    if (err instanceof SyntaxProblem) return { type: err.type, message: err.message }
     throw err
   }
   let pos = 0
@@ -222,7 +262,7 @@ export function queryStringProblem(q: string): string | undefined {
     if (peek().kind !== 'eof') fail()
     return undefined
   } catch (err) {
-    if (err instanceof SyntaxProblem) return err.message
+    if (err instanceof SyntaxProblem) return { type: err.type, message: err.message }
     throw err
   }
 }

@@ -5,7 +5,7 @@ import { EsError, esErrorBody } from './errors'
 import { shards, type Indices } from './indices'
 import { isObject, readJson } from './json'
 import { compareValues, fieldValues, flatten, matches, matchesQueryString } from './query'
-import { queryStringProblem } from './query-syntax'
+import { queryStringProblem, type QueryProblem } from './query-syntax'
 import type { Hit, Index, Source, StoreRequest, StoreResponse } from './types'
 
 interface ScrollContext {
@@ -310,8 +310,12 @@ const NODE_ID = 'emulatorNode0000000000'
  * A `q` that does not parse: each index's shard fails with `query_shard_exception` around
  * Lucene's `parse_exception`, and the search with `search_phase_execution_exception`.
  */
-function queryParseFailure(indices: Index[], q: string, problem: string): EsError {
-  const parse = { type: 'parse_exception', reason: `Cannot parse '${q}': ${problem}` }
+function queryParseFailure(indices: Index[], q: string, problem: QueryProblem): EsError {
+  const parse = {
+    type: 'parse_exception',
+    reason: `Cannot parse '${q}': ${problem.message}`,
+    caused_by: { type: problem.type, reason: problem.message },
+  }
   const shardCause = (index: Index): Record<string, unknown> => ({
     type: 'query_shard_exception',
     reason: `Failed to parse query [${q}]`,

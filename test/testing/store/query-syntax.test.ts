@@ -78,19 +78,32 @@ describe("emulator store: q= parsed as Lucene's classic syntax", () => {
     it(`parses ${JSON.stringify(q)}`, () => expect(queryStringProblem(q)).to.equal(undefined))
   }
   for (const q of REFUSED) {
-    it(`refuses ${JSON.stringify(q)}`, () => expect(queryStringProblem(q)).to.be.a('string'))
+    it(`refuses ${JSON.stringify(q)}`, () =>
+      expect(queryStringProblem(q)?.message).to.be.a('string'))
   }
 
   it('says what Lucene says, where it says it', () => {
-    expect(queryStringProblem('tag:(a')).to.equal('Encountered "<EOF>" at line 1, column 6.')
-    expect(queryStringProblem('a AND')).to.equal('Encountered "<EOF>" at line 1, column 5.')
-    expect(queryStringProblem('a/b')).to.equal(
-      'Lexical error at line 1, column 4.  Encountered: <EOF> after prefix "/b"',
+    // As OpenSearch 2.19.6 words them (test/engines/imitation.test.ts holds more to it).
+    const said = (q: string): string | undefined => queryStringProblem(q)?.message
+    expect(said('tag:(a')).to.equal('Encountered "<EOF>" at line 1, column 6.')
+    expect(said('a AND')).to.equal('Encountered "<EOF>" at line 1, column 5.')
+    expect(said('a OR OR b')).to.equal('Encountered " <OR> "OR "" at line 1, column 5.')
+    expect(said('()')).to.equal('Encountered " ")" ") "" at line 1, column 1.')
+    expect(queryStringProblem('a/b')).to.deep.equal({
+      type: 'token_mgr_error',
+      message:
+        'Lexical error at line 1, column 4.  Encountered: <EOF> after prefix "/b" (in lexical state 2)',
+    })
+    expect(said('"abc')).to.equal(
+      'Lexical error at line 1, column 5.  Encountered: <EOF> after prefix "\\"abc" (in lexical state 2)',
+    )
+    expect(said('a \\')).to.equal(
+      'Lexical error at line 1, column 4.  Encountered: <EOF> (in lexical state 2)',
     )
   })
 
   it('refuses groups nested deeper than it follows, without overflowing the stack', () => {
-    expect(queryStringProblem('('.repeat(10_000) + 'a' + ')'.repeat(10_000))).to.equal(
+    expect(queryStringProblem('('.repeat(10_000) + 'a' + ')'.repeat(10_000))?.message).to.equal(
       'too many nested groups',
     )
   })
