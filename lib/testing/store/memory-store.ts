@@ -83,7 +83,7 @@ export class MemoryStore {
     const [first, second, third, ...rest] = req.segments
     const m = req.method.toUpperCase()
     const path = '/' + req.segments.join('/')
-    /** The methods a route takes, in the order the engine lists them. */
+    /** The methods a route takes (the engine lists them from a hash set, in no fixed order). */
     const allow = (...methods: string[]): void => {
       if (!methods.includes(m)) {
         throw new EsRouteError(

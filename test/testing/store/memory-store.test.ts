@@ -537,7 +537,7 @@ describe('emulator store: answers as the real engine gave them', () => {
     )
   })
 
-  it("405: `error` is a plain string, and Allow lists the methods in the engine's order", () => {
+  it('405: `error` is a plain string; Allow lists the methods the route takes', () => {
     const r = ask('GET', '/_bulk')
     expect(r).to.deep.equal({
       status: 405,
