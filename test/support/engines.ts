@@ -262,8 +262,11 @@ async function startOne(spec: RealEngineSpec): Promise<RealEngine> {
   })
 }
 
-/** Starts every engine not yet started, `STARTING_AT_ONCE` at a time; each promise settles alone. */
-function startAll(): void {
+/**
+ * Starts every engine of the run not yet started, `STARTING_AT_ONCE` at a time; each promise
+ * settles alone (a failed start is reported to whoever asks for that engine).
+ */
+export function startAll(): void {
   const queue = selectedEngines().filter((spec) => !starting.has(spec.id))
   const gates: Array<Promise<unknown>> = []
   for (const spec of queue) {
