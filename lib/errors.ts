@@ -48,19 +48,25 @@ export class AwsSigV4AbortError extends AwsSigV4Error {
 
 /**
  * Credentials could not be obtained. Named `ConnectionError` because @elastic/transport switches
- * on `error.name` and must treat this like a failed connection, not like a bug.
+ * on `error.name` and must treat this like a failed connection (retried), not like a bug; except
+ * when the provider answered with a wrongly shaped object, a programming error that no retry
+ * fixes: then `retryable` is false and the name `AwsCredentialsError`, which 8.x/9.x do not retry.
  * The message names the source and what to check; it never contains secret values.
  */
 export class AwsCredentialsError extends AwsSigV4Error {
   override name = 'ConnectionError'
+  /** Whether asking again may help: false for a provider's wrongly shaped answer. */
+  readonly retryable: boolean
 
   constructor(
     /** Where the credentials were to come from, e.g. `credentials provider function`. */
     readonly source: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryable?: boolean },
   ) {
     super(message, options)
+    this.retryable = options?.retryable !== false
+    if (!this.retryable) this.name = 'AwsCredentialsError'
   }
 }
 

@@ -12,6 +12,7 @@ export type {
 export type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
+  AwsSdkV2Credentials,
   CredentialsOption,
 } from './credentials/option'
 export type { Checksum, ChecksumConstructor } from './sigv4/sha256'

@@ -69,7 +69,7 @@ export function classifyAwsRejection(
 }
 
 /** Serverless's refusal: `{"status":403,"request-id":…,"error":{"reason":"403 Forbidden","type":"Forbidden"}}`. */
-function isBareForbidden(json: Record<string, unknown>): boolean {
+export function isBareForbidden(json: Record<string, unknown>): boolean {
   const error = json.error
   return (
     typeof error === 'object' &&

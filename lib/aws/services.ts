@@ -39,6 +39,8 @@ export type EndpointKind =
   | 'api'
   /** An API Gateway VPC endpoint's own host name (`vpce-….execute-api.<region>.vpce…`). */
   | 'api-vpc-endpoint'
+  /** An OpenSearch Ingestion pipeline's ingestion endpoint. */
+  | 'ingestion-pipeline'
 
 /** One host shape endpoint inference recognises. */
 export interface HostPattern {
@@ -228,6 +230,34 @@ export const SERVICES = {
     // Whatever runs behind the API: no engine is assumed.
     amazonEngine: false,
     clusterInfo: true,
+    refusals: 'generic',
+  },
+  osis: {
+    signingName: 'osis',
+    title: 'OpenSearch Ingestion',
+    endpoints: {
+      name: 'an OpenSearch Ingestion pipeline endpoint',
+      resourceNoun: 'pipeline',
+      hosts: [
+        {
+          template: '{pipeline}.{region}.osis.amazonaws.com',
+          shape: '<pipeline-name>-<id>.<region>.osis.amazonaws.com',
+          kind: 'ingestion-pipeline',
+        },
+      ],
+      configurationApi: {
+        labels: ['osis'],
+        explanation:
+          'is the OpenSearch Ingestion configuration API, not a pipeline endpoint. Use the ' +
+          "pipeline's ingestion URL the AWS console shows " +
+          '(<pipeline-name>-<id>.<region>.osis.amazonaws.com), with its path (e.g. /log/ingest).',
+      },
+    },
+    payload: 'signed',
+    // Amazon-managed: it never sends the `x-elastic-product` header the 8.x/9.x clients insist
+    // on, and its HTTP source takes plain JSON. It has no `GET /`.
+    amazonEngine: true,
+    clusterInfo: false,
     refusals: 'generic',
   },
 } as const satisfies Record<string, ServiceRow>

@@ -86,6 +86,43 @@ export async function loadCredentials(options: LoadOptions): Promise<CliCredenti
   return { credentials, source: describeSource(sourceOf(credentials), name) }
 }
 
+/**
+ * The `region` of a profile, as the aws CLI reads it when nothing else names one: from the
+ * shared config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE), read
+ * afresh by the AWS SDK's own loader. Undefined when the profile has none, or the files cannot
+ * be read.
+ */
+export async function profileRegion(
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string | undefined> {
+  try {
+    const { loadSharedConfigFiles } = await import('@smithy/core/config')
+    const { configFile, credentialsFile } = await loadSharedConfigFiles({
+      ignoreCache: true,
+      ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
+      ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
+    })
+    // As the SDK's region selector for files: the credentials file's value first.
+    const region = credentialsFile[name]?.region ?? configFile[name]?.region
+    return region === undefined || region === '' ? undefined : region
+  } catch {
+    return undefined
+  }
+}
+
+/** The profile's region, looked up only when neither --region nor the environment names one. */
+export async function regionOfProfile(
+  region: string | undefined,
+  profile: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ profile: string; region: string } | undefined> {
+  if (region !== undefined || env.AWS_REGION || env.AWS_DEFAULT_REGION) return undefined
+  const name = profileName(profile, env)
+  const found = await profileRegion(name, env)
+  return found === undefined ? undefined : { profile: name, region: found }
+}
+
 async function sdkDefaultProvider(): Promise<(init: ChainInit) => AwsCredentialIdentityProvider> {
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
   return defaultProvider
@@ -158,13 +195,22 @@ export function shortKeyId(accessKeyId: string): string {
   return accessKeyId.length > 8 ? `${head}…${accessKeyId.slice(-4)}` : `${head}…`
 }
 
-/** "expires in 58 min (21:40 UTC)", "expired 3 min ago", or "no expiry". */
+/**
+ * "expires in 58 min (21:40 UTC)", "expired 3 min ago (20:39 UTC)"; a day or more away, the date
+ * ("expires on 2027-03-15 at 09:00 UTC (in 103 days)"); or "no expiry".
+ */
 export function describeExpiry(expiration: Date | undefined, now: Date): string {
   if (expiration === undefined) return 'no expiry'
   const minutes = Math.round((expiration.getTime() - now.getTime()) / 60_000)
-  const at = `${expiration.toISOString().slice(11, 16)} UTC`
-  if (minutes < 0) return `expired ${-minutes} min ago (${at})`
-  return `expires in ${minutes} min (${at})`
+  const iso = expiration.toISOString()
+  const at = `${iso.slice(11, 16)} UTC`
+  const away = Math.abs(minutes)
+  if (away >= 24 * 60) {
+    const days = Math.floor(away / (24 * 60))
+    const when = `on ${iso.slice(0, 10)} at ${at}`
+    return minutes < 0 ? `expired ${when} (${days} days ago)` : `expires ${when} (in ${days} days)`
+  }
+  return minutes < 0 ? `expired ${away} min ago (${at})` : `expires in ${away} min (${at})`
 }
 
 /**

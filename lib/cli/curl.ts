@@ -65,16 +65,35 @@ const WIRE_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/%]/
  * not start an escape becomes `%25`.
  */
 export function wirePath(path: string): string {
+  return forTheWire(path, WIRE_SAFE)
+}
+
+/** Characters a query may carry on the wire as typed: as for a path, and `?`, but not `+`. */
+const QUERY_WIRE_SAFE = /[A-Za-z0-9\-._~!$&'()*,;=:@/?%]/
+
+/**
+ * The query as typed, for the wire: in its order, `?v` still `?v`. Encoded are only the bytes a
+ * request line cannot carry (UTF-8 percent-escapes), a `%` that starts no escape (`%25`), and
+ * `+`, which the engines and the signer read as a space but AWS may read as a plus: sent as
+ * `%20`, every reader takes the value that was signed.
+ */
+export function wireQuery(query: string): string {
+  return forTheWire(query, QUERY_WIRE_SAFE, '%20')
+}
+
+/** `text` with what `safe` does not allow percent-encoded, a stray `%` as `%25`, a `+` as `plus`. */
+function forTheWire(text: string, safe: RegExp, plus = '+'): string {
   let out = ''
-  for (let i = 0; i < path.length; i++) {
-    const ch = path[i]
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
     if (ch === '%') {
-      out += /^[0-9a-f]{2}$/i.test(path.slice(i + 1, i + 3)) ? '%' : '%25'
-    } else if (WIRE_SAFE.test(ch)) {
+      out += /^[0-9a-f]{2}$/i.test(text.slice(i + 1, i + 3)) ? '%' : '%25'
+    } else if (ch === '+') {
+      out += plus
+    } else if (safe.test(ch)) {
       out += ch
     } else {
-      const code = path.codePointAt(i) ?? 0
-      const char = String.fromCodePoint(code)
+      const char = String.fromCodePoint(text.codePointAt(i) ?? 0)
       if (char.length === 2) i++
       out += encodeURIComponent(char)
     }

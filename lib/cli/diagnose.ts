@@ -28,7 +28,7 @@ import {
   SERVERLESS_PROBE_PATH,
 } from './constants'
 import type { CliCredentials } from './credentials'
-import { loadCredentials, oneLine, profileName, shortKeyId } from './credentials'
+import { loadCredentials, oneLine, profileName, regionOfProfile, shortKeyId } from './credentials'
 import { isProblem, parseTargetUrl } from './curl'
 import type { CliIo } from './io'
 import type { Interpretation, ProbeContext } from './interpret'
@@ -38,10 +38,11 @@ import type { Target } from './signing'
 import { resolveTarget, send, signerFor } from './signing'
 import { clockOffset, clockStep, credentialsStep, endpointStep } from './steps'
 import { unreachableMessage } from './unreachable'
+import { checkRegion, unknownRegionText } from './regions'
 
 const DIAGNOSE_COMMAND: CommandSpec = {
   name: 'diagnose',
-  usage: `${BIN} diagnose URL [--profile P] [--region R] [--service S] [-m SECONDS]`,
+  usage: `${BIN} diagnose URL [--profile P] [--region R] [--service S] [--signing-host HOST] [-m SECONDS]`,
   summary:
     'Checks what a signed request to the endpoint at URL needs, one line per step: the endpoint,\n' +
     'the credentials, the clock, and a signed harmless request (GET /; GET /_cat/indices on\n' +
@@ -50,7 +51,8 @@ const DIAGNOSE_COMMAND: CommandSpec = {
     {
       name: 'profile',
       value: 'P',
-      description: 'credentials of profile P (default: the default chain)',
+      description:
+        'credentials (and, failing all else, the region) of profile P (default: AWS_PROFILE)',
     },
     {
       name: 'region',
@@ -61,6 +63,11 @@ const DIAGNOSE_COMMAND: CommandSpec = {
       name: 'service',
       value: 'S',
       description: 'sign for service S (default: from the host, else es)',
+    },
+    {
+      name: 'signing-host',
+      value: 'HOST',
+      description: 'sign for HOST instead of the URL host (a tunnel to a domain)',
     },
     {
       name: 'max-time',
@@ -89,22 +96,33 @@ export async function runDiagnose(argv: readonly string[], io: CliIo): Promise<n
   const timeoutMs = maxTimeMs(DIAGNOSE_COMMAND, args)
   const print = (step: Step): void => io.stdout(formatStep(step))
 
+  const profile = stringValue(args, 'profile')
+  const region = stringValue(args, 'region')
   let target: Target
   try {
     target = resolveTarget({
       origin: url.origin,
-      region: stringValue(args, 'region'),
+      region,
       service: stringValue(args, 'service'),
+      signingHost: stringValue(args, 'signing-host'),
       env: io.env,
+      profileRegion: await regionOfProfile(region, profile, io.env),
     })
   } catch (err) {
     if (!(err instanceof AwsSigV4ConfigurationError)) throw err
     print({ mark: 'fail', label: 'Endpoint', text: url.origin.host, advice: [err.message] })
     return EXIT_USAGE
   }
-  print(endpointStep(target.context.target, io.env))
+  const signedRegion = target.context.target.region
+  print(
+    endpointStep(
+      target.context.target,
+      io.env,
+      unknownRegionText(signedRegion, await checkRegion(signedRegion)),
+      target.regionFrom,
+    ),
+  )
 
-  const profile = stringValue(args, 'profile')
   let loaded: CliCredentials
   try {
     loaded = await loadCredentials({

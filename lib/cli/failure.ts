@@ -24,9 +24,17 @@ export function errorLine(err: unknown): string {
   return `${BIN}: ${name}${text}`
 }
 
-/** A process warning (the AWS SDK emits some) as one note line, not Node's several. */
+/**
+ * A process warning as one line, as the warning of whoever emitted it: never the bin's own
+ * (`elasticsearch-aws-sigv4: note:`), since it emits none. The AWS SDK's (its Node-version
+ * warning, which it emits as a plain `Warning` whose text starts with its own name) reads
+ * `(AWS SDK) NodeVersionSupportWarning: …`; any other `(node) Name: …`, as Node prints them.
+ */
 export function warningLine(warning: Error): string {
-  const text = warning.message.replace(/\s*\n\s*/g, ' ').trim()
-  // A plain `Warning` says nothing more than "note".
-  return `${BIN}: note: ${warning.name === 'Warning' ? '' : `${warning.name}: `}${text}`
+  let text = warning.message.replace(/\s*\n\s*/g, ' ').trim()
+  let name = warning.name
+  const named = /^([A-Z][A-Za-z]*Warning): (.*)$/s.exec(text)
+  if (name === 'Warning' && named !== null) [, name, text] = named
+  const from = /\bAWS SDK\b/.test(text) ? 'AWS SDK' : 'node'
+  return `(${from}) ${name}: ${text}`
 }

@@ -99,7 +99,11 @@ function adviceFor(refusal: Refusal, ctx: ProbeContext): { advice: string[]; det
         advice: [
           refusal.expired
             ? `the credentials (${ctx.source}) have expired: ${refreshHint(ctx)}`
-            : `AWS does not know key ${ctx.key} (${ctx.source}): a wrong or deleted key${tokenHint(ctx)}`,
+            : missingToken(ctx)
+              ? `no session token was sent with key ${ctx.key} (${ctx.source}): if it is ` +
+                'temporary (STS, SSO, an assumed role), set AWS_SESSION_TOKEN too; otherwise ' +
+                'AWS does not know it (a wrong or deleted key)'
+              : `AWS does not know key ${ctx.key} (${ctx.source}): a wrong or deleted key${tokenHint(ctx)}`,
         ],
       }
     case 'clock-skew':
@@ -128,6 +132,14 @@ function adviceFor(refusal: Refusal, ctx: ProbeContext): { advice: string[]; det
         ],
       }
   }
+}
+
+/**
+ * A key refused without a session token, that is not a long-term `AKIA…` one: most likely
+ * temporary credentials whose token was left behind.
+ */
+function missingToken(ctx: ProbeContext): boolean {
+  return !ctx.hasSessionToken && !ctx.key.startsWith('AKIA')
 }
 
 /** What else an unknown key can mean: the session token that goes with it. */

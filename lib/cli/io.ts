@@ -14,10 +14,30 @@ export interface CliIo {
 
 export function processIo(): CliIo {
   return {
-    stdout: (data) => process.stdout.write(data),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (data) => writeOpen(process.stdout, data),
+    stderr: (text) => writeOpen(process.stderr, text),
     stdin: process.stdin,
     stdoutIsTTY: process.stdout.isTTY === true,
     env: process.env,
   }
+}
+
+/** Writes unless the reader has gone (`| head` closed the pipe): then there is no one to tell. */
+function writeOpen(stream: NodeJS.WriteStream, data: string | Uint8Array): void {
+  if (!stream.destroyed) stream.write(data)
+}
+
+/**
+ * A pipe the reader closed early (`… | head`) ends the output quietly: the write fails with
+ * EPIPE, which would otherwise be an uncaught error and a stack trace. The command still runs
+ * to its end and exits with its own status.
+ */
+export function quietWhenPipeCloses(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
+      stream.destroy()
+      return
+    }
+    throw err
+  })
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { BIN, EXIT_OK, EXIT_USAGE } from './constants'
 import { errorExitCode, errorLine, warningLine } from './failure'
 import type { CliIo } from './io'
-import { processIo } from './io'
+import { processIo, quietWhenPipeCloses } from './io'
 
 export type { CliIo }
 
@@ -73,6 +73,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 if (require.main === module) {
+  quietWhenPipeCloses(process.stdout)
+  quietWhenPipeCloses(process.stderr)
   // Node prints a process warning over several lines; the bin's output keeps to one per note.
   process.removeAllListeners('warning')
   process.on('warning', (warning) => process.stderr.write(`${warningLine(warning)}\n`))

@@ -49,12 +49,15 @@ export function shownHeaders(headers: Headers): Record<string, string | string[]
 export function describeTarget(
   target: SigningTarget,
   env: Readonly<Record<string, string | undefined>>,
+  regionFrom?: string,
 ): string {
-  const region = {
-    option: 'from --region',
-    endpoint: 'from the host',
-    environment: env.AWS_REGION ? 'from AWS_REGION' : 'from AWS_DEFAULT_REGION',
-  }[target.regionSource]
+  const region =
+    regionFrom ??
+    {
+      option: 'from --region',
+      endpoint: 'from the host',
+      environment: env.AWS_REGION ? 'from AWS_REGION' : 'from AWS_DEFAULT_REGION',
+    }[target.regionSource]
   const service = {
     option: 'from --service',
     endpoint: 'from the host',

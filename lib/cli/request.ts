@@ -17,7 +17,7 @@ import {
 } from './args'
 import { readBodySource } from './body'
 import { BIN, DEFAULT_MAX_TIME_S, EXIT_FAILED, EXIT_OK } from './constants'
-import { loadCredentials, shortKeyId } from './credentials'
+import { loadCredentials, regionOfProfile, shortKeyId } from './credentials'
 import type { BodySource, HeaderFlag, TargetUrl } from './curl'
 import {
   bodySource,
@@ -27,6 +27,7 @@ import {
   parseTargetUrl,
   requestHeaders,
   requestMethod,
+  wireQuery,
 } from './curl'
 import type { CliIo } from './io'
 import {
@@ -36,21 +37,23 @@ import {
   responseHeadBlock,
   signedRequestBlock,
 } from './output'
-import { answerSummary, headerOf } from './refusals'
+import { answerSummary, headerOf, recognizeRefusal } from './refusals'
 import type { Answer, Target } from './signing'
 import { resolveTarget, send, signerFor } from './signing'
 import { unreachableMessage } from './unreachable'
+import { checkRegion, unknownRegionText } from './regions'
 
 const REQUEST_COMMAND: CommandSpec = {
   name: 'request',
   usage:
     `${BIN} request [-X METHOD] URL [-d BODY | -d @FILE | -d @-]\n` +
-    "         [-H 'Name: value']... [-i] [-v] [--dry-run] [--region R] [--service S]\n" +
-    '         [--profile P] [--unsigned-payload] [--compressed] [-m SECONDS]',
+    "         [-H 'Name: value']... [-i] [-I] [-v] [--dry-run] [--region R] [--service S]\n" +
+    '         [--signing-host HOST] [--profile P] [--unsigned-payload] [--compressed]\n' +
+    '         [-m SECONDS]',
   summary:
     'Sends one request signed with AWS SigV4, through the same signing code as the connection,\n' +
-    'and prints the response body. The path and query are sent as typed; the signature covers\n' +
-    'exactly what goes on the wire.',
+    'and prints the response body. The path and query are sent as typed (only what an HTTP\n' +
+    'request line cannot carry is percent-encoded); the signature covers what goes on the wire.',
   flags: [
     {
       name: 'request',
@@ -76,6 +79,11 @@ const REQUEST_COMMAND: CommandSpec = {
     },
     { name: 'include', short: 'i', description: 'print the status line and response headers' },
     {
+      name: 'head',
+      short: 'I',
+      description: 'send HEAD and print the status line and headers only',
+    },
+    {
       name: 'verbose',
       short: 'v',
       description: 'print the canonical request, string to sign, signed headers (stderr)',
@@ -92,9 +100,15 @@ const REQUEST_COMMAND: CommandSpec = {
       description: 'sign for service S: es, aoss, … (default: from the host, else es)',
     },
     {
+      name: 'signing-host',
+      value: 'HOST',
+      description: 'sign for HOST instead of the URL host (a tunnel to a domain)',
+    },
+    {
       name: 'profile',
       value: 'P',
-      description: 'credentials of profile P (default: the default chain, AWS_PROFILE)',
+      description:
+        'credentials (and, failing all else, the region) of profile P (default: AWS_PROFILE)',
     },
     {
       name: 'unsigned-payload',
@@ -111,7 +125,7 @@ const REQUEST_COMMAND: CommandSpec = {
   ],
   notes: [
     'A body is sent as application/json, or application/x-ndjson to _bulk, _msearch and the',
-    "other NDJSON APIs, unless -H 'Content-Type: …' says otherwise.",
+    "other NDJSON APIs, unless -H 'Content-Type: …' says otherwise (it is sent as given).",
     'Secrets are never printed: the session token and the signature show as <redacted …>.',
     "Exit status: 0 for a response below 400; 1 for 400 or more (AWS's message on stderr), or",
     'no response; 2 for a usage or configuration error.',
@@ -125,11 +139,14 @@ interface RequestPlan {
   body?: BodySource
   headers: HeaderFlag[]
   include: boolean
+  /** `-I`: print the head only. */
+  headOnly: boolean
   verbose: boolean
   dryRun: boolean
   compressed: boolean
   region?: string
   service?: string
+  signingHost?: string
   profile?: string
   unsignedPayload: boolean
   timeoutMs: number
@@ -157,7 +174,10 @@ function planRequest(args: ParsedArgs): RequestPlan {
   if (bodies.length > 1) {
     fail('give one body (-d): several are not joined with & as curl does, that is no JSON')
   }
-  const method = requestMethod(stringValue(args, 'request'), bodies.length > 0)
+  const headOnly = booleanValue(args, 'head')
+  if (headOnly && bodies.length > 0) fail('-I sends HEAD, which carries no body: drop -d or -I')
+  const explicitMethod = stringValue(args, 'request') ?? (headOnly ? 'HEAD' : undefined)
+  const method = requestMethod(explicitMethod, bodies.length > 0)
   if (isProblem(method)) return fail(method.problem)
   const headers: HeaderFlag[] = []
   for (const text of stringValues(args, 'header')) {
@@ -171,12 +191,14 @@ function planRequest(args: ParsedArgs): RequestPlan {
     method,
     ...(bodies.length === 1 ? { body: bodies[0] } : {}),
     headers,
-    include: booleanValue(args, 'include'),
+    include: booleanValue(args, 'include') || headOnly,
+    headOnly,
     verbose: booleanValue(args, 'verbose'),
     dryRun: booleanValue(args, 'dry-run'),
     compressed: booleanValue(args, 'compressed'),
     region: stringValue(args, 'region'),
     service: stringValue(args, 'service'),
+    signingHost: stringValue(args, 'signing-host'),
     profile: stringValue(args, 'profile'),
     unsignedPayload: booleanValue(args, 'unsigned-payload'),
     timeoutMs,
@@ -202,24 +224,34 @@ export async function runRequest(argv: readonly string[], io: CliIo): Promise<nu
     origin: plan.url.origin,
     region: plan.region,
     service: plan.service,
+    signingHost: plan.signingHost,
     unsignedPayload: plan.unsignedPayload,
     env: io.env,
+    profileRegion: await regionOfProfile(plan.region, plan.profile, io.env),
   })
+  const { region } = target.context.target
+  const regionNote = unknownRegionText(region, await checkRegion(region))
+  if (regionNote !== undefined) io.stderr(`${BIN}: note: ${regionNote} (signed for it as given)\n`)
   const { credentials, source } = await loadCredentials({
     profile: plan.profile,
     env: io.env,
     note: (line) => io.stderr(`${BIN}: ${line}\n`),
   })
   const body = plan.body === undefined ? undefined : await readBodySource(plan.body, io.stdin)
-  const signed = await signerFor(credentials).sign(
-    {
-      method: plan.method,
-      path: plan.url.path,
-      querystring: plan.url.query,
-      headers: headersFor(plan),
-      body,
-    },
-    target.context,
+  // The headers go as given: a -H Content-Type is not adapted for Amazon's engines.
+  const context = { ...target.context, plainMediaTypes: false }
+  const signed = withWireQuery(
+    await signerFor(credentials).sign(
+      {
+        method: plan.method,
+        path: plan.url.path,
+        querystring: plan.url.query,
+        headers: headersFor(plan),
+        body,
+      },
+      context,
+    ),
+    wireQuery(plan.url.query),
   )
 
   if (plan.verbose || plan.dryRun) {
@@ -247,16 +279,56 @@ export async function runRequest(argv: readonly string[], io: CliIo): Promise<nu
   if (plan.include) io.stdout(includedHead(answer.status, answer.headers))
 
   const bytes = printable(answer, signed, plan.compressed, io)
-  io.stdout(io.stdoutIsTTY ? prettyBody(bytes, headerOf(answer.headers, 'content-type')) : bytes)
+  if (!plan.headOnly) {
+    io.stdout(io.stdoutIsTTY ? prettyBody(bytes, headerOf(answer.headers, 'content-type')) : bytes)
+  }
 
   if (answer.status < 400) return EXIT_OK
-  const summary = answerSummary({ ...answer, text: bytes.toString('utf8') })
-  const why =
-    answer.status === 403 || answer.status === 401
-      ? ` (${BIN} diagnose ${plan.url.origin.origin} says why)`
+  const text = bytes.toString('utf8')
+  const summary = answerSummary({ ...answer, text })
+  const refusal = recognizeRefusal({ ...answer, text }, target.context.refusals)
+  const noToken =
+    refusal?.kind === 'credentials-rejected' && !refusal.expired && !credentials.sessionToken
+      ? ': no session token was sent, and temporary credentials (STS, SSO, an assumed role) ' +
+        'need theirs: set AWS_SESSION_TOKEN too'
       : ''
-  io.stderr(`${BIN}: ${answer.status} ${summary}${why}\n`)
+  const why =
+    answer.status === 403 || answer.status === 401 ? ` (${diagnoseCommand(plan)} says why)` : ''
+  io.stderr(`${BIN}: ${answer.status} ${summary}${noToken}${why}\n`)
   return EXIT_FAILED
+}
+
+/** The `diagnose` command line for the same endpoint, with the flags that change what it checks. */
+function diagnoseCommand(plan: RequestPlan): string {
+  const words = [BIN, 'diagnose', plan.url.origin.origin]
+  const flags: Array<[string, string | undefined]> = [
+    ['--profile', plan.profile],
+    ['--region', plan.region],
+    ['--service', plan.service],
+    ['--signing-host', plan.signingHost],
+  ]
+  for (const [flag, value] of flags) if (value !== undefined) words.push(flag, shellWord(value))
+  return words.join(' ')
+}
+
+/** A word as a POSIX shell reads it back: as it is when it is safe, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_.,:/@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * The signed request with the query as typed on the wire, in its order: AWS and the emulator
+ * rebuild the canonical query from what arrives, so any order and `?v` (read as `v=`) verify.
+ */
+function withWireQuery(signed: SignedTransportRequest, query: string): SignedTransportRequest {
+  const params = Object.assign(
+    Object.create(
+      Object.getPrototypeOf(signed.params) as object,
+    ) as SignedTransportRequest['params'],
+    signed.params,
+    { querystring: query },
+  )
+  return { ...signed, params }
 }
 
 /** The body to print: decompressed with --compressed, and secrets AWS quoted back replaced. */
@@ -295,6 +367,9 @@ function signedBlock(
       headers: params.headers,
       description: signed.describe(),
     },
-    [describeTarget(target.context.target, io.env), `credentials: ${credentials}`],
+    [
+      describeTarget(target.context.target, io.env, target.regionFrom),
+      `credentials: ${credentials}`,
+    ],
   )
 }

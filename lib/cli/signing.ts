@@ -25,14 +25,23 @@ export interface TargetOptions {
   origin: URL
   region?: string
   service?: string
+  /** `--signing-host`: sign for this host (a tunnel's far end) instead of the URL's. */
+  signingHost?: string
   unsignedPayload?: boolean
   env: Readonly<Record<string, string | undefined>>
+  /**
+   * The region of the profile in use, signed for when neither `--region`, the host nor the
+   * environment names one, as the aws CLI does.
+   */
+  profileRegion?: { profile: string; region: string }
 }
 
 /** The connection a request goes through, and the base class it is sent with. */
 export interface Target {
   context: ConnectionContext
   base: BaseConnectionClass
+  /** Where the region came from, when no SigV4 source says it: `from profile "dev"`. */
+  regionFrom?: string
 }
 
 /**
@@ -68,9 +77,26 @@ interface CallbackConnection {
  */
 export function resolveTarget(options: TargetOptions): Target {
   try {
+    return targetFor(options, options.region)
+  } catch (err) {
+    if (!(err instanceof AwsSigV4ConfigurationError)) throw err
+    const { profileRegion } = options
+    if (isNoRegion(err, options) && profileRegion !== undefined) {
+      return {
+        ...targetFor(options, profileRegion.region),
+        regionFrom: `from profile "${profileRegion.profile}"`,
+      }
+    }
+    throw new AwsSigV4ConfigurationError(err.option, forCommandLine(err, options))
+  }
+}
+
+function targetFor(options: TargetOptions, region: string | undefined): Target {
+  try {
     const config = resolveOptions({
-      region: options.region,
+      region,
       service: options.service,
+      signingHost: options.signingHost,
       ...(options.unsignedPayload ? { unsignedPayload: true } : {}),
     })
     const node = resolveNodeOptions(config, options.origin, { ...options.env })
@@ -79,19 +105,30 @@ export function resolveTarget(options: TargetOptions): Target {
       base: config.baseConnection as unknown as BaseConnectionClass,
     }
   } catch (err) {
-    if (!(err instanceof AwsSigV4ConfigurationError)) throw err
-    throw new AwsSigV4ConfigurationError(err.option, forCommandLine(err, options))
+    if (!(err instanceof AwsSigV4ConfigurationError) || region === options.region) throw err
+    throw new AwsSigV4ConfigurationError(
+      err.option,
+      err.message.replace(
+        /`region` option/g,
+        `region of profile "${options.profileRegion?.profile}"`,
+      ),
+    )
   }
 }
 
-/** The connection's configuration messages, with options named as flags. */
-function forCommandLine(err: AwsSigV4ConfigurationError, options: TargetOptions): string {
-  const noRegion =
+/** Nothing named a region: no `--region`, no region in the host, no AWS_REGION. */
+function isNoRegion(err: AwsSigV4ConfigurationError, options: TargetOptions): boolean {
+  return (
     err.option === 'region' &&
     options.region === undefined &&
     !options.env.AWS_REGION &&
     !options.env.AWS_DEFAULT_REGION
-  if (noRegion) {
+  )
+}
+
+/** The connection's configuration messages, with options named as flags. */
+function forCommandLine(err: AwsSigV4ConfigurationError, options: TargetOptions): string {
+  if (isNoRegion(err, options)) {
     return (
       `cannot tell which AWS region to sign for: ${options.origin.host} is not an AWS endpoint ` +
       'host that names it. Pass --region (e.g. --region eu-west-1) or set AWS_REGION'
@@ -100,6 +137,8 @@ function forCommandLine(err: AwsSigV4ConfigurationError, options: TargetOptions)
   return err.message
     .replace(/`region` option/g, '--region')
     .replace(/`service` option/g, '--service')
+    .replace(/`signingHost` option/g, '--signing-host')
+    .replace(/^`signingHost` host/, 'The --signing-host host')
     .replace(/^Node host/, 'The URL host')
 }
 

@@ -16,18 +16,33 @@ const KINDS: Readonly<Record<EndpointKind, string>> = {
   'lattice-service': 'VPC Lattice service',
   api: 'API Gateway API',
   'api-vpc-endpoint': 'API Gateway VPC endpoint',
+  'ingestion-pipeline': 'OpenSearch Ingestion pipeline',
 }
 
-/** What the endpoint is, and what requests to it are signed for. */
+/**
+ * What the endpoint is, and what requests to it are signed for; `regionNote` says the region is
+ * not one AWS is known to have (regions.ts), which is worth a look but no failure.
+ */
 export function endpointStep(
   target: SigningTarget,
   env: Readonly<Record<string, string | undefined>>,
+  regionNote?: string,
+  regionFrom?: string,
 ): Step {
   const kind =
     target.endpoint === undefined
       ? 'not an AWS endpoint host (custom domain, proxy or tunnel)'
       : KINDS[target.endpoint.kind]
-  return { mark: 'ok', label: 'Endpoint', text: `${kind} · ${describeTarget(target, env)}` }
+  const text = `${kind} · ${describeTarget(target, env, regionFrom)}`
+  if (regionNote === undefined) return { mark: 'ok', label: 'Endpoint', text }
+  return {
+    mark: 'warn',
+    label: 'Endpoint',
+    text,
+    advice: [
+      `${regionNote} (signed for it as given: a region newer than the AWS SDK installed here is not listed)`,
+    ],
+  }
 }
 
 /** Where the credentials came from, the key they carry, and when they expire. */

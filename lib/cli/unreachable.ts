@@ -2,10 +2,20 @@
 import type { Target } from './signing'
 import { oneLine } from './credentials'
 
+/**
+ * OpenSSL's words when a TLS handshake meets a plain-HTTP answer: the server's first bytes
+ * ("HTTP/1.1 400 …") read as a TLS record of a version, or a length, that cannot be.
+ */
+const PLAIN_HTTP_ANSWER = /wrong version number|packet length too long|http request|EPROTO/i
+
 export function unreachableMessage(err: unknown, target: Target): string {
   const name = err instanceof Error ? err.name : ''
   const what = oneLine(err)
-  const host = target.context.url.host
+  const { url } = target.context
+  const host = url.host
+  if (url.protocol === 'https:' && PLAIN_HTTP_ANSWER.test(what)) {
+    return `the endpoint speaks plain HTTP: use ${url.href.replace(/^https:/, 'http:')}`
+  }
   if (name === 'TimeoutError') {
     return `no answer from ${host} in time (${what}): check the URL and the network path, or raise -m`
   }

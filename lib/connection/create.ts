@@ -14,6 +14,7 @@ import { CredentialCache } from '../credentials/cache'
 import { SkewCorrectedClock } from '../credentials/clock'
 import { RequestSigner } from '../exchange/request-signer'
 import { Exchanges } from '../exchange/exchanges'
+import { AwsSigV4ConfigurationError } from '../errors'
 
 /**
  * Returns a connection class for `new Client({ Connection })` that signs every request with
@@ -37,6 +38,9 @@ export function createAwsSigV4Connection(options?: AwsSigV4ConnectionOptions): C
 export function createAwsSigV4Connection(
   options?: AwsSigV4ConnectionOptions,
 ): ConnectionConstructor {
+  // `Connection: createAwsSigV4Connection`, uncalled: the client's pool calls it with `new` and
+  // its own connection options, which would read as unknown options ("tls", "url").
+  if (new.target !== undefined) throw uncalledFactory()
   const config = resolveOptions(options)
   // Expirations are AWS's time, so they are compared with the skew-corrected clock.
   const clock = new SkewCorrectedClock()
@@ -66,7 +70,26 @@ export function createAwsSigV4Connection(
     lineageOf(config.baseConnection) === 'callback'
       ? createCallbackConnection
       : createPromiseConnection
-  return named(create(config, exchanges), config.baseConnection)
+  return spreadable(named(create(config, exchanges), config.baseConnection))
+}
+
+function uncalledFactory(): AwsSigV4ConfigurationError {
+  return new AwsSigV4ConfigurationError(
+    'Connection',
+    "The client's Connection option is createAwsSigV4Connection itself, not the class it " +
+      'returns: call it: `createAwsSigV4Connection({...})` (or pass AwsSigV4Connection, which ' +
+      'needs no options).',
+  )
+}
+
+/**
+ * The class with an own enumerable `Connection` pointing to itself, so that the old connectors'
+ * pattern `new Client({ node, ...createAwsSigV4Connection() })` spreads into `{ Connection }`
+ * instead of nothing (and a client that silently sends unsigned requests).
+ */
+export function spreadable<C extends ConnectionConstructor>(Signed: C): C {
+  Object.defineProperty(Signed, 'Connection', { value: Signed, enumerable: true })
+  return Signed
 }
 
 /** Names the class after its base (`AwsSigV4UndiciConnection`, `AwsSigV4Connection`, …). */

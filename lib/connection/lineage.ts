@@ -11,6 +11,7 @@
  * `diagnostic` getter only in the promise one (`request.length` is 2 on both).
  */
 import type { ConnectionConstructor } from './types'
+import { AwsSigV4ConfigurationError } from '../errors'
 
 export type Lineage = 'promise' | 'callback'
 
@@ -91,4 +92,83 @@ function productByRoles(Base: ConnectionConstructor): CallbackClient['product'] 
   return typeof roles === 'object' && roles !== null && 'CLUSTER_MANAGER' in roles
     ? 'opensearch'
     : 'elasticsearch'
+}
+
+/**
+ * Which family of client is creating a connection, told by the options its pool passes: the
+ * pools of @elastic/transport (8.x, 9.x) always pass `diagnostic` and `tls`, those of the 7.x and
+ * OpenSearch clients `ssl` and never `diagnostic`. Undefined for anything else (a connection
+ * made by hand).
+ */
+export function creatingLineage(connectionOptions: unknown): Lineage | undefined {
+  if (typeof connectionOptions !== 'object' || connectionOptions === null) return undefined
+  const has = (name: string): boolean =>
+    Object.prototype.hasOwnProperty.call(connectionOptions, name)
+  if (has('diagnostic') && has('tls')) return 'promise'
+  if (has('ssl') && !has('diagnostic')) return 'callback'
+  return undefined
+}
+
+/**
+ * Refuses a connection class whose base is of the other lineage than the client creating it:
+ * the client would fail inside its own code, far from the cause (`Cannot read properties of
+ * undefined (reading 'cluster_manager')`, `callback is not a function`). `loadedModules` gives
+ * the loaded modules, among which the callback clients in use are found, to name the right one.
+ */
+export function refuseOtherLineage(
+  Base: ConnectionConstructor,
+  connectionOptions: unknown,
+  loadedModules: () => readonly unknown[],
+): void {
+  const base = lineageOf(Base)
+  const creating = creatingLineage(connectionOptions)
+  if (creating === undefined || creating === base) return
+  const moduleExports = loadedModules()
+  if (base === 'promise') {
+    throw new AwsSigV4ConfigurationError(
+      'baseConnection',
+      'The connection class extends a connection of @elastic/elasticsearch 8.x/9.x ' +
+        "(AwsSigV4Connection extends the installed @elastic/elasticsearch's default one), but the client " +
+        `creating it is ${callbackClientsNamed(moduleExports)}, whose connections work ` +
+        "differently. Pass that client's own Connection as the base: " +
+        '`createAwsSigV4Connection({ baseConnection: Connection })`, with Connection imported ' +
+        `from ${callbackPackagesNamed(moduleExports)}.`,
+    )
+  }
+  const product = callbackClientOf(Base, moduleExports).product
+  throw new AwsSigV4ConfigurationError(
+    'baseConnection',
+    `The connection class extends the Connection of ${product === 'opensearch' ? 'the OpenSearch client' : '@elastic/elasticsearch 7.x'}, ` +
+      'but the client creating it is @elastic/elasticsearch 8.x or 9.x, whose connections work ' +
+      'differently. Use AwsSigV4Connection, which extends its default connection, or pass its ' +
+      'own class as the base: `createAwsSigV4Connection({ baseConnection: UndiciConnection })` ' +
+      '(or HttpConnection), imported from @elastic/elasticsearch.',
+  )
+}
+
+/** The callback clients among the loaded modules: OpenSearch, Elasticsearch 7.x, or both. */
+function loadedCallbackProducts(moduleExports: readonly unknown[]): Set<CallbackClient['product']> {
+  const products = new Set<CallbackClient['product']>()
+  for (const exports of moduleExports) {
+    const Connection = ownValue(exports, 'Connection')
+    const errors = ownValue(exports, 'errors')
+    if (typeof Connection !== 'function' || typeof errors !== 'object' || errors === null) continue
+    if (lineageOf(Connection as ConnectionConstructor) !== 'callback') continue
+    products.add('OpenSearchClientError' in errors ? 'opensearch' : 'elasticsearch')
+  }
+  return products
+}
+
+function callbackClientsNamed(moduleExports: readonly unknown[]): string {
+  const products = loadedCallbackProducts(moduleExports)
+  if (products.size === 1 && products.has('opensearch')) return 'the OpenSearch client'
+  if (products.size === 1) return '@elastic/elasticsearch 7.x'
+  return 'the OpenSearch client or @elastic/elasticsearch 7.x'
+}
+
+function callbackPackagesNamed(moduleExports: readonly unknown[]): string {
+  const products = loadedCallbackProducts(moduleExports)
+  if (products.size === 1 && products.has('opensearch')) return '@opensearch-project/opensearch'
+  if (products.size === 1) return '@elastic/elasticsearch 7.x'
+  return '@opensearch-project/opensearch (or @elastic/elasticsearch 7.x)'
 }

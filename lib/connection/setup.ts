@@ -8,6 +8,8 @@ import type { NodeOptions, ResolvedOptions } from './options'
 import type { ConnectionContext } from '../exchange/types'
 import { resolveNodeOptions } from './options'
 import { withLowerCaseNames } from '../exchange/headers'
+import { refuseOtherLineage } from './lineage'
+import { loadedModuleExports } from '../platform/client-loader'
 import { AwsSigV4ConfigurationError } from '../errors'
 
 /** What the set-up needs of a base connection instance. */
@@ -25,6 +27,7 @@ export function setUpNodeConnection(
   connectionOptions: unknown,
   config: ResolvedOptions,
 ): NodeOptions {
+  refuseOtherLineage(config.baseConnection, connectionOptions, loadedModuleExports)
   refuseClientAuth(connectionOptions)
   const node = resolveNodeOptions(config, connection.url)
   // The http.Agent (HttpConnection, the 7.x Connection) reaches every in-flight request's raw

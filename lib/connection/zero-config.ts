@@ -6,7 +6,7 @@
  * error, so it surfaces only for someone who uses it, at `new Client(...)`.
  */
 import type { ConnectionConstructor } from './types'
-import { createAwsSigV4Connection } from './create'
+import { createAwsSigV4Connection, spreadable } from './create'
 import { AwsSigV4ConfigurationError } from '../errors'
 
 export function zeroConfigConnection(): ConnectionConstructor {
@@ -19,9 +19,13 @@ export function zeroConfigConnection(): ConnectionConstructor {
 }
 
 function unavailable(reason: AwsSigV4ConfigurationError): ConnectionConstructor {
-  return class AwsSigV4Connection {
-    constructor() {
-      throw new AwsSigV4ConfigurationError(reason.option, reason.message, { cause: reason.cause })
-    }
-  }
+  return spreadable(
+    class AwsSigV4Connection {
+      constructor() {
+        throw new AwsSigV4ConfigurationError(reason.option, reason.message, {
+          cause: reason.cause,
+        })
+      }
+    },
+  )
 }

@@ -18,6 +18,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import { AwsCredentialsError, AwsSigV4AbortError } from '../errors'
 import { DEFAULT_CHAIN_MODULE, defaultChainProvider } from './default-chain'
+import { awsSdkV2Provider, isAwsSdkV2Credentials } from './aws-sdk-v2'
 import type { CredentialsOption } from './option'
 import { describeInvalidCredentials, validateCredentialsOption } from './option'
 import { isModuleNotFound } from '../common/missing-module'
@@ -67,10 +68,14 @@ export interface CredentialCacheOptions {
 
 const STATIC_SOURCE = 'static credentials'
 const PROVIDER_SOURCE = 'credentials provider function'
+const AWS_SDK_V2_SOURCE = 'aws-sdk v2 credentials object'
 const DEFAULT_CHAIN_SOURCE = `default credential chain (${DEFAULT_CHAIN_MODULE})`
 
 const HINTS: Record<string, string> = {
   [PROVIDER_SOURCE]: 'check the function passed as the `credentials` option',
+  [AWS_SDK_V2_SOURCE]:
+    'check the aws-sdk v2 credentials object passed as the `credentials` option (what its ' +
+    'getPromise() loads from)',
   [DEFAULT_CHAIN_SOURCE]:
     'check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, AWS_PROFILE and the ' +
     'files ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE), ' +
@@ -126,6 +131,9 @@ export class CredentialCache {
     } else if (typeof checked === 'function') {
       this.sourceName = PROVIDER_SOURCE
       this.#provider = checked
+    } else if (isAwsSdkV2Credentials(checked)) {
+      this.sourceName = AWS_SDK_V2_SOURCE
+      this.#provider = awsSdkV2Provider(checked)
     } else {
       this.sourceName = STATIC_SOURCE
       this.#static = checked
@@ -205,7 +213,10 @@ export class CredentialCache {
       throw this.#error(`failed: ${causeMessage(err)}`, err)
     }
     const problem = describeInvalidCredentials(value)
-    if (problem !== undefined) throw this.#error(`returned invalid credentials: ${problem}`)
+    if (problem !== undefined) {
+      // A wrong shape is the provider's bug: failing at once beats the client's retries.
+      throw this.#error(`returned invalid credentials: ${problem}`, undefined, undefined, false)
+    }
     const credentials = value as AwsCredentialIdentity
     const entry = this.#entryFor(credentials, fetchedAt)
     this.#entry = entry
@@ -249,12 +260,17 @@ export class CredentialCache {
     return { credentials, staleAt, refreshAt, now }
   }
 
-  #error(what: string, cause?: unknown, hint = HINTS[this.sourceName]): AwsCredentialsError {
+  #error(
+    what: string,
+    cause?: unknown,
+    hint = HINTS[this.sourceName],
+    retryable = true,
+  ): AwsCredentialsError {
     hint ??= 'check the `credentials` option'
     return new AwsCredentialsError(
       this.sourceName,
       `Could not get AWS credentials from the ${this.sourceName}: ${what}. To fix: ${hint}.`,
-      cause === undefined ? undefined : { cause },
+      { ...(cause === undefined ? {} : { cause }), ...(retryable ? {} : { retryable }) },
     )
   }
 }

@@ -5,11 +5,17 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import { AwsSigV4ConfigurationError } from '../errors'
 import { typeName } from '../common/validation'
+import type { AwsSdkV2Credentials } from './aws-sdk-v2'
+import { isAwsSdkV2Credentials } from './aws-sdk-v2'
 
-export type { AwsCredentialIdentity, AwsCredentialIdentityProvider }
+export type { AwsCredentialIdentity, AwsCredentialIdentityProvider, AwsSdkV2Credentials }
 
-/** Static credentials, or a function that resolves them (e.g. `fromTemporaryCredentials()`). */
-export type CredentialsOption = AwsCredentialIdentity | AwsCredentialIdentityProvider
+/**
+ * Static credentials, a function that resolves them (e.g. `fromTemporaryCredentials()`), or an
+ * aws-sdk v2 credentials object (`AWS.config.credentials`), used as a provider.
+ */
+export type CredentialsOption =
+  AwsCredentialIdentity | AwsCredentialIdentityProvider | AwsSdkV2Credentials
 
 /**
  * Checks the `credentials` option at construction time. Call it only when the option was given:
@@ -18,12 +24,15 @@ export type CredentialsOption = AwsCredentialIdentity | AwsCredentialIdentityPro
  */
 export function validateCredentialsOption(value: unknown): CredentialsOption {
   if (typeof value === 'function') return value as AwsCredentialIdentityProvider
+  // Its keys may not be loaded yet (instance metadata, a profile): checked once it has answered.
+  if (isAwsSdkV2Credentials(value)) return value
   const problem = describeInvalidCredentials(value)
   if (problem !== undefined) {
     throw new AwsSigV4ConfigurationError(
       'credentials',
-      `Invalid \`credentials\` option: ${problem}. Pass { accessKeyId, secretAccessKey, ` +
-        'sessionToken? }, a provider function, or leave it unset to use the default credential chain.',
+      `Invalid \`credentials\` option: ${problem}${awsSdkV2ConfigHint(value)}. Pass ` +
+        '{ accessKeyId, secretAccessKey, sessionToken? }, a provider function, an aws-sdk v2 ' +
+        'credentials object, or leave it unset to use the default credential chain.',
     )
   }
   return value as AwsCredentialIdentity
@@ -52,4 +61,14 @@ export function describeInvalidCredentials(value: unknown): string | undefined {
     if (Number.isNaN(expiration.getTime())) return '`expiration` is an invalid Date'
   }
   return undefined
+}
+
+/** aws-sdk v2's `AWS.config` (what `createAwsElasticsearchConnector(AWS.config)` took) is no credentials. */
+function awsSdkV2ConfigHint(value: unknown): string {
+  const config = value as { getCredentials?: unknown; credentials?: unknown } | null
+  return typeof config === 'object' &&
+    config !== null &&
+    typeof config.getCredentials === 'function'
+    ? " (this looks like aws-sdk v2's AWS.config: pass AWS.config.credentials)"
+    : ''
 }

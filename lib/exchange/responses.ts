@@ -7,10 +7,11 @@
 import type { AwsRejection } from '../aws/rejections'
 import type { RefusalStyle } from '../aws/services'
 import type { ConnectionResponse, SignedTransportRequest } from './types'
-import { classifyAwsRejection } from '../aws/rejections'
+import type { SigningTarget } from '../aws/endpoint'
+import { classifyAwsRejection, isBareForbidden } from '../aws/rejections'
 import { isTransportDecoded, unzipBody } from '../common/content-encoding'
 import { withoutEchoedSecrets } from './secret-views'
-import { bodyText } from '../common/body'
+import { bodyText, parseJsonObject } from '../common/body'
 
 /** A response read once: redacted, and the rejection it carries, if any. */
 export interface ReadResponse {
@@ -78,6 +79,40 @@ export function withResponseHint({ response, rejection }: ReadResponse): Connect
   const caused_by = {
     type: 'x-aoss-response-hint',
     reason: meaning === undefined ? hint : `${hint} (${meaning})`,
+  }
+  return withBody(response, JSON.stringify({ ...json, error: { ...error, caused_by } }))
+}
+
+/**
+ * For OpenSearch Serverless's bare refusal of a request signed for another service: a
+ * collection behind a custom host (a proxy, a CNAME, a tunnel) is signed for the default `es`,
+ * and Serverless answers only `Forbidden`. Says to sign for `aoss`, as `error.caused_by`, which
+ * the client's `ResponseError` shows in its message, as `diagnose` says it with `--service aoss`.
+ */
+export function withServiceHint(
+  { response }: ReadResponse,
+  target: Pick<SigningTarget, 'service' | 'serviceSource'>,
+): ConnectionResponse {
+  if (target.service === 'aoss' || (response.statusCode !== 403 && response.statusCode !== 401)) {
+    return response
+  }
+  const text = bodyText(response.body)
+  const json = text === undefined ? undefined : parseJsonObject(text)
+  const error = json?.error
+  if (json === undefined || !isBareForbidden(json) || typeof error !== 'object' || error === null) {
+    return response
+  }
+  if ('caused_by' in error) return response
+  const header = response.headers['x-aoss-response-hint']
+  const hint = Array.isArray(header) ? header.join(', ') : header
+  const signed = `service '${target.service}'${target.serviceSource === 'default' ? ' (the default)' : ''}`
+  const caused_by = {
+    type: 'aws_sigv4_hint',
+    reason:
+      `OpenSearch Serverless refused a request signed for ${signed}: a collection behind a ` +
+      "custom host must be signed for its own service, service: 'aoss' " +
+      "(createAwsSigV4Connection({ service: 'aoss' }))" +
+      (hint ? ` (x-aoss-response-hint: ${hint})` : ''),
   }
   return withBody(response, JSON.stringify({ ...json, error: { ...error, caused_by } }))
 }

@@ -4,7 +4,8 @@
  * secret key and session token come from the environment only, and are never printed.
  */
 import { AwsSigV4ConfigurationError } from '../errors'
-import { startEmulator, type Emulator, type EmulatorMode } from './emulator'
+import { SERVICE_ROWS } from '../aws/services'
+import { startEmulator, type Emulator, type EmulatorMode, type Verdict } from './emulator'
 import { ENGINES, type Engine } from './store/engines'
 
 export interface EmulatorCliIo {
@@ -15,8 +16,21 @@ export interface EmulatorCliIo {
 
 /** 'opensearch', 'opensearch-compat', … or 'elasticsearch8': the engines, as help and errors name them. */
 function engineList(): string {
-  const quoted = ENGINES.map((engine) => `'${engine}'`)
+  return quotedList(ENGINES)
+}
+
+/** The signing names whose rules the emulator knows: the rows of the services table. */
+const SERVICES = SERVICE_ROWS.map((row) => row.signingName)
+
+function quotedList(items: readonly string[]): string {
+  const quoted = items.map((item) => `'${item}'`)
   return `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`
+}
+
+/** The engines each mode plays: Amazon runs no Elasticsearch 8, Elastic no OpenSearch. */
+const MODE_ENGINES: Readonly<Record<EmulatorMode, readonly Engine[]>> = {
+  amazon: ['opensearch', 'opensearch-compat', 'elasticsearch7'],
+  elastic: ['elasticsearch8'],
 }
 
 /** The flags, with what help shows for each. The keys come from the environment only. */
@@ -24,7 +38,10 @@ const FLAGS = {
   port: ['N', 'port to listen on (default 0: any free port)'],
   host: ['ADDRESS', 'address to listen on (default 127.0.0.1)'],
   region: ['R', 'region requests must be signed for (default AWS_REGION, else us-east-1)'],
-  service: ['S', 'signing name: es (default), aoss (Serverless rules) or any other'],
+  service: [
+    'S',
+    `signing name: es (default), aoss (Serverless rules), ${SERVICES.slice(2).join(', ')}`,
+  ],
   mode: ['M', "'amazon' (default: Amazon-managed engine) or 'elastic' (Elasticsearch)"],
   engine: ['E', `what GET / answers: ${engineList()}`],
   upstream: ['URL', 'forward verified requests to this cluster instead of the in-memory store'],
@@ -33,6 +50,13 @@ const FLAGS = {
   'expected-host': ['HOST', 'the Host the signature must cover (default: the Host that arrived)'],
 } as const
 type Flag = keyof typeof FLAGS
+
+/** The switches, which take no value. */
+const SWITCHES = {
+  log: 'print one line per request: its status and verdict',
+  'compress-responses': 'gzip every answer to a request that accepts gzip (refusals too)',
+} as const
+type Switch = keyof typeof SWITCHES
 
 /** Secrets are read from the environment only: a flag's value shows in `ps` and shell history. */
 const SECRET_FLAGS: Readonly<Record<string, string>> = {
@@ -51,17 +75,25 @@ export const EMULATOR_HELP = [
   ...Object.entries(FLAGS).map(
     ([name, [value, text]]) => `  --${`${name} ${value}`.padEnd(20)}${text}`,
   ),
+  ...Object.entries(SWITCHES).map(([name, text]) => `  --${name.padEnd(20)}${text}`),
   `  --${'help'.padEnd(20)}Show this help`,
   '',
   'The key it accepts is AWS_ACCESS_KEY_ID (or --access-key-id) with AWS_SECRET_ACCESS_KEY and',
   'AWS_SESSION_TOKEN, read from the environment only: a flag would show the secret in `ps`.',
+  'With AWS_PROFILE set, it is the key of that profile, as the AWS SDK resolves it.',
   '',
 ].join('\n')
 
 const HELP_HINT = 'run `elasticsearch-aws-sigv4 emulate --help` for the options'
 
-function parseFlags(argv: readonly string[]): Partial<Record<Flag, string>> {
+interface ParsedFlags {
+  values: Partial<Record<Flag, string>>
+  switches: Partial<Record<Switch, true>>
+}
+
+function parseFlags(argv: readonly string[]): ParsedFlags {
   const out: Partial<Record<Flag, string>> = {}
+  const switches: Partial<Record<Switch, true>> = {}
   const args = argv[0] === 'emulate' ? argv.slice(1) : argv
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
@@ -77,6 +109,16 @@ function parseFlags(argv: readonly string[]): Partial<Record<Flag, string>> {
         `--${name} would show the secret in \`ps\` and the shell history: set ${variable} in the environment instead`,
       )
     }
+    if (Object.prototype.hasOwnProperty.call(SWITCHES, name)) {
+      if (eq >= 0) {
+        throw new AwsSigV4ConfigurationError(
+          name,
+          `Option '--${name}' takes no value: ${HELP_HINT}`,
+        )
+      }
+      switches[name as Switch] = true
+      continue
+    }
     if (!Object.prototype.hasOwnProperty.call(FLAGS, name)) {
       throw new AwsSigV4ConfigurationError('argv', `Unknown option '--${name}': ${HELP_HINT}`)
     }
@@ -86,7 +128,7 @@ function parseFlags(argv: readonly string[]): Partial<Record<Flag, string>> {
     }
     out[name as Flag] = value
   }
-  return out
+  return { values: out, switches }
 }
 
 function toNumber(flag: Flag, value: string | undefined): number | undefined {
@@ -105,7 +147,7 @@ export async function runEmulatorCli(
 ): Promise<Emulator> {
   const env = io.env ?? process.env
   const write = io.write ?? ((line: string) => process.stdout.write(line + '\n'))
-  const flags = parseFlags(argv)
+  const { values: flags, switches } = parseFlags(argv)
   const accessKeyId = flags['access-key-id'] ?? env.AWS_ACCESS_KEY_ID
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY
   if (!accessKeyId || !secretAccessKey) {
@@ -122,8 +164,34 @@ export async function runEmulatorCli(
   if (engine !== undefined && !(ENGINES as readonly string[]).includes(engine)) {
     throw new AwsSigV4ConfigurationError('engine', `Option '--engine' must be ${engineList()}`)
   }
-  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'
+  if (
+    mode !== undefined &&
+    engine !== undefined &&
+    !MODE_ENGINES[mode].includes(engine as Engine)
+  ) {
+    throw new AwsSigV4ConfigurationError(
+      'engine',
+      `Options '--mode ${mode}' and '--engine ${engine}' contradict each other: ${mode} mode ` +
+        `plays ${quotedList(MODE_ENGINES[mode])}`,
+    )
+  }
+  const upstream = flags.upstream === undefined ? undefined : upstreamUrl(flags.upstream)
+  if (upstream !== undefined && engine !== undefined) {
+    throw new AwsSigV4ConfigurationError(
+      'engine',
+      "Options '--upstream' and '--engine' contradict each other: with --upstream, the upstream cluster answers",
+    )
+  }
   const service = flags.service ?? 'es'
+  if (!SERVICES.includes(service)) {
+    throw new AwsSigV4ConfigurationError(
+      'service',
+      `Option '--service' must be ${quotedList(SERVICES)}: the services whose rules the emulator knows`,
+    )
+  }
+  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'
+  const clockSkewMs = toNumber('clock-skew-ms', flags['clock-skew-ms'])
+  const log = switches.log ? (verdict: Verdict) => write(verdictLine(verdict)) : undefined
   const emulator = await startEmulator({
     credentials: {
       accessKeyId,
@@ -132,17 +200,58 @@ export async function runEmulatorCli(
     },
     region,
     service,
-    mode: mode as EmulatorMode | undefined,
+    mode,
     engine: engine as Engine | undefined,
-    upstream: flags.upstream,
-    clockSkewMs: toNumber('clock-skew-ms', flags['clock-skew-ms']),
+    upstream: upstream?.href,
+    clockSkewMs,
     expectedHost: flags['expected-host'],
     port: toNumber('port', flags.port),
     host: flags.host,
+    compressResponses: switches['compress-responses'] === true,
+    ...(log && { onVerdict: log }),
   })
-  const target = flags.upstream ? `forwarding to ${flags.upstream}` : 'in-memory store'
+  const playing = mode ?? 'amazon'
+  const answers = upstream
+    ? `forwarding to ${withoutUserinfo(upstream)}`
+    : `engine ${engine ?? (playing === 'elastic' ? 'elasticsearch8' : 'opensearch')}, in-memory store`
+  const skew = `clock skew ${clockSkewMs ? `${clockSkewMs > 0 ? '+' : ''}${clockSkewMs}` : '0'} ms`
   write(
-    `SigV4 emulator listening on ${emulator.url} (region ${region}, service ${service}, key ${accessKeyId}, ${target})`,
+    `SigV4 emulator listening on ${emulator.url} (region ${region}, service ${service}, key ${accessKeyId}, mode ${playing}, ${skew}, ${answers})`,
   )
   return emulator
+}
+
+/** `--upstream` as a URL: http or https only; never echoed, since it may carry a password. */
+function upstreamUrl(value: string): URL {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new AwsSigV4ConfigurationError(
+      'upstream',
+      "Option '--upstream' must be an http:// or https:// URL",
+    )
+  }
+  return url
+}
+
+/** The URL as printed: a `user:password@` in it shows as `user:***@`. */
+export function withoutUserinfo(url: URL): string {
+  if (url.username === '' && url.password === '') return url.href
+  const shown = new URL(url.href)
+  shown.password = url.password === '' ? '' : '***'
+  return shown.href
+}
+
+/** One `--log` line: when, what, and the verdict (never a secret: verdicts hold none). */
+export function verdictLine(v: Verdict): string {
+  const target = v.query === '' ? v.path : `${v.path}?${v.query}`
+  const why =
+    v.reason === 'ok' ? 'ok' : `${v.reason}${v.message ? `: ${v.message.split('\n')[0]}` : ''}`
+  const key = v.accessKeyId ? ` (key ${v.accessKeyId})` : ''
+  const fault = v.fault ? ` [fault: ${v.fault}]` : ''
+  return `${v.time} ${v.method} ${target} → ${v.status} ${why}${key}${fault}`
 }

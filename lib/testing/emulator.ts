@@ -11,7 +11,7 @@ import { serviceFor } from '../aws/services'
 import { splitUrl, type QueryPlusMode } from './canonical'
 import type { AuthFailureReason } from './aws-errors'
 import { answerFromStore } from './dispatch'
-import { acceptsGzip, joinedHeaders, readBody } from './http'
+import { BodyTooLarge, acceptsGzip, joinedHeaders, readBody } from './http'
 import { mediaTypeProblem } from './media-types'
 import { withoutRequestSecrets } from './redaction'
 import type { Engine } from './store/engines'
@@ -73,7 +73,22 @@ export interface EmulatorOptions {
    * SigV4 refusals come compressed is not documented.
    */
   compressResponses?: boolean
+  /**
+   * Largest request body read, in bytes: a larger one is answered 413 before the signature
+   * check, as Amazon OpenSearch Service answers one over its instance type's limit, and is not
+   * buffered. Default 100 MiB, the largest limit a domain has.
+   */
+  maxBodyBytes?: number
+  /** How many verdicts `verdicts` keeps: the latest ones. Default 20,000. */
+  maxVerdicts?: number
+  /** Called with each request's verdict once it has been answered (the CLI's `--log`). */
+  onVerdict?: (verdict: Verdict) => void
 }
+
+/** Default `maxBodyBytes`: 100 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024
+/** Default `maxVerdicts`. */
+export const DEFAULT_MAX_VERDICTS = 20_000
 
 /**
  * One line of the emulator's log. Never holds a secret or a signature: the session token line of
@@ -90,7 +105,8 @@ export interface Verdict {
   status: number
   /** Whether the signature check passed. */
   ok: boolean
-  reason: 'ok' | AuthFailureReason
+  /** `body-too-large`: refused before the signature check (see `maxBodyBytes`). */
+  reason: 'ok' | AuthFailureReason | 'body-too-large'
   /** AWS's message for a refusal. */
   message?: string
   accessKeyId?: string
@@ -144,7 +160,7 @@ export interface Emulator {
   readonly port: number
   /** The in-memory cluster, for assertions (`documentCount`, `getDocument`, ...). */
   readonly store: MemoryStore
-  /** Every request so far, oldest first. */
+  /** The latest requests (up to `maxVerdicts`), oldest first. */
   readonly verdicts: readonly Verdict[]
   clearVerdicts(): void
   addCredentials(credentials: EmulatorCredentials): void
@@ -199,6 +215,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   }
   const revoked = new Map<string, RevocationKind>()
   const verdicts: Verdict[] = []
+  const maxVerdicts = options.maxVerdicts ?? DEFAULT_MAX_VERDICTS
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  /** Logs a verdict, the oldest dropped past the bound, and reports it once answered. */
+  const record = (verdict: Verdict, res: ServerResponse): void => {
+    verdicts.push(verdict)
+    if (verdicts.length > maxVerdicts) verdicts.shift()
+    const report = options.onVerdict
+    if (report !== undefined) res.once('close', () => report(verdict))
+  }
   const hooks: FaultHook[] = []
   const sockets = new Set<Socket>()
   const store = new MemoryStore({
@@ -259,22 +284,36 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readBody(req)
     const method = (req.method ?? 'GET').toUpperCase()
     const url = req.url ?? '/'
     const { path, query } = splitUrl(url)
-    const arrived = now()
-    sequence += 1
-    const verdict: Verdict = {
+    const verdictOf = (): Verdict => ({
       method,
       path,
       query: withoutRequestSecrets(query),
       status: 0,
       ok: false,
       reason: 'ok',
-      time: new Date(arrived).toISOString(),
+      time: new Date(now()).toISOString(),
+    })
+    let body: Buffer
+    try {
+      body = await readBody(req, maxBodyBytes)
+    } catch (err) {
+      if (!(err instanceof BodyTooLarge)) throw err
+      // Refused unread, as AWS refuses a body over the domain's limit; the connection closes,
+      // since the rest of the body is never read.
+      const verdict = { ...verdictOf(), status: 413, reason: 'body-too-large' as const }
+      verdict.message = err.message
+      record(verdict, res)
+      res.shouldKeepAlive = false
+      send(req, res, 413, JSON.stringify({ Message: err.message }), { connection: 'close' })
+      return
     }
-    verdicts.push(verdict)
+    const arrived = now()
+    sequence += 1
+    const verdict: Verdict = { ...verdictOf(), time: new Date(arrived).toISOString() }
+    record(verdict, res)
 
     const result: VerifyResult = verifySignature(
       { method, url, rawHeaders: req.rawHeaders, body },

@@ -4,10 +4,39 @@
  */
 import type { IncomingMessage } from 'node:http'
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/** A body over the cap: nothing more of it was read. */
+export class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`Request size exceeded ${limit} bytes`)
+  }
+}
+
+/**
+ * The body, read up to `limit` bytes: a declared `content-length` over it is refused before
+ * anything is read, and a body that grows past it (chunked) as soon as it does, with
+ * BodyTooLarge; the rest is never buffered.
+ */
+export function readBody(req: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'])
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLarge(limit))
+      return
+    }
     const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    let size = 0
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length
+      if (size > limit) {
+        req.off('data', onData)
+        req.pause()
+        chunks.length = 0
+        reject(new BodyTooLarge(limit))
+        return
+      }
+      chunks.push(chunk)
+    }
+    req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })

@@ -17,6 +17,7 @@ const AOSS_ON_AWS = '<collection-id>.aoss.<region>.on.aws'
 const LATTICE = '<service-name>-<id>.<hash>.vpc-lattice-svcs.<region>.on.aws'
 const API = '<api-id>.execute-api.<region>.amazonaws.com'
 const API_VPCE = '<vpce-id>.execute-api.<region>.vpce.amazonaws.com'
+const OSIS = '<pipeline-name>-<id>.<region>.osis.amazonaws.com'
 
 describe('parseAwsEndpoint', () => {
   // host → region, service, kind, partition
@@ -64,6 +65,10 @@ describe('parseAwsEndpoint', () => {
     ['wfgwp01ygk.execute-api.cn-north-1.amazonaws.com.cn', 'cn-north-1', 'execute-api', 'api', 'aws-cn'],
     ['abc123defg.execute-api.us-gov-west-1.amazonaws.com', 'us-gov-west-1', 'execute-api', 'api', 'aws-us-gov'],
     ['vpce-01234567abcdef012-abcd1234.execute-api.us-east-2.vpce.amazonaws.com', 'us-east-2', 'execute-api', 'api-vpc-endpoint', 'aws'],
+    // OpenSearch Ingestion pipelines.
+    ['log-pipeline-abcdefg0123456789.us-east-1.osis.amazonaws.com', 'us-east-1', 'osis', 'ingestion-pipeline', 'aws'],
+    ['Traces-ABC123.EU-WEST-1.OSIS.AMAZONAWS.COM.', 'eu-west-1', 'osis', 'ingestion-pipeline', 'aws'],
+    ['audit-x1y2z3.us-gov-west-1.osis.amazonaws.com', 'us-gov-west-1', 'osis', 'ingestion-pipeline', 'aws-us-gov'],
   ]
   for (const [host, region, service, kind, partition] of recognised) {
     it(`recognises ${host}`, () => {
@@ -155,6 +160,13 @@ describe('parseAwsEndpoint', () => {
     ['a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com.cn', /not a China region/, API],
     ['a1b2c3d4e5.execute-api.cn-north-1.amazonaws.com', /served under \.amazonaws\.com\.cn/, API],
     ['execute-api.us-east-1.vpce.amazonaws.com', /the endpoint label is missing/, API_VPCE],
+    ['log-pipeline-abc.osis.amazonaws.com', /the region label is missing/, OSIS],
+    ['a.log-pipeline-abc.us-east-1.osis.amazonaws.com', /1 label\(s\) too many/, OSIS],
+    [
+      'log_pipeline.us-east-1.osis.amazonaws.com',
+      /"log_pipeline" is not a valid pipeline label/,
+      OSIS,
+    ],
   ]
   for (const [host, reason, shape] of malformed) {
     it(`rejects malformed ${host}`, () => {
@@ -181,6 +193,15 @@ describe('parseAwsEndpoint', () => {
       expect(err.message).to.include(ES)
     })
   }
+
+  it('explains that osis.<region>.amazonaws.com is the OpenSearch Ingestion configuration API', () => {
+    const err = configError(() => parseAwsEndpoint('osis.us-east-1.amazonaws.com'))
+    expect(err.option).to.equal('node')
+    expect(err.message).to.include(
+      'OpenSearch Ingestion configuration API, not a pipeline endpoint',
+    )
+    expect(err.message).to.include(OSIS)
+  })
 })
 
 describe('resolveSigningTarget', () => {

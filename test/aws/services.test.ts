@@ -16,6 +16,7 @@ describe('services: the table of what a service is', () => {
       'aoss',
       'vpc-lattice-svcs',
       'execute-api',
+      'osis',
     ])
   })
 
@@ -45,6 +46,7 @@ describe('services: the table of what a service is', () => {
     ['aoss', 'signed-header-required', true, false, 'aoss'],
     ['vpc-lattice-svcs', 'unsigned-only', false, true, 'lattice'],
     ['execute-api', 'signed', false, true, 'generic'],
+    ['osis', 'signed', true, false, 'generic'],
     ['lambda', 'signed', false, true, 'generic'],
   ]
   for (const [name, payload, amazonEngine, clusterInfo, refusals] of facts) {

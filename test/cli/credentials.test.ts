@@ -84,6 +84,19 @@ describe('cli credentials: what is shown of them', () => {
     expect(describeExpiry(undefined, now)).to.equal('no expiry')
   })
 
+  it('expiries a day or more away as a date and time, not minutes', () => {
+    const now = new Date('2026-12-01T20:42:00Z')
+    expect(describeExpiry(new Date('2026-12-02T06:12:00Z'), now)).to.equal(
+      'expires in 570 min (06:12 UTC)',
+    )
+    expect(describeExpiry(new Date('2027-03-15T09:00:00Z'), now)).to.equal(
+      'expires on 2027-03-15 at 09:00 UTC (in 103 days)',
+    )
+    expect(describeExpiry(new Date('2026-11-20T08:00:00Z'), now)).to.equal(
+      'expired on 2026-11-20 at 08:00 UTC (11 days ago)',
+    )
+  })
+
   it('problems before sending: expired credentials, a temporary key without its token', () => {
     const now = new Date('2026-12-01T20:42:00Z')
     const base = { accessKeyId: 'ASIAXXXXXXXXXXXXWXYZ', secretAccessKey: 's' }

@@ -7,6 +7,7 @@ import {
   parseTargetUrl,
   requestHeaders,
   requestMethod,
+  wireQuery,
   wirePath,
   type TargetUrl,
 } from '../../lib/cli/curl'
@@ -127,5 +128,18 @@ describe('cli curl: -d, -X and -H', () => {
       { name: 'x-b', remove: true },
     ])
     expect(headers).to.deep.equal({ 'content-type': 'text/plain', 'x-a': '2' })
+  })
+})
+
+describe('cli curl: the query on the wire', () => {
+  it('is the query as typed, in its order, with only what a request line cannot carry encoded', () => {
+    expect(wireQuery('v')).to.equal('v')
+    expect(wireQuery('b=2&a=1&a=0&v')).to.equal('b=2&a=1&a=0&v')
+    expect(wireQuery('q=msg:(hel* OR "x") !y')).to.equal('q=msg:(hel*%20OR%20%22x%22)%20!y')
+    expect(wireQuery('q=tag:a%3D&h=index,docs.count')).to.equal('q=tag:a%3D&h=index,docs.count')
+    expect(wireQuery('q=ü')).to.equal('q=%C3%BC')
+    // `+` means a space to the engines and the signer: sent so that AWS cannot read a plus.
+    expect(wireQuery('q=a+b')).to.equal('q=a%20b')
+    expect(wireQuery('q=100%')).to.equal('q=100%25')
   })
 })

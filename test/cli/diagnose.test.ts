@@ -171,6 +171,24 @@ describe('cli: diagnose (the built bin against the emulator)', function () {
     expect(r.stdout).to.include("→ us-east-1 is not the endpoint's region: pass --region")
   })
 
+  it("an unknown region: accepted and signed for, and named 'not a known AWS region' from the SDK's data", async () => {
+    const typo = await startEmulator({ credentials: KEY, region: 'eu-wset-1' })
+    try {
+      const r = await diagnose([typo.url, '--region', 'eu-wset-1'])
+      expect(r.code, r.stdout + r.stderr).to.equal(0)
+      const s = steps(r.stdout)
+      expect(s.Endpoint).to.match(/^! Endpoint .* region eu-wset-1 \(from --region\)/)
+      expect(r.stdout).to.include('→ eu-wset-1 is not a known AWS region: did you mean eu-west-1?')
+      expect(s.Request).to.match(/^✓ Request/)
+      // A known one says nothing of the kind.
+      const known = await diagnose([emu.url, '--region', REGION])
+      expect(known.stdout).not.to.include('not a known AWS region')
+      expect(steps(known.stdout).Endpoint).to.match(/^✓ Endpoint/)
+    } finally {
+      await typo.close()
+    }
+  })
+
   it('a wrong service: the service the endpoint expects, as --service', async () => {
     const r = await diagnose([emu.url, '--service', 'aoss'])
     expect(r.code).to.equal(1)
@@ -272,6 +290,60 @@ describe('cli: diagnose (the built bin against the emulator)', function () {
     expect(steps(r.stdout).Credentials).to.equal(
       '✓ Credentials profile "cli" · key ASIA…WXYZ · with session token · no expiry',
     )
+  })
+
+  it("--profile P: the profile's region is signed for when nothing else names one, as the aws CLI does", async () => {
+    const credentials = join(harness.home, 'credentials-region')
+    const config = join(harness.home, 'config-region')
+    writeFileSync(
+      credentials,
+      `[regional]\naws_access_key_id = ${KEY.accessKeyId}\naws_secret_access_key = ${KEY.secretAccessKey}\naws_session_token = ${KEY.sessionToken}\n`,
+    )
+    writeFileSync(config, `[profile regional]\nregion = ${REGION}\n`)
+    const env = harness.env({ AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config })
+    const r = await diagnose([emu.url, '--profile', 'regional'], env)
+    expect(r.code, r.stdout + r.stderr).to.equal(0)
+    expect(steps(r.stdout).Endpoint).to.include(`region ${REGION} (from profile "regional")`)
+    // AWS_PROFILE names the profile as well; AWS_REGION still beats the profile.
+    const viaEnv = await diagnose([emu.url], { ...env, AWS_PROFILE: 'regional' })
+    expect(steps(viaEnv.stdout).Endpoint).to.include(`region ${REGION} (from profile "regional")`)
+    const overridden = await diagnose([emu.url, '--profile', 'regional'], {
+      ...env,
+      AWS_REGION: 'us-east-1',
+    })
+    expect(steps(overridden.stdout).Endpoint).to.include('region us-east-1 (from AWS_REGION)')
+  })
+
+  it('a key sent without its session token: the missing token is named, not an unknown key', async () => {
+    emu.addCredentials({
+      accessKeyId: 'AKIDDIAGNOTOKEN0',
+      secretAccessKey: 'diag-no-token',
+      sessionToken: 'the-token-it-needs',
+    })
+    const r = await diagnose(
+      [emu.url],
+      harness.env({
+        AWS_ACCESS_KEY_ID: 'AKIDDIAGNOTOKEN0',
+        AWS_SECRET_ACCESS_KEY: 'diag-no-token',
+        AWS_REGION: REGION,
+      }),
+    )
+    expect(r.code).to.equal(1)
+    expect(r.stdout).to.include('→ no session token was sent with key AKID…KEN0')
+    expect(r.stdout).to.include('AWS_SESSION_TOKEN')
+  })
+
+  it('--signing-host: signed for the host a tunnel leads to', async () => {
+    const domain = 'search-logs-abc123.eu-west-1.es.amazonaws.com'
+    const tunnel = await startEmulator({ credentials: KEY, region: REGION, expectedHost: domain })
+    try {
+      const r = await diagnose([tunnel.url, '--signing-host', domain])
+      expect(r.code, r.stdout + r.stderr).to.equal(0)
+      expect(steps(r.stdout).Endpoint).to.include('Amazon OpenSearch Service domain')
+      expect(tunnel.verdicts.map((v) => v.ok)).to.deep.equal([true])
+    } finally {
+      await tunnel.close()
+    }
   })
 
   it('a profile that needs an MFA code, without a terminal: ✗ Credentials naming what to do; exit 2', async () => {

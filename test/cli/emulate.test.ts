@@ -4,6 +4,8 @@ import { expect } from 'chai'
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { REPO } from '../package/support'
 import { BUILT_CLI, isOneLineError, useBuiltCli } from './support'
 
@@ -15,7 +17,10 @@ const KEY = {
 
 describe('cli: emulate', function () {
   this.timeout(60_000)
-  const { env, cli } = useBuiltCli()
+  const harness = useBuiltCli()
+  const { env, cli } = harness
+  let home = ''
+  before(() => (home = harness.home))
 
   it('--help lists every option and exits 0', async () => {
     const r = await cli(['emulate', '--help'])
@@ -31,6 +36,8 @@ describe('cli: emulate', function () {
       '--access-key-id',
       '--clock-skew-ms',
       '--expected-host',
+      '--log',
+      '--compress-responses',
     ]) {
       expect(r.stdout).to.include(flag)
     }
@@ -100,6 +107,64 @@ describe('cli: emulate', function () {
       const r = await cli(['request', `${url}/`], { env: env({ ...KEY, AWS_REGION: 'eu-west-1' }) })
       expect(r.code, r.stderr).to.equal(0)
       expect(JSON.parse(r.stdout)).to.have.nested.property('version.number')
+    } finally {
+      child.kill()
+    }
+  })
+
+  /** Starts `emulate` with `args`; resolves with its URL and what it printed so far. */
+  async function started(args: string[], childEnv: NodeJS.ProcessEnv) {
+    const child = spawn(process.execPath, [BUILT_CLI, 'emulate', ...args], {
+      cwd: REPO,
+      env: childEnv,
+    })
+    const output = { text: '' }
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output.text += chunk.toString()
+        const match = /http:\/\/127\.0\.0\.1:\d+/.exec(output.text)
+        if (match) resolve(match[0])
+      })
+      child.stderr.on('data', (chunk: Buffer) => (output.text += chunk.toString()))
+      child.on('exit', (code) => reject(new Error(`emulate exited ${code}: ${output.text}`)))
+    })
+    return { child, url, output }
+  }
+
+  it("with AWS_PROFILE, accepts that profile's key, as the SDK's chain resolves it for the client", async () => {
+    const credentials = join(home, 'emulate-credentials')
+    writeFileSync(
+      credentials,
+      `[emu]\naws_access_key_id = AKIDEMULATEPROFILE\naws_secret_access_key = emulate/profile+secret\n`,
+    )
+    const profileEnv = env({
+      ...KEY,
+      AWS_PROFILE: 'emu',
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+      AWS_REGION: 'eu-west-1',
+    })
+    const { child, url, output } = await started(['--region', 'eu-west-1'], profileEnv)
+    try {
+      expect(output.text).to.include('key AKIDEMULATEPROFILE')
+      expect(output.text).not.to.include('emulate/profile+secret')
+      const r = await cli(['request', `${url}/`], { env: profileEnv })
+      expect(r.code, r.stderr).to.equal(0)
+    } finally {
+      child.kill()
+    }
+  })
+
+  it('--log prints a line per request with its verdict', async () => {
+    const { child, url, output } = await started(['--region', 'eu-west-1', '--log'], env(KEY))
+    try {
+      const r = await cli(['request', `${url}/_cat/indices?v`], {
+        env: env({ ...KEY, AWS_REGION: 'eu-west-1' }),
+      })
+      expect(r.code, r.stderr).to.equal(0)
+      for (let i = 0; i < 50 && !output.text.includes('_cat/indices'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(output.text).to.match(/ GET \/_cat\/indices\?v → 200 ok \(key AKIDEMULATECLI\)\n/)
     } finally {
       child.kill()
     }

@@ -28,9 +28,9 @@ describe('cli failure', () => {
     expect(errorLine(unexpected)).not.to.include(' at ')
   })
 
-  it('a process warning is one note line', () => {
+  it("a process warning is one line, as the warning of whoever emitted it, not the bin's note", () => {
     expect(warningLine(Object.assign(new Error('x'), { name: 'Warning' }))).to.equal(
-      'elasticsearch-aws-sigv4: note: x',
+      '(node) Warning: x',
     )
     const warning = Object.assign(
       new Error(
@@ -41,7 +41,18 @@ describe('cli failure', () => {
       },
     )
     expect(warningLine(warning)).to.equal(
-      'elasticsearch-aws-sigv4: note: NodeVersionSupportWarning: The AWS SDK for JavaScript (v3) versions published later will require node >=22.',
+      '(AWS SDK) NodeVersionSupportWarning: The AWS SDK for JavaScript (v3) versions published later will require node >=22.',
     )
+    // As the SDK emits it: a plain Warning whose text starts with its own name.
+    const emitted = Object.assign(
+      new Error(
+        'NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)\nwill require node >=22.',
+      ),
+      { name: 'Warning' },
+    )
+    expect(warningLine(emitted)).to.equal(
+      '(AWS SDK) NodeVersionSupportWarning: The AWS SDK for JavaScript (v3) will require node >=22.',
+    )
+    expect(warningLine(emitted)).not.to.include('elasticsearch-aws-sigv4')
   })
 })

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { startEmulator, type Emulator } from '../../lib/testing'
-import { isOneLineError, keyEnv, leaksIn, scanned, useBuiltCli } from './support'
+import { spawn } from 'node:child_process'
+import { BUILT_CLI, isOneLineError, keyEnv, leaksIn, scanned, useBuiltCli } from './support'
 
 const REGION = 'eu-west-1'
 const KEY = {
@@ -269,6 +270,167 @@ describe('cli: request (the built bin against the emulator)', function () {
     }
   })
 
+  it("an unknown region: a note names it 'not a known AWS region', and the request is signed for it", async () => {
+    const typo = await startEmulator({ credentials: KEY, region: 'eu-wset-1' })
+    try {
+      const r = await harness.cli(['request', '--region', 'eu-wset-1', `${typo.url}/`], {
+        env: userEnv(),
+      })
+      expect(r.code, r.stderr).to.equal(0)
+      expect(r.stderr).to.equal(
+        'elasticsearch-aws-sigv4: note: eu-wset-1 is not a known AWS region: did you mean ' +
+          'eu-west-1? (signed for it as given)\n',
+      )
+      expect(typo.verdicts.map((v) => v.ok)).to.deep.equal([true])
+      const known = await request([url('/')])
+      expect(known.stderr).to.equal('')
+    } finally {
+      await typo.close()
+    }
+  })
+
+  it('piped into a reader that stops early (| head): exits quietly, no EPIPE stack', async () => {
+    const big = JSON.stringify({ filler: 'x'.repeat(4 << 20) })
+    const stop = emu.onRequest(() => ({ status: 200, body: big }))
+    try {
+      const child = spawn(process.execPath, [BUILT_CLI, 'request', url('/big')], {
+        env: userEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stderr = ''
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+      // Like `head -c 1`: read one chunk, then close the pipe.
+      child.stdout.once('data', () => child.stdout.destroy())
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+      expect(stderr).to.equal('')
+      expect(code).to.equal(0)
+    } finally {
+      stop()
+    }
+  })
+
+  it("a 403's 'diagnose says why' keeps --profile, --region, --service and --signing-host", async () => {
+    const r = await request([
+      url('/'),
+      '--region',
+      'us-east-1',
+      '--service',
+      'es',
+      '--signing-host',
+      'localhost',
+    ])
+    expect(r.code).to.equal(1)
+    expect(r.stderr).to.include(
+      `(elasticsearch-aws-sigv4 diagnose ${emu.url} --region us-east-1 --service es --signing-host localhost says why)`,
+    )
+  })
+
+  it('a 403 for a key sent without its session token names the missing token', async () => {
+    const env = harness.env({
+      AWS_ACCESS_KEY_ID: 'AKIDNOTOKEN0000',
+      AWS_SECRET_ACCESS_KEY: 'no-token-secret',
+      AWS_REGION: REGION,
+    })
+    emu.addCredentials({
+      accessKeyId: 'AKIDNOTOKEN0000',
+      secretAccessKey: 'no-token-secret',
+      sessionToken: 'the-token-it-needs',
+    })
+    const r = await harness.cli(['request', url('/')], { env })
+    expect(r.code).to.equal(1)
+    expect(r.stderr).to.include('403 The security token included in the request is invalid.')
+    expect(r.stderr).to.include('no session token was sent')
+    expect(r.stderr).to.include('AWS_SESSION_TOKEN')
+  })
+
+  it('https:// to a plain-HTTP endpoint says to use http://', async () => {
+    const r = await request([url('/').replace('http://', 'https://'), '-m', '5'])
+    expect(r.code).to.equal(1)
+    expect(isOneLineError(r.stderr), r.stderr).to.equal(true)
+    expect(r.stderr).to.include(`the endpoint speaks plain HTTP: use ${url('/')}`)
+    expect(r.stderr).not.to.match(/SSL|ssl3|EPROTO/)
+  })
+
+  it('-I sends HEAD and prints the status line and headers only', async () => {
+    await request(['-X', 'PUT', url('/head-i')])
+    const r = await request(['-I', url('/head-i')])
+    expect(r.code, r.stderr).to.equal(0)
+    expect(emu.verdicts.at(-1)?.method).to.equal('HEAD')
+    expect(r.stdout.split('\n')[0]).to.equal('HTTP/1.1 200 OK')
+    expect(r.stdout.endsWith('\n\n')).to.equal(true)
+    const missing = await request(['--head', url('/no-such-index')])
+    expect(missing.code).to.equal(1)
+    expect(missing.stdout.split('\n')[0]).to.equal('HTTP/1.1 404 Not Found')
+  })
+
+  it('--signing-host signs for the host a tunnel leads to, its region from that host', async () => {
+    const domain = 'vpc-logs-abc123.ap-northeast-1.es.amazonaws.com'
+    const tunnel = await startEmulator({
+      credentials: KEY,
+      region: 'ap-northeast-1',
+      expectedHost: domain,
+    })
+    try {
+      const r = await harness.cli(['request', `${tunnel.url}/`, '--signing-host', domain], {
+        env: userEnv(),
+      })
+      expect(r.code, r.stderr).to.equal(0)
+      expect(tunnel.verdicts.map((v) => v.ok)).to.deep.equal([true])
+      expect(tunnel.verdicts[0].canonicalRequest).to.include(`host:${domain}\n`)
+    } finally {
+      await tunnel.close()
+    }
+  })
+
+  it('sends the query as typed (?v stays ?v); only what a request line cannot carry is encoded', async () => {
+    const seen: string[] = []
+    const stop = emu.onRequest(({ query }) => {
+      seen.push(query)
+    })
+    try {
+      for (const query of ['v', 'format=json&h=index,docs.count&v', 'b=2&a=1&a=0', 'q=a b']) {
+        const r = await request([url(`/_cat/indices?${query}`)])
+        expect(r.code, `${query}: ${r.stderr}`).to.equal(0)
+      }
+    } finally {
+      stop()
+    }
+    expect(seen).to.deep.equal(['v', 'format=json&h=index,docs.count&v', 'b=2&a=1&a=0', 'q=a%20b'])
+    expect(emu.verdicts.every((v) => v.ok)).to.equal(true)
+  })
+
+  it('-H Content-Type wins over the Amazon-engine media-type adaptation', async () => {
+    const vendor = 'application/vnd.elasticsearch+json; compatible-with=8'
+    const r = await request([
+      '-X',
+      'POST',
+      url('/vendor/_doc'),
+      '-d',
+      '{}',
+      '-H',
+      `Content-Type: ${vendor}`,
+    ])
+    expect(emu.verdicts[0].canonicalRequest).to.include(`content-type:${vendor}\n`)
+    // The emulator plays an Amazon domain, which refuses Elastic's vendor types.
+    expect(r.code).to.equal(1)
+    expect(emu.verdicts[0].status).to.equal(406)
+  })
+
+  it("--profile P: the profile's region is signed for when nothing else names one", async () => {
+    const credentials = join(harness.home, 'request-credentials-region')
+    const config = join(harness.home, 'request-config-region')
+    writeFileSync(
+      credentials,
+      `[regional]\naws_access_key_id = ${KEY.accessKeyId}\naws_secret_access_key = ${KEY.secretAccessKey}\naws_session_token = ${KEY.sessionToken}\n`,
+    )
+    writeFileSync(config, `[profile regional]\nregion = ${REGION}\n`)
+    const env = harness.env({ AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config })
+    const r = await harness.cli(['request', '-v', url('/'), '--profile', 'regional'], { env })
+    expect(r.code, r.stderr).to.equal(0)
+    expect(r.stderr).to.include(`* region ${REGION} (from profile "regional")`)
+    expect(emu.verdicts.map((v) => v.ok)).to.deep.equal([true])
+  })
+
   it('usage and configuration mistakes: one line naming the fix, exit 2, nothing sent', async () => {
     const cases: Array<[string[], RegExp, NodeJS.ProcessEnv?]> = [
       [[], /give the URL/],
@@ -323,6 +485,8 @@ describe('cli: request (the built bin against the emulator)', function () {
       '--profile',
       '--unsigned-payload',
       '--compressed',
+      '-I, --head',
+      '--signing-host',
       '-m, --max-time',
     ]) {
       expect(r.stdout).to.include(flag)

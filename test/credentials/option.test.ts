@@ -62,3 +62,18 @@ describe('validateCredentialsOption', () => {
     })
   }
 })
+
+describe('validateCredentialsOption: aws-sdk v2 objects', () => {
+  it('takes a credentials object with getPromise() as it is, keys loaded or not', () => {
+    const v2 = { getPromise: async () => undefined }
+    expect(validateCredentialsOption(v2)).to.equal(v2)
+  })
+
+  it("says to pass AWS.config.credentials when given aws-sdk v2's AWS.config", () => {
+    const config = { region: 'eu-west-1', credentials: null, getCredentials: () => undefined }
+    expect(() => validateCredentialsOption(config))
+      .to.throw(AwsSigV4ConfigurationError)
+      .with.property('message')
+      .that.includes("this looks like aws-sdk v2's AWS.config: pass AWS.config.credentials")
+  })
+})

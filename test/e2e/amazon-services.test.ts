@@ -1,6 +1,8 @@
 import { expect } from 'chai'
+import { createHash } from 'node:crypto'
 import * as es9 from '@elastic/elasticsearch'
 import * as es8 from 'es8'
+import * as os3 from '@opensearch-project/opensearch'
 import { createAwsSigV4Connection } from '../../lib'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator, EmulatorOptions } from '../../lib/testing'
@@ -280,3 +282,70 @@ for (const variant of CLIENT_VARIANTS) {
     })
   })
 }
+
+describe('e2e OpenSearch Ingestion (osis)', function () {
+  this.timeout(30_000)
+  const PIPELINE_HOST = 'log-pipeline-abcdefg0123456789.us-east-1.osis.amazonaws.com'
+
+  it("signs for osis and the pipeline's region, from its host, with the payload hash", async () => {
+    await withEmulator(
+      { region: 'us-east-1', service: 'osis', expectedHost: PIPELINE_HOST },
+      async (emu) => {
+        const body = [{ time: '2026-01-01T00:00:00Z', msg: 'ingested' }]
+        const hashes: string[] = []
+        emu.onRequest(({ headers }) => {
+          hashes.push(headers['x-amz-content-sha256'])
+          return { status: 200, body: '' }
+        })
+        const client = new es9.Client({
+          node: emu.url,
+          Connection: createAwsSigV4Connection({ signingHost: PIPELINE_HOST, credentials: CREDS }),
+        })
+        const res = await client.transport.request(
+          { method: 'POST', path: '/log/ingest', body },
+          { meta: true },
+        )
+        await client.close()
+        expect(res.statusCode).to.equal(200)
+        allOk(emu)
+        expect(emu.verdicts).to.have.length(1)
+        expect(emu.verdicts[0].canonicalRequest).to.match(/^POST\n\/log\/ingest\n/)
+        expect(hashes).to.deep.equal([
+          createHash('sha256').update(JSON.stringify(body)).digest('hex'),
+        ])
+      },
+    )
+  })
+})
+
+describe('e2e a Serverless collection behind a custom host, signed for the default service', function () {
+  this.timeout(30_000)
+
+  it("the bare 403 says to pass service: 'aoss', on 9.x and the OpenSearch client", async () => {
+    await withEmulator({ region: 'us-east-1', service: 'aoss' }, async (emu) => {
+      const options = { region: 'us-east-1', credentials: CREDS }
+      const es = new es9.Client({ node: emu.url, Connection: createAwsSigV4Connection(options) })
+      const os = new os3.Client({
+        node: emu.url,
+        Connection: createAwsSigV4Connection({ ...options, baseConnection: os3.Connection }),
+      })
+      const esError = await es.search({ index: 'logs' }).then(
+        () => undefined,
+        (err: unknown) => err as es9.errors.ResponseError,
+      )
+      const osError = await os.search({ index: 'logs' }).then(
+        () => undefined,
+        (err: unknown) => err as { body: { error: { caused_by?: { reason: string } } } },
+      )
+      await es.close()
+      await os.close()
+      expect(emu.verdicts.map((v) => [v.status, v.reason])).to.deep.equal([
+        [403, 'bad-scope'],
+        [403, 'bad-scope'],
+      ])
+      expect(esError?.message).to.match(/^Forbidden\n\tCaused by:\n\t\t.*service: 'aoss'/)
+      expect(esError?.message).to.include("signed for service 'es' (the default)")
+      expect(osError?.body.error.caused_by?.reason).to.include("service: 'aoss'")
+    })
+  })
+})

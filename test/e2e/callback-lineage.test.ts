@@ -131,7 +131,7 @@ for (const [variant, engine] of runs) {
       await client.indices.refresh({ index: 'events' })
       const q = await client.search({ index: 'events', q: 'msg:"hello a/b c"' })
       expect(q.body.hits.hits.map((h: { _id: string }) => h._id)).to.include('a/b c')
-      await client.search({ index: 'events-*', q: `msg:(hel* OR "x") !y 'z' + & = : ( ) !` })
+      await client.search({ index: 'events-*', q: `msg:(hel* OR "x + & = : ( ) !") !y 'z' +hello` })
       const body = await client.search({
         index: 'events,other*',
         body: { query: { match: { msg: 'hello' } }, size: 100 },

@@ -87,7 +87,7 @@ for (const variant of variants) {
       await c().indices.refresh({ index: 'events' })
       const q = await c().search({ index: 'events', q: 'msg:"hello a/b c"' })
       expect(q.hits.hits.map((h) => h._id)).to.include('a/b c')
-      await c().search({ index: 'events-*', q: `msg:(hel* OR "x") !y 'z' + & = : ( ) !` })
+      await c().search({ index: 'events-*', q: `msg:(hel* OR "x + & = : ( ) !") !y 'z' +hello` })
       await c().search({ index: 'events,other*', query: { match: { msg: 'hello' } } })
       const all = await c().search({ index: 'ev*', query: { match_all: {} }, size: 100 })
       expect(all.hits.hits.length).to.equal(IDS.length - 1)

@@ -216,6 +216,24 @@ for (const variant of variants) {
       expect(emu.verdicts.map((v) => v.ok)).to.deep.equal([true])
     })
 
+    it('a wrongly shaped answer: fails at the first call naming the field, not retried', async () => {
+      let calls = 0
+      const client = make({
+        credentials: (async () => {
+          calls += 1
+          return { accessKeyId: 'x' }
+        }) as never,
+      })
+      // The client's default retries and back-off: a programming error is not worth either.
+      const failed = await failOnTimers(() => client.info())
+      expect(failed.error).to.be.instanceOf(AwsCredentialsError)
+      expect(failed.error!.name).to.equal('AwsCredentialsError')
+      expect(failed.error!.message).to.match(/`secretAccessKey` must be a non-empty string/)
+      expect(calls).to.equal(1)
+      expect(failed.elapsed).to.equal(0)
+      expect(emu.verdicts).to.have.length(0)
+    })
+
     it('two nodes in a ClusterConnectionPool: both marked dead by the outage, both usable after', async () => {
       const p = switchableProvider()
       const Pool = variant.module.ClusterConnectionPool

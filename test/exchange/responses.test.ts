@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { deflateSync, gzipSync } from 'node:zlib'
-import { readResponse, withSignatureDebug } from '../../lib/exchange/responses'
+import { readResponse, withServiceHint, withSignatureDebug } from '../../lib/exchange/responses'
 import type { ConnectionResponse, SignedTransportRequest } from '../../lib/exchange/types'
 
 const TOKEN = 'FQoGZXIvYXdzEBYaDsecret/token+value=='
@@ -124,5 +124,41 @@ describe('responses: reading what comes back', () => {
     const corrupt = response(403, Buffer.from('not gzip at all'))
     corrupt.headers['content-encoding'] = 'gzip'
     expect(await readResponse(corrupt, signed, 'es')).to.deep.equal({ response: corrupt })
+  })
+})
+
+describe("responses: Serverless's bare 403 to a request signed for another service", () => {
+  const BARE = {
+    status: 403,
+    'request-id': 'r-1',
+    error: { reason: '403 Forbidden', type: 'Forbidden' },
+  }
+  const defaulted = { service: 'es', serviceSource: 'default' as const }
+
+  it("adds service: 'aoss' as error.caused_by, AWS's body otherwise kept", async () => {
+    const read = await readResponse(response(403, JSON.stringify(BARE)), signed, 'es')
+    const body = JSON.parse(withServiceHint(read, defaulted).body as string) as typeof BARE & {
+      error: { caused_by: { type: string; reason: string } }
+    }
+    expect(body).to.deep.include({ status: 403, 'request-id': 'r-1' })
+    expect(body.error).to.include({ reason: '403 Forbidden', type: 'Forbidden' })
+    expect(body.error.caused_by.reason).to.include("signed for service 'es' (the default)")
+    expect(body.error.caused_by.reason).to.include("service: 'aoss'")
+  })
+
+  it('leaves every other refusal alone: signed for aoss, an IAM denial, fine-grained access control', async () => {
+    const iam = {
+      Message: 'User: arn:aws:iam::1:user/a is not authorized to perform: es:ESHttpGet',
+    }
+    const fgac = { error: { type: 'security_exception', reason: 'no permissions' }, status: 403 }
+    const cases: Array<[unknown, { service: string; serviceSource: 'default' | 'option' }]> = [
+      [BARE, { service: 'aoss', serviceSource: 'option' }],
+      [iam, defaulted],
+      [fgac, defaulted],
+    ]
+    for (const [body, target] of cases) {
+      const read = await readResponse(response(403, JSON.stringify(body)), signed, 'es')
+      expect(withServiceHint(read, target)).to.equal(read.response)
+    }
   })
 })

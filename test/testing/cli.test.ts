@@ -72,6 +72,110 @@ describe('emulator CLI', () => {
   })
 })
 
+describe('emulator CLI: what it says and refuses', () => {
+  const env = { AWS_ACCESS_KEY_ID: KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey }
+
+  async function refusal(argv: string[]): Promise<AwsSigV4ConfigurationError> {
+    const err = await runEmulatorCli(argv, { env, write: () => undefined }).then(
+      async (emu) => {
+        await emu.close()
+        return undefined
+      },
+      (e: unknown) => e,
+    )
+    expect(err, argv.join(' ')).to.be.instanceOf(AwsSigV4ConfigurationError)
+    return err as AwsSigV4ConfigurationError
+  }
+
+  it('states the engine, the mode and the clock skew in its start line', async () => {
+    const lines: string[] = []
+    const emu = await runEmulatorCli(['--mode', 'elastic', '--clock-skew-ms', '90000'], {
+      env,
+      write: (l) => lines.push(l),
+    })
+    await emu.close()
+    expect(lines[0]).to.include('mode elastic, clock skew +90000 ms, engine elasticsearch8')
+    const plain = await runEmulatorCli([], { env, write: (l) => lines.push(l) })
+    await plain.close()
+    expect(lines[1]).to.include('mode amazon, clock skew 0 ms, engine opensearch, in-memory store')
+  })
+
+  it('--log prints one line per request with its verdict, and no secret', async () => {
+    const lines: string[] = []
+    const emu = await runEmulatorCli(['--log'], { env, write: (l) => lines.push(l) })
+    try {
+      await call(emu.url, KEY, { method: 'GET', path: '/', region: 'us-east-1' })
+      await call(
+        emu.url,
+        { ...KEY, secretAccessKey: 'wrong' },
+        { method: 'GET', path: '/x', query: 'q=a' },
+      )
+    } finally {
+      await emu.close()
+    }
+    expect(lines).to.have.length(3)
+    expect(lines[1]).to.match(/^\d{4}-\d\d-\d\dT[\d:.]+Z GET \/ → 200 ok \(key AKIDCLI\)$/)
+    expect(lines[2]).to.match(
+      /GET \/x\?q=a → 403 signature-mismatch: The request signature we calculated does not match/,
+    )
+    expect(lines.join('\n')).not.to.include(KEY.secretAccessKey)
+  })
+
+  it('refuses contradictory flags', async () => {
+    for (const [argv, pattern] of [
+      [
+        ['--mode', 'elastic', '--engine', 'opensearch'],
+        /'--mode elastic' and '--engine opensearch' contradict/,
+      ],
+      [
+        ['--mode', 'amazon', '--engine', 'elasticsearch8'],
+        /'--mode amazon' and '--engine elasticsearch8' contradict/,
+      ],
+      [
+        ['--upstream', 'http://127.0.0.1:9/', '--engine', 'opensearch'],
+        /'--upstream' and '--engine' contradict/,
+      ],
+    ] as Array<[string[], RegExp]>) {
+      expect((await refusal(argv)).message).to.match(pattern)
+    }
+  })
+
+  it('refuses an unknown --service, naming those it knows', async () => {
+    const err = await refusal(['--service', 'lambda'])
+    expect(err.option).to.equal('service')
+    expect(err.message).to.equal(
+      "Option '--service' must be 'es', 'aoss', 'vpc-lattice-svcs', 'execute-api' or 'osis': the services whose rules the emulator knows",
+    )
+  })
+
+  it('--compress-responses gzips answers to requests that accept gzip', async () => {
+    const emu = await runEmulatorCli(['--compress-responses'], { env, write: () => undefined })
+    try {
+      const res = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/',
+        headers: { 'accept-encoding': 'gzip' },
+      })
+      expect(res.headers['content-encoding']).to.equal('gzip')
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it("prints --upstream's user:password@ as user:***@, and refuses a URL it cannot use without echoing it", async () => {
+    const lines: string[] = []
+    const emu = await runEmulatorCli(['--upstream', 'http://elastic:s3cr3t-pass@127.0.0.1:9/'], {
+      env,
+      write: (l) => lines.push(l),
+    })
+    await emu.close()
+    expect(lines[0]).to.include('forwarding to http://elastic:***@127.0.0.1:9/')
+    expect(lines[0]).not.to.include('s3cr3t-pass')
+    const err = await refusal(['--upstream', 'ftp://elastic:s3cr3t-pass@host/'])
+    expect(err.message).not.to.include('s3cr3t-pass')
+  })
+})
+
 describe('emulator upstream forwarding', () => {
   it('forwards verified requests without auth or x-amz headers', async () => {
     let seen: { url?: string; headers?: IncomingHttpHeaders; body?: string } = {}

@@ -640,3 +640,160 @@ function rawBody(base: string, path: string, headers: Record<string, string>): P
     req.end()
   })
 }
+
+describe('emulator: bounded against exhaustion', () => {
+  /** Sends `size` bytes unsigned (declared, or chunked without a length); resolves with the status. */
+  function unsignedUpload(url: string, size: number, chunked: boolean): Promise<number> {
+    const { hostname, port } = new URL(url)
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/big/_doc',
+          headers: chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': size },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      )
+      // The emulator closes the connection once it has answered: the rest may not be written.
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err),
+      )
+      const chunk = Buffer.alloc(64 * 1024, 'a')
+      let sent = 0
+      const pump = (): void => {
+        while (sent < size) {
+          sent += chunk.length
+          if (!req.write(chunk)) return void req.once('drain', pump)
+        }
+        req.end()
+      }
+      pump()
+    })
+  }
+
+  it('answers a body over maxBodyBytes 413 before the signature check, declared or chunked', async () => {
+    const emu = await startEmulator({ credentials: KEY, maxBodyBytes: 1024 * 1024 })
+    try {
+      for (const chunked of [false, true]) {
+        expect(
+          await unsignedUpload(emu.url, 8 * 1024 * 1024, chunked),
+          `chunked ${chunked}`,
+        ).to.equal(413)
+      }
+      expect(emu.verdicts.map((v) => [v.status, v.reason, v.message])).to.deep.equal([
+        [413, 'body-too-large', 'Request size exceeded 1048576 bytes'],
+        [413, 'body-too-large', 'Request size exceeded 1048576 bytes'],
+      ])
+      // A body within the cap is read and checked as before.
+      const body = JSON.stringify({ n: 1 })
+      const res = await call(emu.url, KEY, {
+        method: 'POST',
+        path: '/small/_doc',
+        body,
+        headers: { 'content-type': 'application/json' },
+      })
+      expect(res.status).to.equal(201)
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it('keeps the latest maxVerdicts verdicts, oldest dropped', async () => {
+    const emu = await startEmulator({ credentials: KEY, maxVerdicts: 5 })
+    try {
+      for (let i = 0; i < 8; i++) {
+        await call(emu.url, KEY, { method: 'GET', path: `/n-${i}` })
+      }
+      expect(emu.verdicts.map((v) => v.path)).to.deep.equal([
+        '/n-3',
+        '/n-4',
+        '/n-5',
+        '/n-6',
+        '/n-7',
+      ])
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it("refuses documents deeper than index.mapping.depth.limit (20), and JSON nested past the engines' parser", async () => {
+    const emu = await startEmulator({ credentials: KEY })
+    const index = (path: string, text: string) =>
+      call(emu.url, KEY, {
+        method: 'PUT',
+        path,
+        body: text,
+        headers: { 'content-type': 'application/json' },
+      })
+    // A document whose object fields nest `depth` deep: a, a.a, … (the root is no field).
+    const nested = (depth: number): string =>
+      '{"a":'.repeat(depth + 1) + '1' + '}'.repeat(depth + 1)
+    try {
+      expect((await index('/deep/_doc/ok', nested(20))).status).to.equal(201)
+      const tooDeep = await index('/deep/_doc/21', nested(21))
+      expect(tooDeep.status).to.equal(400)
+      expect(tooDeep.json()).to.deep.nested.include({
+        'error.type': 'illegal_argument_exception',
+        'error.reason': `Limit of mapping depth [20] in index [deep] has been exceeded due to object field [${Array(21).fill('a').join('.')}]`,
+      })
+      const million = await index(
+        '/deep/_doc/million',
+        '['.repeat(1_000_000) + ']'.repeat(1_000_000),
+      )
+      expect(million.status).to.equal(400)
+      expect(million.text).to.include('exceeds the maximum allowed (1000)')
+      const bulk = await call(emu.url, KEY, {
+        method: 'POST',
+        path: '/_bulk',
+        body: `{"index":{"_index":"deep","_id":"b"}}\n${nested(5000)}\n`,
+        headers: { 'content-type': 'application/x-ndjson' },
+      })
+      expect(bulk.json()).to.deep.nested.include({ 'items[0].index.status': 400 })
+      // The store still answers what walks every document.
+      const cat = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/_cat/indices',
+        query: 'format=json',
+      })
+      expect(cat.status).to.equal(200)
+      expect(emu.store.documentCount('deep')).to.equal(1)
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it('runs a many-star wildcard query to its answer (no backtracking matcher)', async () => {
+    const emu = await startEmulator({ credentials: KEY })
+    try {
+      const doc = JSON.stringify({ msg: 'a'.repeat(60) })
+      await call(emu.url, KEY, {
+        method: 'PUT',
+        path: '/w/_doc/1',
+        query: 'refresh=true',
+        body: doc,
+        headers: { 'content-type': 'application/json' },
+      })
+      const stars = `msg:${'*a'.repeat(13)}*b`
+      const res = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/w/_search',
+        query: `q=${encodeURIComponent(stars)}`,
+      })
+      expect(res.status).to.equal(200)
+      expect(res.json()).to.deep.nested.include({ 'hits.total.value': 0 })
+      const hit = await call(emu.url, KEY, {
+        method: 'GET',
+        path: '/w/_search',
+        query: `q=${encodeURIComponent(`msg:${'*a'.repeat(13)}*`)}`,
+      })
+      expect(hit.json()).to.deep.nested.include({ 'hits.total.value': 1 })
+    } finally {
+      await emu.close()
+    }
+  })
+})

@@ -1,6 +1,7 @@
 /** The document APIs: index, create, get, update and delete, one document at a time. */
 import { withDocType, type Engine } from './engines'
 import { EsError } from './errors'
+import { checkMappingDepth, checkNesting } from './limits'
 import type { Indices } from './indices'
 import { isObject, readJson, readJsonObject } from './json'
 import { mapDocument } from './mappings'
@@ -67,6 +68,7 @@ export class Documents {
     opType: 'index' | 'create',
     precondition?: Precondition,
   ): WriteOutcome {
+    checkMappingDepth(source, index.name)
     const existing = index.docs.get(id)
     if (existing && opType === 'create') throw this.conflict(index, id, existing.version)
     this.check(index, id, existing, precondition)
@@ -138,6 +140,8 @@ export class Documents {
   }
 
   applyUpdate(index: Index, id: string, body: Source, precondition?: Precondition): StoreResponse {
+    // Merged recursively below: a bulk line's body is parsed without readJson's check.
+    checkNesting(body)
     if (body.script !== undefined) {
       throw new EsError(
         400,

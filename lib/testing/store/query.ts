@@ -4,7 +4,9 @@
  */
 import { EsError } from './errors'
 import { isObject } from './json'
+import { parseQueryString, type QueryNode, type QueryStringOptions } from './query-string'
 import type { Source } from './types'
+import { wildcardMatcher, type WildcardMatcher } from './wildcard'
 
 /** Values at a dotted path, arrays flattened; `.keyword` sub-fields read as the field itself. */
 export function fieldValues(source: unknown, path: string): unknown[] {
@@ -43,9 +45,9 @@ function allStrings(source: unknown): string[] {
   return []
 }
 
-export function wildcardToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replace(/\*/g, '.*')
-  return new RegExp(`^${escaped}$`)
+/** A whole-value pattern where only `*` is special (index patterns); no backtracking. */
+export function wildcardToRegExp(pattern: string): WildcardMatcher {
+  return wildcardMatcher(pattern)
 }
 
 export function compareValues(a: unknown, b: unknown): number {
@@ -86,8 +88,10 @@ export function matches(source: Source, id: string, query: unknown): boolean {
       const values = field === '_id' ? [id] : fieldValues(source, field)
       if (type === 'term') return values.some((v) => scalarEquals(v, wanted))
       if (type === 'prefix') return values.some((v) => String(v).startsWith(String(wanted)))
-      if (type === 'wildcard')
-        return values.some((v) => wildcardToRegExp(String(wanted)).test(String(v)))
+      if (type === 'wildcard') {
+        const matcher = wildcardMatcher(String(wanted), { questionMark: true })
+        return values.some((v) => matcher.test(String(v)))
+      }
       const text = values.map((v) => tokens(v).join(' ')).join(' | ')
       if (type === 'match_phrase') return text.includes(tokens(wanted).join(' '))
       const have = new Set(values.flatMap(tokens))
@@ -126,26 +130,134 @@ export function matches(source: Source, id: string, query: unknown): boolean {
     }
     case 'query_string':
     case 'simple_query_string':
-      return isObject(spec) && matchesQueryString(source, id, String(spec.query ?? '*'))
+      return (
+        isObject(spec) &&
+        matchesQueryString(source, id, String(spec.query ?? '*'), queryStringOptions(spec))
+      )
   }
   throw new EsError(400, 'parsing_exception', `unknown query [${String(type)}]`)
 }
 
-/** `q=` / query_string, minimal: `*`, `field:value`, or a bare term searched in every field. */
-export function matchesQueryString(source: Source, id: string, q: string): boolean {
-  const text = q.trim()
-  if (text === '' || text === '*' || text === '*:*') return true
-  const colon = text.indexOf(':')
-  const field = colon > 0 ? text.slice(0, colon) : undefined
-  const value = (colon > 0 ? text.slice(colon + 1) : text).replace(/^"(.*)"$/, '$1')
-  const values =
-    field === undefined ? allStrings(source) : field === '_id' ? [id] : fieldValues(source, field)
-  if (value === '*') return values.length > 0
-  if (value.includes('*')) {
-    const re = wildcardToRegExp(value.toLowerCase())
-    return values.some((v) => re.test(String(v).toLowerCase()) || tokens(v).some((t) => re.test(t)))
+/** What a `query_string` query's own options say: `default_operator`, `default_field`, `fields`. */
+export function queryStringOptions(spec: Record<string, unknown>): QueryStringMatchOptions {
+  const operator = String(spec.default_operator ?? 'OR').toUpperCase()
+  const fields = Array.isArray(spec.fields)
+    ? spec.fields.map(String)
+    : typeof spec.default_field === 'string'
+      ? [spec.default_field]
+      : undefined
+  return {
+    ...(operator === 'AND' ? { defaultOperator: 'AND' as const } : {}),
+    ...(fields === undefined ? {} : { defaultFields: fields }),
   }
-  const wanted = tokens(value)
-  const have = new Set(values.flatMap(tokens))
-  return wanted.length > 0 && wanted.every((t) => have.has(t))
+}
+
+export interface QueryStringMatchOptions extends QueryStringOptions {
+  /** Fields a clause without one searches (`df`, `default_field`, `fields`); default: every field. */
+  defaultFields?: readonly string[]
+}
+
+/** Parsed queries, by options and text: a search parses its query once, not per document. */
+const parsed = new Map<string, QueryNode>()
+const PARSED_KEPT = 256
+
+/** Parses `q` (cached); throws EsError 400 for what it cannot run. */
+export function compileQueryString(q: string, options: QueryStringMatchOptions = {}): QueryNode {
+  const key = `${options.defaultOperator ?? 'OR'}\u0000${q}`
+  let node = parsed.get(key)
+  if (node === undefined) {
+    node = parseQueryString(q, options)
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value as string)
+    parsed.set(key, node)
+  }
+  return node
+}
+
+/**
+ * Parses every `query_string` / `simple_query_string` in a query DSL object, so that one the
+ * emulator cannot run is refused before any document is looked at. Walks at most 10,000 nodes.
+ */
+export function compileQueryStrings(query: unknown): void {
+  const pending: unknown[] = [query]
+  for (let seen = 0; pending.length > 0 && seen < 10_000; seen++) {
+    const node = pending.pop()
+    if (Array.isArray(node)) {
+      for (const item of node) pending.push(item)
+      continue
+    }
+    if (!isObject(node)) continue
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === 'query_string' || key === 'simple_query_string') && isObject(value)) {
+        compileQueryString(String(value.query ?? '*'), queryStringOptions(value))
+      } else pending.push(value)
+    }
+  }
+}
+
+/** `q=` and the query_string query: see query-string.ts for the syntax supported. */
+export function matchesQueryString(
+  source: Source,
+  id: string,
+  q: string,
+  options: QueryStringMatchOptions = {},
+): boolean {
+  return matchesNode(compileQueryString(q, options), source, id, options.defaultFields)
+}
+
+/** Whether a document matches a parsed query_string. */
+export function matchesNode(
+  node: QueryNode,
+  source: Source,
+  id: string,
+  defaultFields: readonly string[] | undefined,
+): boolean {
+  const valuesOf = (field: string | undefined): unknown[] => {
+    if (field === '_id') return [id]
+    if (field !== undefined) return fieldValues(source, field)
+    if (defaultFields === undefined || defaultFields.includes('*')) return allStrings(source)
+    return defaultFields.flatMap((f) => (f === '_id' ? [id] : fieldValues(source, f)))
+  }
+  switch (node.kind) {
+    case 'all':
+      return true
+    case 'exists':
+      return valuesOf(node.field).length > 0
+    case 'phrase': {
+      const wanted = ` ${tokens(node.text).join(' ')} `
+      return (
+        wanted !== '  ' &&
+        valuesOf(node.field).some((v) => ` ${tokens(v).join(' ')} `.includes(wanted))
+      )
+    }
+    case 'term': {
+      const values = valuesOf(node.field)
+      const { wildcard } = node
+      if (wildcard !== undefined) {
+        return values.some(
+          (v) => wildcard.test(String(v).toLowerCase()) || tokens(v).some((t) => wildcard.test(t)),
+        )
+      }
+      const wanted = tokens(node.text)
+      const have = new Set(values.flatMap(tokens))
+      return wanted.length > 0 && wanted.every((t) => have.has(t))
+    }
+    case 'bool': {
+      let should = 0
+      let shouldMatched = false
+      let must = 0
+      for (const { occur, node: clause } of node.clauses) {
+        if (occur === 'must_not') {
+          if (matchesNode(clause, source, id, defaultFields)) return false
+        } else if (occur === 'must') {
+          must++
+          if (!matchesNode(clause, source, id, defaultFields)) return false
+        } else {
+          should++
+          shouldMatched ||= matchesNode(clause, source, id, defaultFields)
+        }
+      }
+      // Only prohibited clauses: everything else, as Elasticsearch's query_string fixes it.
+      return must > 0 || should === 0 || shouldMatched
+    }
+  }
 }

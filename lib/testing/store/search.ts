@@ -4,7 +4,16 @@ import { withDocType, type Engine } from './engines'
 import { EsError, esErrorBody } from './errors'
 import { shards, type Indices } from './indices'
 import { isObject, readJson } from './json'
-import { compareValues, fieldValues, flatten, matches, matchesQueryString } from './query'
+import {
+  compareValues,
+  compileQueryString,
+  compileQueryStrings,
+  fieldValues,
+  flatten,
+  matches,
+  matchesNode,
+  type QueryStringMatchOptions,
+} from './query'
 import { queryStringProblem, type QueryProblem } from './query-syntax'
 import type { Hit, Index, Source, StoreRequest, StoreResponse } from './types'
 
@@ -208,15 +217,22 @@ export class Search {
   ): { hits: Hit[]; indices: Index[] } {
     const indices = this.indices.resolve(expression, req.query.get('ignore_unavailable') === 'true')
     const q = req.query.get('q')
+    // What Lucene's syntax refuses is the engine's own 400; what parses but the store cannot
+    // run is query.ts's 400, naming it.
     const problem = q === undefined ? undefined : queryStringProblem(q)
     if (problem !== undefined && indices.length > 0) throw queryParseFailure(indices, q!, problem)
+    const query = body.query ?? { match_all: {} }
+    // Parsed before any document is looked at: a query it cannot run is a 400, index empty or not.
+    const options = q === undefined ? undefined : uriSearchOptions(req)
+    const compiled = q === undefined ? undefined : compileQueryString(q, options)
+    if (compiled === undefined) compileQueryStrings(query)
     const hits: Hit[] = []
     for (const index of indices) {
       for (const [id, doc] of index.docs) {
         const ok =
-          q !== undefined
-            ? matchesQueryString(doc.source, id, q)
-            : matches(doc.source, id, body.query ?? { match_all: {} })
+          compiled !== undefined
+            ? matchesNode(compiled, doc.source, id, options?.defaultFields)
+            : matches(doc.source, id, query)
         if (ok) hits.push({ index, id, doc })
       }
     }
@@ -353,4 +369,14 @@ function parseLine(line: string, index: number): Source {
     throw new EsError(400, 'parsing_exception', `msearch line [${index + 1}] is not a JSON object`)
   }
   return parsed
+}
+
+/** `q=`'s companions: `df` (the field a clause without one searches) and `default_operator`. */
+function uriSearchOptions(req: StoreRequest): QueryStringMatchOptions {
+  const df = req.query.get('df')
+  const operator = req.query.get('default_operator')?.toUpperCase()
+  return {
+    ...(operator === 'AND' ? { defaultOperator: 'AND' as const } : {}),
+    ...(df === undefined ? {} : { defaultFields: [df] }),
+  }
 }
