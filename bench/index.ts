@@ -4,7 +4,7 @@
  * bench/results/latest.json, PASS/MISS per target.
  *
  *   BENCH_QUICK=1   a short smoke run (fewer documents, rounds and processes)
- *   BENCH_ONLY=...  comma-separated sections: signing,memory,import,small,bulk
+ *   BENCH_ONLY=...  comma-separated sections: signing,memory,import,small,bulk,proxy
  *   BENCH_STRICT=1  also exit non-zero when a target is missed
  *
  * Exits non-zero when any contender or section fails (an error, or a bulk that did not index
@@ -25,6 +25,8 @@ import { loadAverage } from './cpu'
 import { runSigning } from './signing'
 import type { SigningResult } from './signing'
 import { runSmall } from './small'
+import { proxyTables, proxyTargets, runProxyBench } from './proxy'
+import type { ProxyBenchResult } from './proxy'
 import { installLegacy } from './legacy'
 import type { SmallResult } from './small'
 import { fmt, fmtInt, log, median, msSince, ratio, table } from './util'
@@ -53,6 +55,21 @@ const CONFIG = {
   memory: { runs: QUICK ? 1 : 3 },
   import: { runs: QUICK ? 5 : 21 },
   coldStart: { runs: QUICK ? 3 : 9 },
+  proxy: {
+    small: {
+      rounds: QUICK ? 2 : 5,
+      sequential: QUICK ? 300 : 1_500,
+      concurrent: QUICK ? 1_000 : 6_000,
+      concurrency: 64,
+      warmup: QUICK ? 100 : 500,
+    },
+    bulk: {
+      docs: QUICK ? 10_000 : 50_000,
+      rounds: QUICK ? 2 : 5,
+      warmupDocs: QUICK ? 2_000 : 5_000,
+    },
+    rss: { concurrent: 16, bytes: 10 * 1024 * 1024, waves: QUICK ? 1 : 3, smallBudget: '40mb' },
+  },
 }
 
 const BULK_CONTENDERS = [
@@ -99,6 +116,7 @@ interface Results {
   coldStart?: ColdStartResult
   small?: SmallResult[]
   bulk?: BulkResult[]
+  proxy?: ProxyBenchResult
   targets: Target[]
   errors: { section: string; message: string }[]
 }
@@ -191,6 +209,9 @@ async function main(): Promise<number> {
     for (const r of results.bulk ?? []) {
       if (r.error) results.errors.push({ section: `bulk ${r.id}`, message: r.error })
     }
+    results.proxy = await section('proxy', () =>
+      runProxyBench({ server: server.node, ...CONFIG.proxy }),
+    )
   } finally {
     server.child.kill('SIGTERM')
   }
@@ -361,6 +382,7 @@ function evaluateTargets(r: Results): Target[] {
       add(`search x64 req/s: ${name}`, rps, '> 1.00', rps > 1)
     }
   }
+  if (r.proxy) targets.push(...proxyTargets(r.proxy))
   if (r.import) {
     const v = r.import.addedFraction
     add(
@@ -537,6 +559,7 @@ function printReport(r: Results): void {
       ),
     )
   }
+  if (r.proxy) out.push(...proxyTables(r.proxy, table, { server: '', ...CONFIG.proxy }))
   out.push(
     table(
       'Targets',

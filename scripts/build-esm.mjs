@@ -4,9 +4,10 @@
 // - dist/esm/: what `import` loads, lib/ as ES modules. It imports `@elastic/elasticsearch` by
 //   `import`, so it extends the client's ESM build, where an ESM user's `Client` comes from (the
 //   client is a dual package), and a bundle holds one build of the client.
-//   - One file per entry (index.js, testing/index.js) plus the modules both share: esbuild,
-//     with every package left an import. Node's ESM loader pays per module (measured: the same
-//     code as 28 files added 12 % to loading the client, as one file 0 %).
+//   - One file per entry (index.js, testing/index.js, proxy/index.js) plus the modules they
+//     share: esbuild, with every package left an import. Node's ESM loader pays per module
+//     (measured: the same code as 28 files added 12 % to loading the client, as one file 0 %);
+//     the proxy's entry adds one shared module to index.js's (what it shares with the proxy).
 //   - Modules that differ by module system live in lib/platform/, and their ESM variants in
 //     lib/platform/esm/ (client-loader.ts, smithy-loader.ts), built in their place. Those read
 //     `#clients` and `#smithy-signer`, whose targets (lib/platform/esm/*.bundler.ts and
@@ -67,7 +68,11 @@ const esmVariants = {
 rmSync(esm, { recursive: true, force: true })
 await build({
   ...common,
-  entryPoints: { index: join(lib, 'index.ts'), 'testing/index': join(lib, 'testing', 'index.ts') },
+  entryPoints: {
+    index: join(lib, 'index.ts'),
+    'testing/index': join(lib, 'testing', 'index.ts'),
+    'proxy/index': join(lib, 'cli', 'proxy', 'index.ts'),
+  },
   outdir: esm,
   // Modules both entries use are one shared module, so their classes are the same objects.
   splitting: true,

@@ -10,6 +10,7 @@
  */
 
 import { AwsSigV4ConfigurationError } from '../errors'
+import { ownOption } from '../common/validation'
 import { compileTemplate, matchTemplate } from './host-template'
 import type { HostTemplate, TemplateMatch } from './host-template'
 import { isRegion, partitionOfRegion, validateRegion, validateService } from './region'
@@ -80,7 +81,8 @@ export function parseAwsEndpoint(hostname: string): AwsEndpointInfo | undefined 
  *
  * Throws AwsSigV4ConfigurationError when an input is invalid or no region can be found.
  */
-export function resolveSigningTarget(input: SigningTargetInput): SigningTarget {
+export function resolveSigningTarget(given: SigningTargetInput): SigningTarget {
+  const input = ownInput(given)
   const { url } = input
   checkNodeUrl(url)
 
@@ -94,6 +96,18 @@ export function resolveSigningTarget(input: SigningTargetInput): SigningTarget {
     ...resolveService(input, endpoint),
     host,
     ...(endpoint ? { endpoint } : {}),
+  }
+}
+
+/** The input's own fields only: what `Object.prototype` inherits (polluted) is not given. */
+function ownInput(input: SigningTargetInput): SigningTargetInput {
+  const own = (name: keyof SigningTargetInput) => ownOption(input, name) as never
+  return {
+    url: own('url'),
+    region: own('region'),
+    service: own('service'),
+    signingHost: own('signingHost'),
+    env: own('env'),
   }
 }
 
@@ -121,7 +135,7 @@ function resolveRegion(
 
   const env = input.env ?? process.env
   for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
-    const value = env[name]
+    const value = ownOption(env, name) as string | undefined
     // An empty variable (`AWS_REGION=` in a compose file) means unset, as in the AWS SDKs.
     if (value !== undefined && value !== '') {
       return { region: validateRegion(value, name), regionSource: 'environment' }

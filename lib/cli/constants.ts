@@ -8,6 +8,12 @@ export const EXIT_OK = 0
 export const EXIT_FAILED = 1
 export const EXIT_USAGE = 2
 
+/**
+ * The most of a response body the command line reads, and the most `--compressed` decompresses
+ * it to: 100 MiB. Beyond it the body is cut (and said so), or printed as it arrived.
+ */
+export const MAX_BODY_BYTES = 100 * 1024 * 1024
+
 /** `--max-time` when not given, in seconds: the client's own default request timeout. */
 export const DEFAULT_MAX_TIME_S = 30
 

@@ -48,8 +48,12 @@ export function profileName(
   return profile || env.AWS_PROFILE || 'default'
 }
 
-/** Asks the default chain once. Rejects with an AwsCredentialsError naming the fix. */
-export async function loadCredentials(options: LoadOptions): Promise<CliCredentials> {
+/**
+ * The default chain as the commands ask it (`--profile`, the shared files read afresh on every
+ * call, MFA codes asked on the terminal, the SDK's warnings as notes); ready to be asked again,
+ * as a long-running command does when its credentials are about to expire.
+ */
+export async function chainProvider(options: LoadOptions): Promise<AwsCredentialIdentityProvider> {
   const name = profileName(options.profile, options.env)
   const chain = options.chain ?? (await sdkDefaultProvider())
   const provider = chain({
@@ -69,11 +73,18 @@ export async function loadCredentials(options: LoadOptions): Promise<CliCredenti
       },
     },
   })
+  return () => provider({ forceRefresh: true })
+}
+
+/** Asks the default chain once. Rejects with an AwsCredentialsError naming the fix. */
+export async function loadCredentials(options: LoadOptions): Promise<CliCredentials> {
+  const name = profileName(options.profile, options.env)
+  const provider = await chainProvider(options)
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS
   let credentials: AwsCredentialIdentity
   try {
     credentials = await withTimeout(
-      provider({ forceRefresh: true }),
+      provider(),
       timeoutMs,
       () => new Error(`the credential chain did not answer within ${timeoutMs / 1000} s`),
     )

@@ -150,7 +150,7 @@ export async function runDiagnose(argv: readonly string[], io: CliIo): Promise<n
       mark: 'fail',
       label: 'Request',
       text: `GET ${path} → no answer`,
-      advice: [unreachableMessage(first.error, target)],
+      advice: [unreachableMessage(first.error, target.context)],
     })
     return EXIT_FAILED
   }

@@ -10,6 +10,8 @@ export interface CliIo {
   /** Pretty-print JSON bodies (stdout is a terminal). */
   stdoutIsTTY: boolean
   env: Readonly<Record<string, string | undefined>>
+  /** Ends a command that runs until stopped (`proxy`); default: SIGINT or SIGTERM. */
+  stop?: AbortSignal
 }
 
 export function processIo(): CliIo {

@@ -18,6 +18,8 @@ Commands:
                           request, and say what a refusal (403) means and what to do
   emulate [options]       Start a local Elasticsearch-like endpoint that verifies AWS SigV4
                           signatures
+  proxy --endpoint URL    Listen on loopback and forward every request to the endpoint,
+                          signed, for tools that cannot sign (Dashboards, elasticdump, curl)
 
 Run \`${BIN} <command> --help\` for a command's options.
 
@@ -32,6 +34,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   request: async () => (await import('./request.js')).runRequest,
   diagnose: async () => (await import('./diagnose.js')).runDiagnose,
   emulate: async () => (await import('./emulate.js')).runEmulate,
+  proxy: async () => (await import('./proxy/command.js')).runProxy,
 }
 
 function version(): string {

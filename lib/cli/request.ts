@@ -2,7 +2,7 @@
  * `elasticsearch-aws-sigv4 request`: one request, signed as the connection signs it, sent once,
  * the response body printed as it arrived. curl's flags where curl has them.
  */
-import { decodeBody } from '../common/content-encoding'
+import { decodeBodyCapped, isDecodedTooLarge } from '../common/content-encoding'
 import { withoutEchoedSecrets } from '../exchange/secret-views'
 import type { SignedTransportRequest } from '../exchange/types'
 import type { CommandSpec, ParsedArgs } from './args'
@@ -16,7 +16,7 @@ import {
   usageError,
 } from './args'
 import { readBodySource } from './body'
-import { BIN, DEFAULT_MAX_TIME_S, EXIT_FAILED, EXIT_OK } from './constants'
+import { BIN, DEFAULT_MAX_TIME_S, EXIT_FAILED, EXIT_OK, MAX_BODY_BYTES } from './constants'
 import { loadCredentials, regionOfProfile, shortKeyId } from './credentials'
 import type { BodySource, HeaderFlag, TargetUrl } from './curl'
 import {
@@ -272,15 +272,21 @@ export async function runRequest(argv: readonly string[], io: CliIo): Promise<nu
   try {
     answer = await send(signed, target, plan.timeoutMs)
   } catch (err) {
-    io.stderr(`${BIN}: ${unreachableMessage(err, target)}\n`)
+    io.stderr(`${BIN}: ${unreachableMessage(err, target.context)}\n`)
     return EXIT_FAILED
   }
   if (plan.verbose) io.stderr(responseHeadBlock(answer.status, answer.headers))
   if (plan.include) io.stdout(includedHead(answer.status, answer.headers))
 
-  const bytes = printable(answer, signed, plan.compressed, io)
+  const bytes = await printable(answer, signed, plan.compressed, io)
   if (!plan.headOnly) {
     io.stdout(io.stdoutIsTTY ? prettyBody(bytes, headerOf(answer.headers, 'content-type')) : bytes)
+  }
+  if (answer.cut) {
+    io.stderr(
+      `${BIN}: the body went on past ${MAX_BODY_BYTES} bytes; cut there, not read further\n`,
+    )
+    return EXIT_FAILED
   }
 
   if (answer.status < 400) return EXIT_OK
@@ -331,23 +337,29 @@ function withWireQuery(signed: SignedTransportRequest, query: string): SignedTra
   return { ...signed, params }
 }
 
-/** The body to print: decompressed with --compressed, and secrets AWS quoted back replaced. */
-function printable(
+/**
+ * The body to print: decompressed with --compressed (by zlib in chunks, off the main thread, to
+ * at most MAX_BODY_BYTES), and secrets AWS quoted back replaced.
+ */
+async function printable(
   answer: Answer,
   signed: SignedTransportRequest,
   compressed: boolean,
   io: CliIo,
-): Buffer {
+): Promise<Buffer> {
   let body = answer.body
   const encoding = headerOf(answer.headers, 'content-encoding')
-  if (compressed && encoding !== undefined) {
+  if (compressed && encoding !== undefined && !answer.cut) {
     try {
-      body = decodeBody(body, encoding)
-    } catch {
-      io.stderr(`${BIN}: the body is not valid ${encoding}; printed as it arrived\n`)
+      body = await decodeBodyCapped(body, encoding, MAX_BODY_BYTES)
+    } catch (err) {
+      const why = isDecodedTooLarge(err)
+        ? `decompresses to more than ${MAX_BODY_BYTES} bytes`
+        : `is not valid ${encoding}`
+      io.stderr(`${BIN}: the body ${why}; printed as it arrived\n`)
     }
   }
-  if (answer.status < 400) return body
+  // Whatever the status: a server or proxy may quote the request back in any answer.
   const text = body.toString('utf8')
   const redacted = withoutEchoedSecrets(text, signed)
   return redacted === text ? body : Buffer.from(redacted, 'utf8')

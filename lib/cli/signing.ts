@@ -7,7 +7,6 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
-import { buffer } from 'node:stream/consumers'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import type { ConnectionContext, SignedTransportRequest } from '../exchange/types'
 import { CredentialCache } from '../credentials/cache'
@@ -19,6 +18,8 @@ import { sendableCopy } from '../connection/callback-connection'
 import { NodeSha256 } from '../sigv4/sha256'
 import { DEFAULT_MAX_BODY_BYTES } from '../exchange/payload'
 import { AwsSigV4ConfigurationError } from '../errors'
+import { withoutEchoedSecretsInHeaders } from '../exchange/secret-views'
+import { MAX_BODY_BYTES } from './constants'
 
 export interface TargetOptions {
   /** `scheme://host[:port]/` of the URL. */
@@ -117,7 +118,10 @@ function targetFor(options: TargetOptions, region: string | undefined): Target {
 }
 
 /** Nothing named a region: no `--region`, no region in the host, no AWS_REGION. */
-function isNoRegion(err: AwsSigV4ConfigurationError, options: TargetOptions): boolean {
+function isNoRegion(
+  err: AwsSigV4ConfigurationError,
+  options: Pick<TargetOptions, 'region' | 'env'>,
+): boolean {
   return (
     err.option === 'region' &&
     options.region === undefined &&
@@ -127,7 +131,10 @@ function isNoRegion(err: AwsSigV4ConfigurationError, options: TargetOptions): bo
 }
 
 /** The connection's configuration messages, with options named as flags. */
-function forCommandLine(err: AwsSigV4ConfigurationError, options: TargetOptions): string {
+export function forCommandLine(
+  err: AwsSigV4ConfigurationError,
+  options: Pick<TargetOptions, 'origin' | 'region' | 'env'>,
+): string {
   if (isNoRegion(err, options)) {
     return (
       `cannot tell which AWS region to sign for: ${options.origin.host} is not an AWS endpoint ` +
@@ -155,22 +162,29 @@ export function signerFor(
   })
 }
 
-/** What came back, the body as the bytes that arrived. */
+/** What came back, the body as the bytes that arrived (up to MAX_BODY_BYTES). */
 export interface Answer {
   status: number
   headers: Record<string, string | string[] | undefined>
   body: Buffer
+  /** The body went on past MAX_BODY_BYTES: `body` holds its start, the rest was not read. */
+  cut?: boolean
 }
 
-/** Sends a signed request through the base connection, once; no retry. */
-export function send(
+/**
+ * Sends a signed request through the base connection, once; no retry. The answer's headers come
+ * with the request's token and signature replaced, should the server quote them (`-i`, `-v`).
+ */
+export async function send(
   signed: SignedTransportRequest,
   target: Target,
   timeoutMs: number,
 ): Promise<Answer> {
-  return lineageOf(target.base as ConnectionConstructor) === 'callback'
+  const answer = await (lineageOf(target.base as ConnectionConstructor) === 'callback'
     ? sendWithCallback(signed, target, timeoutMs)
-    : sendWithPromise(signed, target, timeoutMs)
+    : sendWithPromise(signed, target, timeoutMs))
+  const headers = withoutEchoedSecretsInHeaders(answer.headers, signed) as Answer['headers']
+  return headers === answer.headers ? answer : { ...answer, headers }
 }
 
 async function sendWithPromise(
@@ -193,7 +207,7 @@ async function sendWithPromise(
     return {
       status: response.statusCode,
       headers: response.headers,
-      body: await buffer(response.body as Readable),
+      ...(await readAtMost(response.body as Readable, MAX_BODY_BYTES)),
     }
   } finally {
     await connection.close()
@@ -217,9 +231,29 @@ async function sendWithCallback(
     return {
       status: response.statusCode ?? 0,
       headers: response.headers,
-      body: await buffer(response),
+      ...(await readAtMost(response, MAX_BODY_BYTES)),
     }
   } finally {
     connection.close()
   }
+}
+
+/** A body read to its end or to `max` bytes, whichever comes first; past `max` it is destroyed. */
+export async function readAtMost(
+  stream: Readable,
+  max: number,
+): Promise<{ body: Buffer; cut?: true }> {
+  const chunks: Buffer[] = []
+  let total = 0
+  for await (const chunk of stream) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string)
+    if (total + bytes.length > max) {
+      chunks.push(bytes.subarray(0, max - total))
+      stream.destroy()
+      return { body: Buffer.concat(chunks, max), cut: true }
+    }
+    chunks.push(bytes)
+    total += bytes.length
+  }
+  return { body: Buffer.concat(chunks, total) }
 }

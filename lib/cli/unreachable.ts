@@ -1,5 +1,5 @@
 /** Why no answer came, in one line that says what to check. */
-import type { Target } from './signing'
+import type { ConnectionContext } from '../exchange/types'
 import { oneLine } from './credentials'
 
 /**
@@ -8,10 +8,10 @@ import { oneLine } from './credentials'
  */
 const PLAIN_HTTP_ANSWER = /wrong version number|packet length too long|http request|EPROTO/i
 
-export function unreachableMessage(err: unknown, target: Target): string {
+export function unreachableMessage(err: unknown, context: ConnectionContext): string {
   const name = err instanceof Error ? err.name : ''
   const what = oneLine(err)
-  const { url } = target.context
+  const { url } = context
   const host = url.host
   if (url.protocol === 'https:' && PLAIN_HTTP_ANSWER.test(what)) {
     return `the endpoint speaks plain HTTP: use ${url.href.replace(/^https:/, 'http:')}`
@@ -20,7 +20,7 @@ export function unreachableMessage(err: unknown, target: Target): string {
     return `no answer from ${host} in time (${what}): check the URL and the network path, or raise -m`
   }
   const vpc =
-    target.context.target.endpoint?.kind === 'vpc-domain'
+    context.target.endpoint?.kind === 'vpc-domain'
       ? '; a VPC domain is reachable only from inside its VPC (or through a tunnel)'
       : ''
   return `could not reach ${host}: ${what}. Check the URL, DNS and the network path${vpc}`

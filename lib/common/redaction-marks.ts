@@ -4,3 +4,4 @@
  */
 export const REDACTED_TOKEN = '<redacted session token>'
 export const REDACTED_SIGNATURE = '<redacted signature>'
+export const REDACTED_SECRET_KEY = '<redacted secret access key>'

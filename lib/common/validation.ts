@@ -4,6 +4,7 @@
  * CredentialCache resolve their options with.
  */
 import { AwsSigV4ConfigurationError } from '../errors'
+import { MAX_TIMER_MS } from './timeouts'
 
 /**
  * A bad value as an error shows it: strings quoted, numbers with their value, anything else by
@@ -48,11 +49,34 @@ export function checkMilliseconds(value: unknown, option: string): number {
   return refuse(option, 'a number of milliseconds, 0 or more', value)
 }
 
-/** A timeout: a duration, and more than 0, since a timeout of 0 would fail every call. */
+/**
+ * A timeout: a duration, more than 0 (a timeout of 0 would fail every call) and no longer than a
+ * timer can wait (above it Node fires at once, so the timeout would silently be none).
+ */
 export function checkTimeoutMs(value: unknown, option: string): number {
   const ms = checkMilliseconds(value, option)
-  if (ms !== 0) return ms
-  return refuse(option, 'more than 0 milliseconds (a provider call cannot finish in 0 ms)', ms)
+  if (ms === 0) {
+    return refuse(option, 'more than 0 milliseconds (a provider call cannot finish in 0 ms)', ms)
+  }
+  if (ms > MAX_TIMER_MS) {
+    return refuse(
+      option,
+      `at most ${MAX_TIMER_MS} milliseconds (about 24.8 days, a timer's limit)`,
+      ms,
+    )
+  }
+  return ms
+}
+
+/**
+ * An option's value: the object's own property, never one inherited. Options are plain objects,
+ * and a property of `Object.prototype` (polluted elsewhere in the process) is no option the
+ * caller gave.
+ */
+export function ownOption(options: object, name: string): unknown {
+  return Object.prototype.hasOwnProperty.call(options, name)
+    ? (options as Record<string, unknown>)[name]
+    : undefined
 }
 
 /** Marks an option whose default depends on the node (its endpoint and its service's row). */
@@ -92,7 +116,7 @@ export function resolveOptionTable<Table extends Record<string, OptionSpec<unkno
 ): ResolvedOptions<Table> {
   const resolved: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(table)) {
-    const value = (input as Record<string, unknown>)[name]
+    const value = ownOption(input, name)
     if (value !== undefined) resolved[name] = spec.validate(value, name)
     else resolved[name] = spec.default === PER_NODE ? undefined : spec.default
   }

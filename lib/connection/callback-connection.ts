@@ -8,8 +8,10 @@
  * ({@link CallbackRequest}). What the exchange reads of a response is its body as a string or
  * Buffer: so `send` reads the body of exactly the responses that must be looked at — a 403 (an
  * AWS rejection to recognise, redact and explain) and the answer to the 7.14–7.17 product check
- * (product-check.ts) — and passes every other response through as the raw stream, unread.
- * Bodies that were read reach the transport as a stand-in stream (stand-in-response.ts).
+ * (product-check.ts), at most MAX_READ_BYTES of it within the request's timeout — and passes
+ * every other response through as the raw stream, unread; for any other error, with any secret
+ * it quotes replaced as the transport reads it. Bodies that were read reach the transport as a
+ * stand-in stream (stand-in-response.ts).
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { ResolvedOptions } from './options'
@@ -26,7 +28,15 @@ import { NodeSigning } from './setup'
 import { isReadable } from '../exchange/payload'
 import { AwsSigV4AbortError } from '../errors'
 import { ProductCheckAnswers, isProductCheck } from './product-check'
-import { readResponseBody, standInResponse } from './stand-in-response'
+import {
+  declaredLength,
+  readResponseBody,
+  redactWhileRead,
+  standInResponse,
+} from './stand-in-response'
+import { withoutEchoedSecrets } from '../exchange/secret-views'
+import type { ResponseErrors } from './stand-in-response'
+import { MAX_READ_BYTES } from '../exchange/responses'
 
 /** How the base connection calls back. */
 export type ConnectionCallback = (err: Error | null, response: IncomingMessage | null) => void
@@ -73,6 +83,11 @@ export function createCallbackConnection(
   const Base = config.baseConnection as unknown as CallbackBase
   const client = callbackClientOf(config.baseConnection, loadedModuleExports())
   const RequestAborted = client.RequestAbortedError ?? AwsSigV4AbortError
+  const errors: ResponseErrors = {
+    ConnectionError: client.ConnectionError,
+    TimeoutError: client.TimeoutError,
+    RequestAbortedError: RequestAborted,
+  }
   const productCheck = new ProductCheckAnswers()
 
   class AwsSigV4Connection extends Base {
@@ -98,7 +113,9 @@ export function createCallbackConnection(
         return NO_ABORT
       }
 
-      const request = new CallbackRequest(params, isCheck, this, (p, cb) => super.request(p, cb))
+      const request = new CallbackRequest(params, isCheck, this, errors, (p, cb) =>
+        super.request(p, cb),
+      )
       exchanges
         .run(
           {
@@ -106,6 +123,7 @@ export function createCallbackConnection(
             context: this.#signing.context(),
             signal: request.signal,
             asStream: request.asStream,
+            timeoutMs: typeof params.timeout === 'number' ? params.timeout : undefined,
           },
           request.send,
         )
@@ -144,6 +162,7 @@ class CallbackRequest {
   /** Every answer is read (the product check's); otherwise only a 403 not read as a stream. */
   readonly #readEvery: boolean
   readonly #connection: CallbackBaseInstance
+  readonly #errors: ResponseErrors
   readonly #baseRequest: BaseRequest
   readonly #controller = new AbortController()
   /** The base's request of the latest attempt. */
@@ -154,12 +173,14 @@ class CallbackRequest {
     params: Record<string, unknown>,
     readEvery: boolean,
     connection: CallbackBaseInstance,
+    errors: ResponseErrors,
     baseRequest: BaseRequest,
   ) {
     this.#params = params
     this.asStream = params.asStream === true
     this.#readEvery = readEvery
     this.#connection = connection
+    this.#errors = errors
     this.#baseRequest = baseRequest
   }
 
@@ -177,15 +198,25 @@ class CallbackRequest {
       if (this.#aborted) return reject(new AwsSigV4AbortError())
       const connection = this.#connection
       const open = connection._openRequests
+      const sentAt = Date.now()
       try {
         this.#current = this.#baseRequest(sendableCopy(this.#params, signed), (err, res) => {
           if (err !== null || res === null) {
             return reject(err ?? new Error('The base connection called back without a response'))
           }
-          if (!this.#mustRead(res.statusCode)) {
+          if (!this.#mustRead(res)) {
+            this.#redactWhileRead(res, signed)
             return resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res })
           }
-          readResponseBody(res).then(resolve, reject)
+          // Read within what is left of the request's timeout, which the base stops applying
+          // once the headers are in.
+          const timeout = this.#params.timeout
+          const timeoutMs =
+            typeof timeout === 'number' && timeout > 0 ? timeout - (Date.now() - sentAt) : undefined
+          readResponseBody(res, { maxBytes: MAX_READ_BYTES, timeoutMs, errors: this.#errors }).then(
+            resolve,
+            reject,
+          )
         })
       } catch (err) {
         // `http.request` throws synchronously for some header values, after the base counted
@@ -204,8 +235,29 @@ class CallbackRequest {
     this.#controller.abort()
   }
 
-  #mustRead(status: number | undefined): boolean {
-    return this.#readEvery || (status === 403 && !this.asStream)
+  /**
+   * The product check's answer, and a 403 not read as a stream; but not a body that declares
+   * itself larger than what is read: that one the client takes, or refuses, by its own limits.
+   */
+  #mustRead(res: IncomingMessage): boolean {
+    const wanted = this.#readEvery || (res.statusCode === 403 && !this.asStream)
+    return wanted && !this.#declaredTooLarge(res)
+  }
+
+  /**
+   * Any error other than those read here: the transport reads it itself, and any secret it
+   * quotes is replaced as it is read (redactWhileRead). The base calls back as the headers
+   * arrive, before any of the body; a base that called back later, with body bytes already in
+   * the response, would get it as it came.
+   */
+  #redactWhileRead(res: IncomingMessage, signed: SignedTransportRequest): void {
+    if ((res.statusCode ?? 0) < 400 || this.asStream || this.#declaredTooLarge(res)) return
+    redactWhileRead(res, (text) => withoutEchoedSecrets(text, signed), MAX_READ_BYTES)
+  }
+
+  /** A body declared larger than what is read: the client takes, or refuses, it by its own limits. */
+  #declaredTooLarge(res: IncomingMessage): boolean {
+    return declaredLength(res.headers) > MAX_READ_BYTES
   }
 }
 
@@ -230,9 +282,15 @@ export function sendableCopy(
   return Object.assign(copy, signed.params)
 }
 
-/** The response for the base's callback: the raw one when nothing read it, else a stand-in. */
+/**
+ * The response for the base's callback: the raw one when nothing read it (with the headers the
+ * exchange redacted, if it did), else a stand-in.
+ */
 function toIncomingMessage(response: ConnectionResponse): IncomingMessage {
-  return isReadable(response.body) ? (response.body as IncomingMessage) : standInResponse(response)
+  if (!isReadable(response.body)) return standInResponse(response)
+  const raw = response.body as IncomingMessage
+  if (raw.headers !== response.headers) raw.headers = response.headers
+  return raw
 }
 
 /** A callback that runs at most once; later calls (a late error after an abort) are dropped. */

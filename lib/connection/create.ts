@@ -10,10 +10,7 @@ import { resolveOptions } from './options'
 import { lineageOf } from './lineage'
 import { createCallbackConnection } from './callback-connection'
 import { createPromiseConnection } from './promise-connection'
-import { CredentialCache } from '../credentials/cache'
-import { SkewCorrectedClock } from '../credentials/clock'
-import { RequestSigner } from '../exchange/request-signer'
-import { Exchanges } from '../exchange/exchanges'
+import { createExchanges } from '../exchange/exchanges'
 import { AwsSigV4ConfigurationError } from '../errors'
 
 /**
@@ -42,30 +39,8 @@ export function createAwsSigV4Connection(
   // its own connection options, which would read as unknown options ("tls", "url").
   if (new.target !== undefined) throw uncalledFactory()
   const config = resolveOptions(options)
-  // Expirations are AWS's time, so they are compared with the skew-corrected clock.
-  const clock = new SkewCorrectedClock()
-  const credentials = new CredentialCache(config.credentials, {
-    now: () => clock.now().getTime(),
-    machineNow: Date.now,
-    refreshMarginMs: config.credentialsRefreshMarginMs,
-    maxAgeMs: config.credentialsMaxAgeMs,
-    providerTimeoutMs: config.credentialsTimeoutMs,
-    // Fresh credentials that look expired only through a learned offset prove it wrong.
-    onExpiredOnArrival: () => clock.reset(),
-  })
-  const signer = new RequestSigner({
-    credentials,
-    sha256: config.sha256,
-    maxBodyBytes: config.maxBodyBytes,
-    now: () => clock.now(),
-  })
-  const exchanges = new Exchanges({
-    signer,
-    credentials,
-    clock,
-    retryOnAwsRejection: config.retryOnAwsRejection,
-    debugSignatureMismatch: config.debugSignatureMismatch,
-  })
+  // One clock, one credential cache, one signer, one exchange runner: exchange/'s to build.
+  const { exchanges } = createExchanges(config)
   const create =
     lineageOf(config.baseConnection) === 'callback'
       ? createCallbackConnection

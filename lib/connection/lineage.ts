@@ -33,6 +33,10 @@ export interface CallbackClient {
   productCheck: boolean
   /** The client's own `RequestAbortedError`, when its package was found among the loaded modules. */
   RequestAbortedError?: new (message?: string) => Error
+  /** Its `ConnectionError` (a response that broke off), likewise. */
+  ConnectionError?: new (message?: string) => Error
+  /** Its `TimeoutError` (the request's timeout passed), likewise. */
+  TimeoutError?: new (message?: string) => Error
 }
 
 /**
@@ -52,16 +56,24 @@ export function callbackClientOf(
       : 'OpenSearchClientError' in errors
         ? 'opensearch'
         : 'elasticsearch'
-  const RequestAbortedError = errors?.RequestAbortedError
   return {
     product,
     productCheck:
       product === 'elasticsearch' &&
       (errors === undefined || typeof errors.ProductNotSupportedError === 'function'),
-    ...(typeof RequestAbortedError === 'function'
-      ? { RequestAbortedError: RequestAbortedError as CallbackClient['RequestAbortedError'] }
-      : {}),
+    ...errorClass(errors, 'RequestAbortedError'),
+    ...errorClass(errors, 'ConnectionError'),
+    ...errorClass(errors, 'TimeoutError'),
   }
+}
+
+/** `{ [name]: the class }` when the client's errors have it, else nothing. */
+function errorClass<N extends 'RequestAbortedError' | 'ConnectionError' | 'TimeoutError'>(
+  errors: Record<string, unknown> | undefined,
+  name: N,
+): Partial<Pick<CallbackClient, N>> {
+  const value = errors?.[name]
+  return typeof value === 'function' ? ({ [name]: value } as Partial<Pick<CallbackClient, N>>) : {}
 }
 
 function clientErrorsOf(

@@ -137,6 +137,12 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   return { ...resolved, baseConnection: resolved.baseConnection ?? defaultBaseConnection() }
 }
 
+/** The options a node's signing depends on (the signing proxy has these, and no base class). */
+export type NodeOptionsInput = Pick<
+  ResolvedOptions,
+  'region' | 'service' | 'signingHost' | 'adaptToAmazonEngine' | 'unsignedPayload'
+>
+
 /** What every request to one node is signed with: its target and its service's defaults. */
 export type NodeOptions = Omit<ConnectionContext, 'url' | 'headers'>
 
@@ -146,7 +152,7 @@ export type NodeOptions = Omit<ConnectionContext, 'url' | 'headers'>
  * default `process.env`), then the defaults the service's row gives (aws/services.ts).
  */
 export function resolveNodeOptions(
-  config: ResolvedOptions,
+  config: NodeOptionsInput,
   url: URL,
   env?: Record<string, string | undefined>,
 ): NodeOptions {

@@ -25,7 +25,7 @@ import { bodyText, parseJsonObject } from '../common/body'
 import { AwsSigV4UnsupportedEngineError } from '../errors'
 
 /** The product the 8.x/9.x client checks for in `x-elastic-product`. */
-const ELASTIC_PRODUCT = 'Elasticsearch'
+export const ELASTIC_PRODUCT = 'Elasticsearch'
 
 /** The tagline of Elastic's Elasticsearch, which the 7.14–7.17 client's product check requires. */
 const ELASTIC_TAGLINE = 'You Know, for Search'

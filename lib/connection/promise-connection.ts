@@ -55,6 +55,9 @@ export function createPromiseConnection(
           context: this.#signing.context(),
           signal: options?.signal,
           asStream: options?.asStream === true,
+          timeoutMs: typeof options?.timeout === 'number' ? options.timeout : undefined,
+          maxResponseBytes:
+            typeof options?.maxResponseSize === 'number' ? options.maxResponseSize : undefined,
         },
         (signed) =>
           super.request(

@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { NodeOptions, ResolvedOptions } from './options'
 import type { ConnectionContext } from '../exchange/types'
 import { resolveNodeOptions } from './options'
-import { withLowerCaseNames } from '../exchange/headers'
+import { connectionHeaders } from '../exchange/headers'
 import { refuseOtherLineage } from './lineage'
 import { loadedModuleExports } from '../platform/client-loader'
 import { AwsSigV4ConfigurationError } from '../errors'
@@ -36,8 +36,9 @@ export function setUpNodeConnection(
   // itself as `meta.connection`. Non-enumerable, it is left out of both.
   hideProperty(connection, 'agent')
   // The base class sends its own default headers under their names as given, beside ours:
-  // `X-A` would go out twice and `Authorization` or `Content-Type` would break the signature.
-  connection.headers = withLowerCaseNames(connection.headers)
+  // `X-A` would go out twice, `Content-Type` would break the signature, and SigV4's own names
+  // (a node's `X-Amz-Security-Token`) would go out unsigned.
+  connection.headers = connectionHeaders(connection.headers)
   return node
 }
 
@@ -52,6 +53,8 @@ export function nodeContext(
   last: ConnectionContext | undefined,
 ): ConnectionContext {
   if (last?.url === connection.url && last.headers === connection.headers) return last
+  // Headers replaced since: made sendable as the first ones were.
+  connection.headers = connectionHeaders(connection.headers)
   return { ...node, url: connection.url, headers: connection.headers }
 }
 

@@ -18,12 +18,27 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import { AwsCredentialsError, AwsSigV4AbortError } from '../errors'
 import { DEFAULT_CHAIN_MODULE, defaultChainProvider } from './default-chain'
-import { awsSdkV2Provider, isAwsSdkV2Credentials } from './aws-sdk-v2'
+import { awsSdkV2Provider } from './aws-sdk-v2'
 import type { CredentialsOption } from './option'
-import { describeInvalidCredentials, validateCredentialsOption } from './option'
+import {
+  describeInvalidCredentials,
+  errorName,
+  isAwsSdkV2Object,
+  plainCredentials,
+  prototypeHasCredentialFields,
+  validateCredentialsOption,
+} from './option'
+import { redactSecrets } from '../common/redaction'
+import type { Secret } from '../common/redaction'
+import { REDACTED_SECRET_KEY, REDACTED_TOKEN } from '../common/redaction-marks'
 import { isModuleNotFound } from '../common/missing-module'
 import { withTimeout } from '../common/timeouts'
-import { checkMilliseconds, checkTimeoutMs, resolveOptionTable } from '../common/validation'
+import {
+  checkMilliseconds,
+  checkTimeoutMs,
+  ownOption,
+  resolveOptionTable,
+} from '../common/validation'
 import type { OptionTable } from '../common/validation'
 
 /** Default `credentialsRefreshMarginMs` / `refreshMarginMs`: 5 minutes. */
@@ -34,6 +49,15 @@ export const DEFAULT_MAX_AGE_MS = 15 * 60_000
 
 /** Default `credentialsTimeoutMs` / `providerTimeoutMs`: 10 seconds. */
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000
+
+/**
+ * After a refetch that did not help, how long no rejection fetches credentials again (see
+ * exchange/recovery.ts); and how long credentials just fetched are safe from a clock offset: no
+ * offset learned meanwhile makes them stale, and none that would make them look expired is
+ * learned (`contradictedBy`). 1 minute: a clock offset costs at most one provider call a minute,
+ * whatever `Date`s the responses carry.
+ */
+export const REFETCH_PAUSE_MS = 60_000
 
 /** Pause between background refresh attempts, so a failing provider is not hammered. */
 const BACKGROUND_RETRY_MS = 10_000
@@ -59,7 +83,8 @@ export interface CredentialCacheOptions {
    */
   machineNow?: () => number
   /**
-   * Called when credentials a provider has just handed over look expired by `now`. They cannot
+   * Called when credentials a provider has just handed over look expired by `now`, or all but
+   * (less than REFETCH_PAUSE_MS left, where the machine clock gives them more). They cannot
    * be, in AWS's time: return true when `now` was wrong and is corrected (the connection drops
    * the clock offset it learned), and the credentials are looked at again.
    */
@@ -113,6 +138,8 @@ export class CredentialCache {
   readonly #machineNow: () => number
   readonly #onExpiredOnArrival: (() => boolean) | undefined
   #entry: CacheEntry | undefined
+  /** The credentials fetched last, kept after an invalidate: a provider's error may quote them. */
+  #lastFetched: AwsCredentialIdentity | undefined
   #inflight: Promise<CacheEntry> | undefined
   #nextBackgroundAt = 0
 
@@ -121,9 +148,11 @@ export class CredentialCache {
     this.#refreshMarginMs = durations.refreshMarginMs
     this.#maxAgeMs = durations.maxAgeMs
     this.#providerTimeoutMs = durations.providerTimeoutMs
-    this.#now = options.now ?? Date.now
-    this.#machineNow = options.machineNow ?? this.#now
-    this.#onExpiredOnArrival = options.onExpiredOnArrival
+    const own = <K extends keyof CredentialCacheOptions>(name: K) =>
+      ownOption(options, name) as CredentialCacheOptions[K]
+    this.#now = own('now') ?? Date.now
+    this.#machineNow = own('machineNow') ?? this.#now
+    this.#onExpiredOnArrival = own('onExpiredOnArrival')
     const checked = source === undefined ? undefined : validateCredentialsOption(source)
     if (checked === undefined) {
       this.sourceName = DEFAULT_CHAIN_SOURCE
@@ -131,12 +160,13 @@ export class CredentialCache {
     } else if (typeof checked === 'function') {
       this.sourceName = PROVIDER_SOURCE
       this.#provider = checked
-    } else if (isAwsSdkV2Credentials(checked)) {
+    } else if (isAwsSdkV2Object(checked)) {
       this.sourceName = AWS_SDK_V2_SOURCE
       this.#provider = awsSdkV2Provider(checked)
     } else {
       this.sourceName = STATIC_SOURCE
-      this.#static = checked
+      // Kept as given (the same object every time), unless it would inherit a field.
+      this.#static = prototypeHasCredentialFields() ? plainCredentials(checked) : checked
     }
   }
 
@@ -149,7 +179,7 @@ export class CredentialCache {
     if (this.#static !== undefined) return this.#static
     const entry = this.#entry
     if (entry === undefined) return undefined
-    const now = entry.now()
+    const now = this.#clockFor(entry)
     if (now >= entry.staleAt) return undefined
     if (now >= entry.refreshAt && now >= this.#nextBackgroundAt && !this.#inflight) {
       this.#nextBackgroundAt = now + BACKGROUND_RETRY_MS
@@ -159,15 +189,37 @@ export class CredentialCache {
     return entry.credentials
   }
 
-  /** Resolved credentials; rejects with AwsCredentialsError, or AwsSigV4AbortError on `signal`. */
-  get(signal?: AbortSignal): Promise<AwsCredentialIdentity> {
+  /**
+   * Resolved credentials; rejects with AwsCredentialsError, or AwsSigV4AbortError on `signal`.
+   * `waitMs` (a request's timeout) bounds this caller's wait when it is shorter than the
+   * provider timeout; the fetch itself goes on for the others, and its answer is cached.
+   */
+  get(signal?: AbortSignal, waitMs?: number): Promise<AwsCredentialIdentity> {
     if (signal?.aborted) return Promise.reject(abortError())
     const ready = this.peek()
     if (ready !== undefined) return Promise.resolve(ready)
-    return raceAbort(
-      this.#fetch().then((e) => e.credentials),
-      signal,
-    )
+    const fetched = this.#fetch().then((e) => e.credentials)
+    const bounded =
+      typeof waitMs === 'number' && waitMs > 0 && waitMs < this.#providerTimeoutMs
+        ? withTimeout(fetched, waitMs, () =>
+            this.#error(`timed out after ${waitMs} ms, the request's timeout (requestTimeout)`),
+          )
+        : fetched
+    return raceAbort(bounded, signal)
+  }
+
+  /**
+   * Whether a clock offset of `offsetMs` (AWS's time minus the machine's) is contradicted by the
+   * credentials just fetched: under it they would look expired, or all but, where the machine
+   * clock gives them longer. Those came from AWS (STS) moments ago, so AWS's time is not that far
+   * ahead; the clock does not learn such an offset within the refetch pause of the fetch.
+   */
+  contradictedBy(offsetMs: number): boolean {
+    const entry = this.#entry
+    if (entry === undefined || entry.expiration === undefined) return false
+    const machine = this.#machineNow()
+    if (machine - entry.fetchedAt.machine >= REFETCH_PAUSE_MS) return false
+    return this.#shortBy(entry.expiration, machine + offsetMs, machine)
   }
 
   /**
@@ -204,21 +256,25 @@ export class CredentialCache {
         () => new ProviderTimeout(),
       )
     } catch (err) {
-      if (err instanceof ProviderTimeout) {
-        throw this.#error(`timed out after ${this.#providerTimeoutMs} ms`)
-      }
-      if (this.sourceName === DEFAULT_CHAIN_SOURCE && isModuleNotFound(err)) {
-        throw this.#error(`could not be loaded: ${causeMessage(err)}`, err, MISSING_CHAIN_HINT)
-      }
-      throw this.#error(`failed: ${causeMessage(err)}`, err)
+      throw this.#failure(err)
     }
-    const problem = describeInvalidCredentials(value)
-    if (problem !== undefined) {
-      // A wrong shape is the provider's bug: failing at once beats the client's retries.
-      throw this.#error(`returned invalid credentials: ${problem}`, undefined, undefined, false)
+    let entry: CacheEntry
+    try {
+      const problem = describeInvalidCredentials(value)
+      if (problem !== undefined) {
+        // A wrong shape is the provider's bug: failing at once beats the client's retries.
+        throw this.#error(`returned invalid credentials: ${problem}`, undefined, undefined, false)
+      }
+      const credentials = plainCredentials(value as object)
+      this.#lastFetched = credentials
+      entry = this.#entryFor(credentials, fetchedAt)
+    } catch (err) {
+      if (err instanceof AwsCredentialsError) throw err
+      // A getter that answers once and throws the next time, a Date that is a Proxy, …: the
+      // provider's bug as well.
+      const what = `returned credentials that could not be read (${errorName(err)})`
+      throw this.#error(what, undefined, undefined, false)
     }
-    const credentials = value as AwsCredentialIdentity
-    const entry = this.#entryFor(credentials, fetchedAt)
     this.#entry = entry
     // The pause between background attempts is for failures: new credentials, new schedule.
     this.#nextBackgroundAt = 0
@@ -232,17 +288,46 @@ export class CredentialCache {
     return provider({ forceRefresh: true })
   }
 
+  /**
+   * The clock an entry is judged on. Credentials with an `expiration` go by AWS's time, but for
+   * the refetch pause after their fetch no offset learned since makes them older than the
+   * offset they were fetched under: credentials just fetched are never fetched again because of
+   * a clock offset.
+   */
+  #clockFor(entry: CacheEntry): number {
+    const now = entry.now()
+    if (entry.expiration === undefined) return now
+    const machine = this.#machineNow()
+    if (machine - entry.fetchedAt.machine >= REFETCH_PAUSE_MS) return now
+    return Math.min(now, machine + entry.fetchedAt.aws - entry.fetchedAt.machine)
+  }
+
+  /**
+   * Less than the refetch pause left before `expiration` at `now`, where `machine` gives more:
+   * so short only through a clock offset.
+   */
+  #shortBy(expiration: number, now: number, machine: number): boolean {
+    return expiration - now < REFETCH_PAUSE_MS && expiration - machine >= REFETCH_PAUSE_MS
+  }
+
   #entryFor(
     credentials: AwsCredentialIdentity,
     fetchedAt: { aws: number; machine: number },
     mayCorrect = true,
   ): CacheEntry {
     const expiration = credentials.expiration?.getTime()
-    if (expiration !== undefined && expiration <= this.#now()) {
-      // Fresh credentials are not expired in AWS's time: the clock may be what is wrong.
+    const aws = this.#now()
+    const expired = expiration !== undefined && expiration <= aws
+    if (
+      expiration !== undefined &&
+      (expired || this.#shortBy(expiration, aws, this.#machineNow()))
+    ) {
+      // Fresh credentials are not expired (nor all but) in AWS's time: the clock may be wrong.
       if (mayCorrect && this.#onExpiredOnArrival?.() === true) {
         return this.#entryFor(credentials, { ...fetchedAt, aws: this.#now() }, false)
       }
+    }
+    if (expired) {
       throw this.#error(
         `returned credentials that already expired at ${credentials.expiration?.toISOString()}` +
           ' (also check the system clock)',
@@ -257,7 +342,60 @@ export class CredentialCache {
         ? from + this.#maxAgeMs
         : expiration - Math.min(margin, (expiration - from) / 2)
     const refreshAt = staleAt - Math.min(margin, (staleAt - from) / 2)
-    return { credentials, staleAt, refreshAt, now }
+    return { credentials, staleAt, refreshAt, now, expiration, fetchedAt }
+  }
+
+  /**
+   * The provider's failure as AwsCredentialsError, whatever was thrown (a Proxy, a throwing
+   * getter): its message quoted (500 characters at most) with every secret this cache knows
+   * replaced, and the original kept as `cause` only when it quoted none of them.
+   */
+  #failure(err: unknown): AwsCredentialsError {
+    let quoted: string | undefined
+    let missingChain = false
+    try {
+      if (err instanceof ProviderTimeout) {
+        return this.#error(`timed out after ${this.#providerTimeoutMs} ms`)
+      }
+      missingChain = this.sourceName === DEFAULT_CHAIN_SOURCE && isModuleNotFound(err)
+      quoted = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).trim()
+    } catch {
+      // What it threw cannot even be read (a Proxy, a throwing getter): named by its type only.
+    }
+    // Redacted whole, then shortened: a secret across the cut would show its start.
+    const message = quoted === undefined ? undefined : redactSecrets(quoted, this.#knownSecrets())
+    const cause = message !== undefined && message === quoted ? err : undefined
+    const what =
+      message === undefined
+        ? `threw ${errorName(err)}, which could not be read`
+        : message.length > 500
+          ? `${message.slice(0, 500)}…`
+          : // Our message continues with ". To fix: …", so no closing period of its own.
+            message.replace(/\.+$/, '')
+    return missingChain
+      ? this.#error(`could not be loaded: ${what}`, cause, MISSING_CHAIN_HINT)
+      : this.#error(`failed: ${what}`, cause)
+  }
+
+  /** The secrets a provider's message may quote: those it handed over, and the environment's. */
+  #knownSecrets(): Secret[] {
+    const secrets: Secret[] = []
+    for (const credentials of [this.#static, this.#entry?.credentials, this.#lastFetched]) {
+      if (credentials === undefined) continue
+      secrets.push({ value: credentials.secretAccessKey, mark: REDACTED_SECRET_KEY })
+      if (credentials.sessionToken) {
+        secrets.push({ value: credentials.sessionToken, mark: REDACTED_TOKEN })
+      }
+    }
+    const env = process.env
+    for (const [name, mark] of [
+      ['AWS_SECRET_ACCESS_KEY', REDACTED_SECRET_KEY],
+      ['AWS_SESSION_TOKEN', REDACTED_TOKEN],
+    ] as const) {
+      const value = ownOption(env, name)
+      if (typeof value === 'string' && value !== '') secrets.push({ value, mark })
+    }
+    return secrets
   }
 
   #error(
@@ -283,12 +421,9 @@ interface CacheEntry {
   readonly staleAt: number
   /** The clock both points are on: AWS's for an `expiration`, the machine's for an age. */
   readonly now: () => number
-}
-
-function causeMessage(err: unknown): string {
-  const text = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).trim()
-  // Our message continues with ". To fix: …", so drop the cause's own closing period.
-  return text.length > 500 ? `${text.slice(0, 500)}…` : text.replace(/\.+$/, '')
+  readonly expiration: number | undefined
+  /** When they were fetched: AWS's time (the clock then) and the machine's. */
+  readonly fetchedAt: { readonly aws: number; readonly machine: number }
 }
 
 class ProviderTimeout extends Error {}

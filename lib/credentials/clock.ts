@@ -20,10 +20,20 @@ export class SkewCorrectedClock {
   #offsetMs = 0
   readonly #now: () => number
   readonly #maxOffsetMs: number
+  readonly #contradicted: (offsetMs: number) => boolean
 
-  constructor(now: () => number = Date.now, maxOffsetMs = MAX_CLOCK_OFFSET_MS) {
+  /**
+   * `contradicted` tells an offset that what is known says cannot be (credentials just fetched
+   * would look expired under it: `CredentialCache.contradictedBy`); such an offset is not learned.
+   */
+  constructor(
+    now: () => number = Date.now,
+    maxOffsetMs = MAX_CLOCK_OFFSET_MS,
+    contradicted: (offsetMs: number) => boolean = () => false,
+  ) {
     this.#now = now
     this.#maxOffsetMs = maxOffsetMs
+    this.#contradicted = contradicted
   }
 
   /** Milliseconds to add to the machine clock to get the server's time. */
@@ -37,15 +47,15 @@ export class SkewCorrectedClock {
 
   /**
    * Adopts the server's time from an HTTP `Date` header. Returns false, changing nothing, when
-   * the header is missing or unparseable, or puts the server further than the bound from the
+   * the header is missing or unparseable, puts the server further than the bound from the
    * machine clock (a date no clock error explains, which would make every credential look
-   * expired).
+   * expired), or is contradicted (see the constructor).
    */
   learnFrom(dateHeader: string | string[] | undefined): boolean {
     const serverTime = httpDate(dateHeader)
     if (serverTime === undefined) return false
     const offset = serverTime - this.#now()
-    if (Math.abs(offset) > this.#maxOffsetMs) return false
+    if (Math.abs(offset) > this.#maxOffsetMs || this.#contradicted(offset)) return false
     this.#offsetMs = offset
     return true
   }

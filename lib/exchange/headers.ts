@@ -55,14 +55,20 @@ export function headerString(value: string | string[] | undefined): string | und
 }
 
 /**
- * Header names lower-cased (where one name is given in several cases, the last wins, as in the
- * signed request); the same object when every name already is, never the caller's modified.
+ * A connection's own default headers as its base class will send them beside the signed ones:
+ * names lower-cased (where one name is given in several cases, the last wins, as in the signed
+ * request), and without SigV4's names, which the base would otherwise send unsigned beside ours
+ * (a node's `X-Amz-Security-Token`). The same object when there is nothing to change, never the
+ * caller's modified.
  */
-export function withLowerCaseNames(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  if (headers == null || Object.keys(headers).every((name) => name === name.toLowerCase())) {
-    return headers
-  }
+export function connectionHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  if (headers == null) return headers
+  const names = Object.keys(headers)
+  if (names.every((name) => name === name.toLowerCase() && !SIGV4_OWNED.has(name))) return headers
   const out: IncomingHttpHeaders = {}
-  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value
+  for (const name of names) {
+    const lower = name.toLowerCase()
+    if (!SIGV4_OWNED.has(lower)) out[lower] = headers[name]
+  }
   return out
 }

@@ -20,6 +20,7 @@
  */
 import type { AwsCredentialIdentity } from '@smithy/types'
 import type { CredentialCache } from '../credentials/cache'
+import { REFETCH_PAUSE_MS } from '../credentials/cache'
 import type { ReadResponse } from './responses'
 import type { ConnectionResponse, SignedTransportRequest } from './types'
 import { SkewCorrectedClock, amzDateTime, httpDate } from '../credentials/clock'
@@ -34,9 +35,10 @@ export const CLOCK_SKEW_SIGNAL_MS = 4 * 60_000
 /**
  * After credentials fetched because of a rejection are themselves rejected, refetching does not
  * help (an access policy, not the credentials, refuses): later rejections fetch no credentials
- * for this long. 1 minute, so a permanent 403 costs at most one provider call a minute.
+ * for this long. 1 minute, so a permanent 403 costs at most one provider call a minute. The
+ * credential cache keeps credentials just fetched safe from clock offsets for as long.
  */
-export const REFETCH_PAUSE_MS = 60_000
+export { REFETCH_PAUSE_MS }
 
 export interface RecoveryOptions {
   credentials: CredentialCache

@@ -10,7 +10,7 @@ import type { PreparedPayload } from './payload'
 import type { RequestToSign, Signature } from '../sigv4/types'
 import { mergeHeaders, headerString } from './headers'
 import { isReadable, preparePayload, preparePayloadNow } from './payload'
-import { canonicalQuery } from '../sigv4/canonical-query'
+import { encodedQuery } from '../sigv4/canonical-query'
 import { signNow, signRequest } from '../sigv4/sign'
 import { NodeSha256 } from '../sigv4/sha256'
 import { AwsSigV4AbortError } from '../errors'
@@ -68,11 +68,15 @@ export class RequestSigner {
     return signed(attempt, signature, credentials)
   }
 
-  /** Signs the request, waiting for what has to be: credentials, a stream's bytes, a custom hash. */
+  /**
+   * Signs the request, waiting for what has to be: credentials, a stream's bytes, a custom hash.
+   * `waitMs`, the request's timeout, bounds the wait for credentials (see `CredentialCache.get`).
+   */
   async sign(
     params: TransportRequest,
     connection: ConnectionContext,
     signal?: AbortSignal,
+    waitMs?: number,
   ): Promise<SignedTransportRequest> {
     const now = this.signSync(params, connection, signal)
     if (now !== undefined) return now
@@ -90,11 +94,11 @@ export class RequestSigner {
     })
     throwIfAborted(signal)
 
-    // 3. Path and query exactly as they go on the wire; the query is re-encoded canonically.
+    // 3. Path and query exactly as they go on the wire; the query's pairs encoded canonically.
     const attempt = attemptOf(params, connection, headers, payload)
 
     // 4. Credentials (cached, refreshed ahead of expiry), then the signature.
-    const identity = await credentials.get(signal)
+    const identity = await credentials.get(signal, waitMs)
     throwIfAborted(signal)
     const signature = await signRequest(attempt.toSign, {
       credentials: identity,
@@ -113,6 +117,8 @@ interface Attempt {
   method: string
   /** The request path as the base connection takes it (it adds the node's prefix). */
   path: string
+  /** The query as sent: the caller's order, each pair encoded as in the canonical query. */
+  querystring: string
   headers: Record<string, string | string[]>
   payload: PreparedPayload
   toSign: RequestToSign
@@ -128,9 +134,9 @@ function headersToSend(
 }
 
 /**
- * The path (starting with `/`, dot segments encoded), and what is signed: the method, host,
- * path with the node's prefix, the canonical query (which is what is sent), the signed subset
- * of the headers and the payload hash.
+ * The path (starting with `/`, dot segments encoded) and query as sent, and what is signed: the
+ * method, host, path with the node's prefix, the canonical query (the same pairs, sorted), the
+ * signed subset of the headers and the payload hash.
  */
 function attemptOf(
   params: TransportRequest,
@@ -140,26 +146,27 @@ function attemptOf(
 ): Attempt {
   if (payload.contentLength !== undefined) headers['content-length'] = String(payload.contentLength)
   const path = withoutDotSegments(params.path.startsWith('/') ? params.path : `/${params.path}`)
+  const query = encodedQuery(params.querystring)
   const toSign: RequestToSign = {
     method: params.method,
     host: connection.target.host,
     path: joinPath(connection.url.pathname, path),
-    query: canonicalQuery(params.querystring),
+    query: query.canonical,
     headers: signedHeaderSubset(headers),
     payloadHash: payload.hash,
   }
-  return { method: params.method, path, headers, payload, toSign }
+  return { method: params.method, path, querystring: query.sent, headers, payload, toSign }
 }
 
 /** The signed copy for the base connection, its signature hidden from `inspect` and JSON. */
 function signed(
-  { method, path, headers, payload, toSign }: Attempt,
+  { method, path, querystring, headers, payload }: Attempt,
   signature: Signature,
   credentials: AwsCredentialIdentity,
 ): SignedTransportRequest {
   return {
     params: withSecretsHidden(
-      { method, path, querystring: toSign.query, body: payload.body },
+      { method, path, querystring, body: payload.body },
       headers,
       signature.headers,
     ),

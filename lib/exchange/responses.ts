@@ -3,6 +3,11 @@
  * decoded (gzip/deflate, as the client asked for with `compression: true`) and read once,
  * echoed secrets redacted, AWS's rejection recognised, what was signed added to a signature
  * mismatch, and Serverless's hint.
+ *
+ * Only bodies up to {@link MAX_READ_BYTES} (or the client's smaller `maxResponseSize`) are read:
+ * AWS's refusals are a few kilobytes, and whatever is larger is no refusal to recognise. A larger
+ * body, or a compressed one that decodes to more, is handed on as it came, for the client to
+ * read (or refuse) by its own limits.
  */
 import type { AwsRejection } from '../aws/rejections'
 import type { RefusalStyle } from '../aws/services'
@@ -12,6 +17,12 @@ import { classifyAwsRejection, isBareForbidden } from '../aws/rejections'
 import { isTransportDecoded, unzipBody } from '../common/content-encoding'
 import { withoutEchoedSecrets } from './secret-views'
 import { bodyText, parseJsonObject } from '../common/body'
+
+/**
+ * The most of a response body the connection reads, or decodes, to look at it: 4 MiB. An AWS
+ * refusal, even a signature mismatch quoting a long canonical request, is a few kilobytes.
+ */
+export const MAX_READ_BYTES = 4 * 1024 * 1024
 
 /** A response read once: redacted, and the rejection it carries, if any. */
 export interface ReadResponse {
@@ -23,16 +34,20 @@ export interface ReadResponse {
 /**
  * Reads an error response's body once: decoded when it came compressed, the text redacted,
  * then (for a 403) parsed and classified in the service's refusal style. Successful responses
- * are passed through untouched, and so is a body that cannot be decoded.
+ * are passed through untouched, and so is a body that cannot be decoded, or is (or decodes to)
+ * more than `maxBytes` (default {@link MAX_READ_BYTES}): a gzip bomb is decoded only to the cap
+ * here, and once by the client, as without us.
  */
 export async function readResponse(
   response: ConnectionResponse,
   signed: SignedTransportRequest,
   style: RefusalStyle,
+  maxBytes = MAX_READ_BYTES,
 ): Promise<ReadResponse> {
   if (response.statusCode < 400) return { response }
-  const text = await decodedText(response)
-  if (text === undefined) return { response }
+  const read = await readBody(response, maxBytes)
+  if (read === undefined) return { response }
+  const text = read
   const redacted = withoutEchoedSecrets(text, signed)
   const rejection = classifyAwsRejection({ statusCode: response.statusCode, body: redacted }, style)
   if (redacted === text) return { response, rejection }
@@ -119,14 +134,23 @@ export function withServiceHint(
 
 /**
  * The body as text. Both base connections of both majors hand a compressed body over as the
- * Buffer that arrived (the transport unzips it later), so it is unzipped here first; a corrupt
- * one gives undefined.
+ * Buffer that arrived (the transport unzips it later), so it is unzipped here first, to at most
+ * `maxBytes`. Undefined for no body in hand (a stream), a corrupt one, or one larger than
+ * `maxBytes`.
  */
-async function decodedText(response: ConnectionResponse): Promise<string | undefined> {
-  if (!isCompressed(response) || !Buffer.isBuffer(response.body)) return bodyText(response.body)
+async function readBody(
+  response: ConnectionResponse,
+  maxBytes: number,
+): Promise<string | undefined> {
+  const { body } = response
+  if (!isCompressed(response) || !Buffer.isBuffer(body)) {
+    const size = typeof body === 'string' ? body.length : Buffer.isBuffer(body) ? body.length : 0
+    return size > maxBytes ? undefined : bodyText(body)
+  }
   try {
-    return (await unzipBody(response.body)).toString('utf8')
+    return (await unzipBody(body, maxBytes)).toString('utf8')
   } catch {
+    // Corrupt, or too large to look at: the client decodes it as it would have without us.
     return undefined
   }
 }

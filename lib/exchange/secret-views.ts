@@ -7,6 +7,9 @@ import type { SignedTransportRequest } from './types'
 import type { SigV4Headers } from '../sigv4/types'
 import { AUTH_HEADER, TOKEN_HEADER } from '../sigv4/constants'
 import { REDACTED_SIGNATURE, REDACTED_TOKEN } from '../common/redaction-marks'
+import { redactHeaderValues, redactSecrets } from '../common/redaction'
+import type { Secret } from '../common/redaction'
+import type { IncomingHttpHeaders } from 'node:http'
 
 type Headers = Record<string, string | string[]>
 
@@ -63,28 +66,45 @@ function viewPrototype<T>(view: (self: T) => object): object {
 
 /**
  * An error body's text with the session token and signature of the request replaced (the same
- * string when neither is in it). AWS's "signature does not match" 403 quotes the canonical
- * request it expected, `x-amz-security-token` line and all, and the client puts that body in
+ * string when neither is in it), in whatever encoding it quotes them (see common/redaction.ts).
+ * AWS's "signature does not match" 403 quotes the canonical request it expected,
+ * `x-amz-security-token` line and all, and the client puts that body in
  * `ResponseError.message`, which ends up in logs.
  */
 export function withoutEchoedSecrets(text: string, signed: SignedTransportRequest): string {
-  const replacements: Array<[string, string]> = []
+  return redactSecrets(text, echoedSecrets(signed))
+}
+
+/**
+ * Response headers with the request's token and signature replaced, should a server or proxy
+ * echo them (the client shows them as `meta.headers`); the same object when none does.
+ */
+export function withoutEchoedSecretsInHeaders(
+  headers: IncomingHttpHeaders,
+  signed: SignedTransportRequest,
+): IncomingHttpHeaders {
+  // On every response: nothing is looked for unless a value is as long as a secret can be.
   const token = signed.credentials.sessionToken
-  if (token) {
-    for (const form of new Set([
-      token,
-      JSON.stringify(token).slice(1, -1),
-      token.replace(/\//g, '\\/'),
-    ])) {
-      replacements.push([form, REDACTED_TOKEN])
+  const shortest = token && token.length < SIGNATURE_LENGTH ? token.length : SIGNATURE_LENGTH
+  for (const name in headers) {
+    const value = headers[name]
+    if (typeof value === 'string' ? value.length >= shortest : Array.isArray(value)) {
+      return redactHeaderValues(headers, echoedSecrets(signed))
     }
   }
+  return headers
+}
+
+/** A SigV4 signature: 64 hex digits. */
+const SIGNATURE_LENGTH = 64
+
+/** The secrets of a signed request that a server may quote back: its token and its signature. */
+function echoedSecrets(signed: SignedTransportRequest): Secret[] {
+  const secrets: Secret[] = []
+  const token = signed.credentials.sessionToken
+  if (token) secrets.push({ value: token, mark: REDACTED_TOKEN })
   const auth = signed.params.headers[AUTH_HEADER]
   const signature = typeof auth === 'string' ? /Signature=([0-9a-f]+)/.exec(auth)?.[1] : undefined
-  if (signature) replacements.push([signature, REDACTED_SIGNATURE])
-  let out = text
-  for (const [secret, placeholder] of replacements) {
-    if (out.includes(secret)) out = out.split(secret).join(placeholder)
-  }
-  return out
+  if (signature) secrets.push({ value: signature, mark: REDACTED_SIGNATURE })
+  return secrets
 }

@@ -3,21 +3,43 @@ import { AwsSigV4RequestError } from '../errors'
 import { PRESIGNED_QUERY_PARAMETERS } from './constants'
 import { uriEscape } from './uri-escape'
 
+/** A query as it goes on the wire, and as it is signed. */
+export interface EncodedQuery {
+  /**
+   * Every pair decoded, then RFC 3986-encoded, in the caller's order: what is sent. Order
+   * matters to the server (OpenSearch takes the last of a repeated key), so it is kept.
+   */
+  sent: string
+  /** The same pairs sorted by key, then by value: the canonical query that is signed. */
+  canonical: string
+}
+
 /**
- * The canonical SigV4 query string for the query string the client built (Node's
- * `querystring.stringify`, which leaves `! ' ( ) *` raw) or one a user passed: every key and
- * value decoded, then RFC 3986-encoded (space as `%20`, `* ! ' ( )` encoded), the pairs sorted
- * by key, then by value. This exact string is what goes on the wire, so the server rebuilds
- * exactly what was signed. One pass, no parameter bag: it is on every request's path.
+ * The query string the client built (Node's `querystring.stringify`, which leaves `! ' ( ) *`
+ * raw) or one a user passed, as it is sent and as it is signed: every key and value decoded,
+ * then RFC 3986-encoded (space as `%20`, `* ! ' ( )` encoded). The receiver (AWS, the emulator)
+ * decodes, re-encodes and sorts what arrives, so it rebuilds exactly the canonical query signed
+ * whatever the order sent. One pass, no parameter bag: it is on every request's path.
  */
-export function canonicalQuery(querystring: string | undefined): string {
-  if (!querystring) return ''
+export function encodedQuery(querystring: string | undefined): EncodedQuery {
+  if (!querystring) return { sent: '', canonical: '' }
   const pairs = decodedPairs(querystring)
   for (const pair of pairs) {
     pair[0] = uriEscape(pair[0])
     pair[1] = uriEscape(pair[1])
   }
-  if (pairs.length > 1) pairs.sort(byKeyThenValue)
+  const sent = joinPairs(pairs)
+  if (pairs.length < 2) return { sent, canonical: sent }
+  pairs.sort(byKeyThenValue)
+  return { sent, canonical: joinPairs(pairs) }
+}
+
+/** The canonical SigV4 query string (see {@link encodedQuery}): the pairs encoded and sorted. */
+export function canonicalQuery(querystring: string | undefined): string {
+  return encodedQuery(querystring).canonical
+}
+
+function joinPairs(pairs: ReadonlyArray<[string, string]>): string {
   let out = ''
   for (const [key, value] of pairs) out += out === '' ? `${key}=${value}` : `&${key}=${value}`
   return out

@@ -8,6 +8,7 @@ import {
   type SigningTargetInput,
 } from '../../lib/aws/endpoint'
 import { configError } from '../support/config-error'
+import { withPollutedPrototype } from '../support/polluted-prototype'
 
 const ES = 'search-<domain-name>-<id>.<region>.es.amazonaws.com'
 const AOSS = '<collection-id>.<region>.aoss.amazonaws.com'
@@ -590,5 +591,33 @@ describe('resolveSigningTarget', () => {
         expect(err.message).to.not.include('pass@')
       })
     }
+  })
+})
+
+describe('resolveSigningTarget: only own properties are read', () => {
+  it('a polluted Object.prototype gives no signing host, region, service nor AWS_REGION', async () => {
+    const polluted = {
+      signingHost: 'attacker.example',
+      region: 'ap-south-1',
+      service: 'aoss',
+      AWS_REGION: 'ap-south-1',
+    }
+    const target = await withPollutedPrototype(polluted, () =>
+      resolveSigningTarget({
+        url: new URL('http://localhost:9200'),
+        env: { AWS_REGION: 'eu-west-1' },
+      }),
+    )
+    expect(target).to.include({
+      host: 'localhost:9200',
+      region: 'eu-west-1',
+      regionSource: 'environment',
+      service: 'es',
+      serviceSource: 'default',
+    })
+    const err = await withPollutedPrototype(polluted, () =>
+      configError(() => resolveSigningTarget({ url: new URL('http://localhost:9200'), env: {} })),
+    )
+    expect(err.option).to.equal('region')
   })
 })

@@ -270,6 +270,60 @@ describe('cli: request (the built bin against the emulator)', function () {
     }
   })
 
+  it('--compressed decompresses to at most 100 MiB: a body that inflates past it is printed as it arrived', async () => {
+    // 101 MiB of zeros: about 100 KiB of gzip.
+    const bomb = gzipSync(Buffer.alloc(101 * 1024 * 1024))
+    const server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/octet-stream')
+      res.setHeader('content-encoding', 'gzip')
+      res.end(bomb)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const r = await request(['--compressed', base])
+      expect(r.code, r.stderr).to.equal(0)
+      expect(r.stderr).to.include(
+        'the body decompresses to more than 104857600 bytes; printed as it arrived',
+      )
+      expect(r.stdout.charCodeAt(0)).to.equal(0x1f)
+      expect(r.stdout.length).to.be.below(1024 * 1024)
+    } finally {
+      server.close()
+    }
+  })
+
+  it('-i and -v show no token a server quotes back: in headers, in any encoding, at any status', async () => {
+    const escaped = (t: string) =>
+      t.replace(/\+/g, '\\u002b').replace(/=/g, '\\u003d').replace(/\//g, '\\/')
+    const server = createServer((req, res) => {
+      const token = String(req.headers['x-amz-security-token'])
+      res.setHeader('content-type', 'application/json')
+      res.setHeader('x-echo', encodeURIComponent(token))
+      res.statusCode = req.url === '/ok' ? 200 : 500
+      res.end(`{"message":"token ${escaped(token)} rejected","t":"${token}"}`)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      for (const path of ['/ok', '/fail']) {
+        const r = await request(['-i', '-v', `${base}${path}`])
+        const printed = r.stdout + r.stderr
+        for (const form of [
+          KEY.sessionToken,
+          encodeURIComponent(KEY.sessionToken),
+          escaped(KEY.sessionToken),
+        ]) {
+          expect(printed, path).not.to.include(form)
+        }
+        expect(r.stdout).to.include('x-echo: <redacted session token>')
+        expect(r.stdout).to.include('"t":"<redacted session token>"')
+      }
+    } finally {
+      server.close()
+    }
+  })
+
   it("an unknown region: a note names it 'not a known AWS region', and the request is signed for it", async () => {
     const typo = await startEmulator({ credentials: KEY, region: 'eu-wset-1' })
     try {

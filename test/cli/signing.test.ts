@@ -5,7 +5,8 @@ import * as es717 from 'es717'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
-import { resolveTarget, send, signerFor } from '../../lib/cli/signing'
+import { Readable } from 'node:stream'
+import { readAtMost, resolveTarget, send, signerFor } from '../../lib/cli/signing'
 import { AwsSigV4ConfigurationError } from '../../lib/errors'
 
 const DOMAIN = new URL('https://search-logs-abc123.eu-west-1.es.amazonaws.com/')
@@ -119,4 +120,15 @@ describe('cli signing: one request, sent through the base connection', () => {
       }
     })
   }
+})
+
+describe('cli signing: what is read of a body is bounded', () => {
+  it('reads to the end within the cap; past it, the start and a mark, the stream destroyed', async () => {
+    const chunks = () => Readable.from([Buffer.from('abc'), Buffer.from('def'), Buffer.from('gh')])
+    expect(await readAtMost(chunks(), 8)).to.deep.equal({ body: Buffer.from('abcdefgh') })
+    const stream = chunks()
+    const read = await readAtMost(stream, 4)
+    expect(read).to.deep.equal({ body: Buffer.from('abcd'), cut: true })
+    expect(stream.destroyed).to.equal(true)
+  })
 })

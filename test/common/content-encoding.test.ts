@@ -1,6 +1,12 @@
 import { expect } from 'chai'
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
-import { decodeBody, isTransportDecoded, unzipBody } from '../../lib/common/content-encoding'
+import {
+  decodeBody,
+  decodeBodyCapped,
+  isDecodedTooLarge,
+  isTransportDecoded,
+  unzipBody,
+} from '../../lib/common/content-encoding'
 
 describe('content-encoding', () => {
   it('tells the codings the transports decode (gzip, deflate) from the rest', () => {
@@ -30,5 +36,45 @@ describe('content-encoding', () => {
     expect(decodeBody(Buffer.from('x'), undefined).toString()).to.equal('x')
     expect(decodeBody(Buffer.from('x'), 'identity').toString()).to.equal('x')
     expect(() => decodeBody(Buffer.from('not gzip'), 'gzip')).to.throw()
+  })
+})
+
+describe('content-encoding: decoding with a cap', () => {
+  // 64 MiB of zeros, 64 KiB gzipped.
+  const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024))
+
+  it('stops a body that decodes past the cap, with the error that says so', async () => {
+    const err = await unzipBody(bomb, 1024 * 1024).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(isDecodedTooLarge(err)).to.equal(true)
+  })
+
+  it('decodes gzip, x-gzip, deflate and br within the cap, refuses each past it', async () => {
+    const text = Buffer.from('{"a":1}')
+    const packs = [
+      ['gzip', gzipSync],
+      ['x-gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['br', brotliCompressSync],
+    ] as const
+    for (const [encoding, pack] of packs) {
+      expect((await decodeBodyCapped(pack(text), encoding, 7)).equals(text), encoding).to.equal(
+        true,
+      )
+      const err = await decodeBodyCapped(pack(text), encoding, 6).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(isDecodedTooLarge(err), encoding).to.equal(true)
+    }
+    expect((await decodeBodyCapped(text, 'identity', 1)).equals(text)).to.equal(true)
+    const corrupt = await decodeBodyCapped(Buffer.from('not gzip'), 'gzip', 100).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(corrupt).to.be.instanceOf(Error)
+    expect(isDecodedTooLarge(corrupt)).to.equal(false)
   })
 })

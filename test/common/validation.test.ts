@@ -70,6 +70,14 @@ describe('validation: shared checks', () => {
       /0 or more, got a value of type number \(-5\)/,
     )
   })
+
+  it('checkTimeoutMs: no longer than a timer can wait (beyond it, no timeout at all)', () => {
+    expect(checkTimeoutMs(2 ** 31 - 1, 'credentialsTimeoutMs')).to.equal(2 ** 31 - 1)
+    expect(configError(() => checkTimeoutMs(3e9, 'credentialsTimeoutMs')).message).to.equal(
+      'credentialsTimeoutMs must be at most 2147483647 milliseconds (about 24.8 days, a ' +
+        "timer's limit), got a value of type number (3000000000).",
+    )
+  })
 })
 
 describe('validation: resolving an option table', () => {

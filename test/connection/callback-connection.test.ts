@@ -12,6 +12,8 @@ import { RequestSigner } from '../../lib/exchange/request-signer'
 import { NodeSha256 } from '../../lib/sigv4/sha256'
 import { resolveNodeOptions, resolveOptions } from '../../lib/connection/options'
 import type { ConnectionContext } from '../../lib/exchange/types'
+import { MAX_READ_BYTES } from '../../lib/exchange/responses'
+import { installFakeClock } from '../support/fake-clock'
 
 const CREDS = {
   accessKeyId: 'AKIDCALLBACK',
@@ -299,5 +301,46 @@ describe('callback-connection: the product check of a 7.14+ client', () => {
     // Any other request is sent as usual.
     await call(second, { method: 'GET', path: '/_cat/indices' })
     expect(sent).to.have.length(2)
+  })
+})
+
+describe('callback-connection: what it reads of a response is bounded', () => {
+  it('a 403 that declares more than MAX_READ_BYTES is handed on unread, for the client to refuse', async () => {
+    const huge = incoming(403, 'x', { 'content-length': String(MAX_READ_BYTES + 1) })
+    const { Base } = scriptedBase([huge])
+    const { err, res } = await call(connect(Base), { method: 'GET', path: '/i/_search' })
+    expect(err).to.equal(null)
+    expect(res).to.equal(huge)
+  })
+
+  it("a 403 body still arriving when the request's timeout is up: TimeoutError, counted from the send", async () => {
+    const trickle = new Readable({ read() {} }) as Readable & {
+      statusCode: number
+      headers: IncomingHttpHeaders
+    }
+    trickle.push('{"message":')
+    Object.assign(trickle, { statusCode: 403, headers: { 'content-type': 'application/json' } })
+    const { Base: Scripted } = scriptedBase([trickle as unknown as IncomingMessage])
+    // The headers come 500 ms after the send; 1,500 ms are left to read the body in.
+    class Slow extends Scripted {
+      override request(params: Record<string, unknown>, callback: ConnectionCallback): Abortable {
+        return super.request(params, (err, res) => setTimeout(() => callback(err, res), 500))
+      }
+    }
+    const clock = installFakeClock()
+    try {
+      const settled: Array<Error | null> = []
+      connect(Slow).request({ method: 'GET', path: '/', timeout: 2000 }, (err) => settled.push(err))
+      await clock.tickAsync(500)
+      await new Promise((resolve) => setImmediate(resolve))
+      await clock.tickAsync(1499)
+      expect(settled).to.deep.equal([])
+      await clock.tickAsync(1)
+      expect(settled).to.have.length(1)
+      expect(settled[0]?.name).to.equal('TimeoutError')
+      expect(trickle.destroyed).to.equal(true)
+    } finally {
+      clock.uninstall()
+    }
   })
 })

@@ -12,6 +12,7 @@ import { AwsSigV4ConfigurationError } from '../../lib/errors'
 import { KNOWN_OPTIONS, resolveNodeOptions, resolveOptions } from '../../lib/connection/options'
 import type { AwsSigV4ConnectionOptions } from '../../lib/connection/options'
 import { NodeSha256 } from '../../lib/sigv4/sha256'
+import { withPollutedPrototype } from '../support/polluted-prototype'
 
 /** Every documented option, so a new one must be added here and to the table. */
 const DOCUMENTED: Record<keyof AwsSigV4ConnectionOptions, true> = {
@@ -163,5 +164,43 @@ describe('options: per node, from the endpoint and the services table', () => {
       unsignedPayload: true,
     })
     expect(options).to.deep.include({ plainMediaTypes: false, unsignedPayload: true })
+  })
+})
+
+describe('options: only own properties are options', () => {
+  /** A valid value for every option, none of them its default. */
+  const POLLUTED: Record<keyof AwsSigV4ConnectionOptions, unknown> = {
+    region: 'ap-south-1',
+    service: 'aoss',
+    credentials: { accessKeyId: 'AKIDPOLLUTED', secretAccessKey: 'polluted' },
+    baseConnection: HttpConnection,
+    sha256: class {},
+    maxBodyBytes: 1,
+    unsignedPayload: true,
+    signingHost: 'attacker.example',
+    credentialsRefreshMarginMs: 1,
+    credentialsMaxAgeMs: 1,
+    credentialsTimeoutMs: 1,
+    adaptToAmazonEngine: false,
+    retryOnAwsRejection: false,
+    debugSignatureMismatch: false,
+  }
+
+  it('a polluted Object.prototype changes no option: every one keeps its default', async () => {
+    const defaults = resolveOptions({})
+    const resolved = await withPollutedPrototype(POLLUTED, () => resolveOptions({}))
+    expect(resolved).to.deep.equal(defaults)
+  })
+
+  it('nor the per-node target: the node URL is signed for, with the region given', async () => {
+    const node = await withPollutedPrototype(POLLUTED, () =>
+      resolveNodeOptions(
+        resolveOptions({ region: 'eu-west-1' }),
+        new URL('http://localhost:9200'),
+        {},
+      ),
+    )
+    expect(node.target).to.include({ host: 'localhost:9200', region: 'eu-west-1', service: 'es' })
+    expect(node).to.include({ unsignedPayload: false })
   })
 })

@@ -84,3 +84,29 @@ describe('connection-setup: a connection the client just created for a node', ()
     ).to.throw(AwsSigV4ConfigurationError, /auth/)
   })
 })
+
+describe("connection-setup: SigV4's own names among a node's headers", () => {
+  const config = resolveOptions({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  })
+
+  it('are dropped, in any case, when set up and whenever the headers are replaced', () => {
+    const stray = {
+      'X-Amz-Security-Token': 't',
+      authorization: 'Basic x',
+      Host: 'h',
+      'X-Amz-Date': 'd',
+      'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+      'X-Team': 'search',
+    }
+    const connection = { url: new URL('https://localhost:9200'), headers: { ...stray } }
+    const node = setUpNodeConnection(connection, { url: connection.url }, config)
+    expect(connection.headers).to.deep.equal({ 'x-team': 'search' })
+    const first = nodeContext(node, connection, undefined)
+    connection.headers = { ...stray, 'X-Team': 'later' }
+    const second = nodeContext(node, connection, first)
+    expect(connection.headers).to.deep.equal({ 'x-team': 'later' })
+    expect(second.headers).to.equal(connection.headers)
+  })
+})

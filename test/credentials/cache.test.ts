@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { inspect } from 'node:util'
-import { CredentialCache } from '../../lib/credentials/cache'
+import { CredentialCache, REFETCH_PAUSE_MS } from '../../lib/credentials/cache'
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -440,6 +440,33 @@ describe('CredentialCache with a provider', () => {
     expect(calls).to.have.length(2)
   })
 
+  it("a request's shorter timeout bounds its wait; the fetch goes on for the others and is cached", async () => {
+    const slow = deferred<AwsCredentialIdentity>()
+    const { provider, calls } = scriptedProvider(() => slow.promise)
+    const clock = installFakeClock()
+    let err: Error
+    let elapsed: number
+    let patient: Promise<AwsCredentialIdentity>
+    try {
+      const cache = new CredentialCache(provider, { providerTimeoutMs: 10 * SECOND })
+      const started = Date.now()
+      patient = cache.get()
+      const failing = rejectionOf(cache.get(undefined, 2 * SECOND))
+      await runTimersUntilSettled(clock, failing)
+      err = await failing
+      elapsed = Date.now() - started
+      slow.resolve(creds('SLOW'))
+      expect((await patient).accessKeyId).to.equal('SLOW')
+      expect((await cache.get(undefined, 2 * SECOND)).accessKeyId).to.equal('SLOW')
+    } finally {
+      clock.uninstall()
+    }
+    expect(elapsed).to.equal(2 * SECOND)
+    expect(err).to.be.instanceOf(AwsCredentialsError)
+    expect(err.message).to.match(/timed out after 2000 ms, the request's timeout/)
+    expect(calls).to.have.length(1)
+  })
+
   it('single flight: 1,000 concurrent cold get() calls make exactly one provider call', async () => {
     const answer = deferred<AwsCredentialIdentity>()
     const { provider, calls } = scriptedProvider(() => answer.promise)
@@ -807,5 +834,224 @@ describe('CredentialCache default chain (child processes)', function () {
     expect(out.message).not.to.match(/timed out/)
     expect(out.message).to.include('AWS_PROFILE')
     expect(out.message).to.include('IMDS')
+  })
+})
+
+describe('CredentialCache: whatever a provider throws or returns, an AwsCredentialsError', () => {
+  /** Every way a user might print an error, its cause included. */
+  const shown = (err: Error): string =>
+    [
+      err.message,
+      err.stack ?? '',
+      inspect(err, { depth: null, showHidden: true }),
+      JSON.stringify(err),
+      inspect((err as { cause?: unknown }).cause, { depth: null }),
+    ].join('\n')
+
+  it('a message quoting the secret key or token it handed over: redacted, the cause left out', async () => {
+    const first = creds('FIRST')
+    const { provider } = scriptedProvider(
+      () => first,
+      () => {
+        throw new Error(`refresh failed for secret=${first.secretAccessKey} token ${TOKEN}`)
+      },
+    )
+    const cache = new CredentialCache(provider)
+    await cache.get()
+    cache.invalidate()
+    const err = await rejectionOf(cache.get())
+    expect(err).to.be.instanceOf(AwsCredentialsError)
+    expect(err.message).to.include(
+      'refresh failed for secret=<redacted secret access key> token <redacted session token>',
+    )
+    expect(shown(err)).not.to.include(first.secretAccessKey)
+    expect(shown(err)).not.to.include(TOKEN)
+    expect((err as { cause?: unknown }).cause).to.equal(undefined)
+  })
+
+  it('a message quoting AWS_SECRET_ACCESS_KEY or AWS_SESSION_TOKEN, in any encoding: redacted', async () => {
+    const saved = { ...process.env }
+    process.env.AWS_SECRET_ACCESS_KEY = 'EnvSecret/Key+Value0123456789abcdefghij'
+    process.env.AWS_SESSION_TOKEN = 'EnvSessionToken/With+Chars=='
+    try {
+      const { provider } = scriptedProvider(() => {
+        throw new Error(
+          `bad profile: {"key":"${process.env.AWS_SECRET_ACCESS_KEY?.replace(/\//g, '\\/')}",` +
+            `"token":"${encodeURIComponent(process.env.AWS_SESSION_TOKEN ?? '')}"}`,
+        )
+      })
+      const err = await rejectionOf(new CredentialCache(provider).get())
+      expect(err).to.be.instanceOf(AwsCredentialsError)
+      expect(err.message).to.include(
+        'bad profile: {"key":"<redacted secret access key>","token":"<redacted session token>"}',
+      )
+    } finally {
+      process.env = saved
+    }
+  })
+
+  it('a secret past the 500-character cut is redacted before the message is shortened', async () => {
+    const first = creds('FIRST')
+    const { provider } = scriptedProvider(
+      () => first,
+      () => {
+        throw new Error(`${'x'.repeat(480)} ${first.secretAccessKey}`)
+      },
+    )
+    const cache = new CredentialCache(provider)
+    await cache.get()
+    cache.invalidate()
+    const err = await rejectionOf(cache.get())
+    expect(err.message).not.to.include(first.secretAccessKey.slice(0, 12))
+  })
+
+  const unreadable: Array<[string, () => unknown]> = [
+    [
+      'an object whose accessKeyId getter throws',
+      () => ({
+        get accessKeyId(): string {
+          throw new Error('getter exploded with secret sk-123')
+        },
+        secretAccessKey: 's',
+      }),
+    ],
+    [
+      'a Proxy that refuses every read',
+      () =>
+        new Proxy(
+          {},
+          {
+            get() {
+              throw new TypeError('no reads')
+            },
+            getOwnPropertyDescriptor() {
+              throw new TypeError('no reads')
+            },
+          },
+        ),
+    ],
+    [
+      'an expiration that is a Proxy of a Date',
+      () => ({ ...creds('P'), expiration: new Proxy(new Date(Date.now() + 3_600_000), {}) }),
+    ],
+  ]
+  for (const [name, value] of unreadable) {
+    it(`returns ${name}: AwsCredentialsError, nothing of what it threw`, async () => {
+      const { provider } = scriptedProvider(value)
+      const err = await rejectionOf(new CredentialCache(provider).get())
+      expect(err).to.be.instanceOf(AwsCredentialsError)
+      // (A Proxy refuses even `then`, which awaiting it reads: the provider's promise fails.)
+      expect(err.message).to.match(/could not be read|failed: TypeError: no reads/)
+      expect(err.message).not.to.include('sk-123')
+    })
+  }
+
+  const unreadableThrows: Array<[string, () => unknown]> = [
+    [
+      'an Error whose message getter throws',
+      () => {
+        const err = new Error('x')
+        Object.defineProperty(err, 'message', {
+          get() {
+            throw new Error('nope')
+          },
+        })
+        return err
+      },
+    ],
+    [
+      'a Proxy that refuses even instanceof',
+      () =>
+        new Proxy(
+          {},
+          {
+            getPrototypeOf() {
+              throw new TypeError('no')
+            },
+          },
+        ),
+    ],
+  ]
+  for (const [name, thrown] of unreadableThrows) {
+    it(`throws ${name}: AwsCredentialsError`, async () => {
+      const { provider } = scriptedProvider(() => {
+        throw thrown()
+      })
+      const err = await rejectionOf(new CredentialCache(provider).get())
+      expect(err).to.be.instanceOf(AwsCredentialsError)
+      expect(err.message).to.match(/failed: threw .*, which could not be read/)
+    })
+  }
+
+  it('static credentials whose getter throws: AwsSigV4ConfigurationError naming credentials', () => {
+    const value = {
+      get accessKeyId(): string {
+        throw new Error('boom')
+      },
+      secretAccessKey: 's',
+    }
+    let err: unknown
+    try {
+      new CredentialCache(value as never)
+    } catch (e) {
+      err = e
+    }
+    expect(err).to.be.instanceOf(AwsSigV4ConfigurationError)
+    expect((err as AwsSigV4ConfigurationError).option).to.equal('credentials')
+    expect((err as Error).message).to.match(/could not be read/)
+  })
+})
+
+describe('CredentialCache: credentials just fetched and a clock offset', () => {
+  /** A cache on a machine clock and an offset the test sets, with one-hour credentials. */
+  function setUp() {
+    const machine = fakeClock()
+    const clock = { offset: 0 }
+    const { provider, calls } = scriptedProvider(() =>
+      creds(`C${calls.length}`, new Date(machine.t + HOUR)),
+    )
+    const cache = new CredentialCache(provider, {
+      now: () => machine.t + clock.offset,
+      machineNow: machine.now,
+      onExpiredOnArrival: () => {
+        const had = clock.offset !== 0
+        clock.offset = 0
+        return had
+      },
+    })
+    return { machine, clock, cache, calls }
+  }
+  const HOUR = 60 * MINUTE
+
+  it('an offset they would look expired under is contradicted, for the refetch pause only', async () => {
+    const { machine, cache } = setUp()
+    await cache.get()
+    expect(cache.contradictedBy(5 * HOUR)).to.equal(true)
+    expect(cache.contradictedBy(HOUR - 30 * SECOND)).to.equal(true) // all but expired
+    expect(cache.contradictedBy(15 * MINUTE)).to.equal(false) // a clock 15 minutes off
+    expect(cache.contradictedBy(-5 * HOUR)).to.equal(false) // behind makes nothing expire
+    machine.t += REFETCH_PAUSE_MS
+    expect(cache.contradictedBy(5 * HOUR)).to.equal(false)
+  })
+
+  it('an offset learned right after the fetch makes them neither stale nor due for a refresh', async () => {
+    const { machine, clock, cache, calls } = setUp()
+    await cache.get()
+    clock.offset = 58 * MINUTE // past their stale point, were it applied
+    machine.t += 10 * SECOND
+    expect(cache.peek()?.accessKeyId).to.equal('C1')
+    await flush()
+    expect(calls).to.have.length(1)
+    // Once the pause is over, the offset counts: they are stale.
+    machine.t += REFETCH_PAUSE_MS
+    expect(cache.peek()).to.equal(undefined)
+  })
+
+  it('fresh ones with less than the pause left only through the offset: the offset is dropped', async () => {
+    const { clock, cache, calls } = setUp()
+    clock.offset = HOUR - 20 * SECOND
+    expect((await cache.get()).accessKeyId).to.equal('C1')
+    expect(clock.offset).to.equal(0)
+    expect(calls).to.have.length(1)
   })
 })

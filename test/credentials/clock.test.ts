@@ -59,3 +59,22 @@ describe('clock: reading dates', () => {
     expect(amzDateTime(undefined)).to.equal(undefined)
   })
 })
+
+describe('SkewCorrectedClock: offsets contradicted by what is known', () => {
+  it('does not learn an offset its veto refuses, and keeps the one it has', () => {
+    const machine = Date.parse('2026-01-01T12:00:00Z')
+    const seen: number[] = []
+    const clock = new SkewCorrectedClock(
+      () => machine,
+      MAX_CLOCK_OFFSET_MS,
+      (offset) => {
+        seen.push(offset)
+        return offset > 3_600_000
+      },
+    )
+    expect(clock.learnFrom(new Date(machine + 15 * 60_000).toUTCString())).to.equal(true)
+    expect(clock.learnFrom(new Date(machine + 5 * 3_600_000).toUTCString())).to.equal(false)
+    expect(clock.offsetMs).to.equal(15 * 60_000)
+    expect(seen).to.deep.equal([15 * 60_000, 5 * 3_600_000])
+  })
+})

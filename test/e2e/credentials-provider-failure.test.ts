@@ -3,7 +3,7 @@ import * as es9 from '@elastic/elasticsearch'
 import { AwsCredentialsError, createAwsSigV4Connection } from '../../lib'
 import { startEmulator } from '../../lib/testing'
 import type { Emulator } from '../../lib/testing'
-import { CLIENT_VARIANTS } from '../support/client-variants'
+import { CALLBACK_VARIANTS, CLIENT_VARIANTS } from '../support/client-variants'
 import { installFakeClock, runTimersUntilSettled } from '../support/fake-clock'
 import type { InstalledClock } from '../support/fake-clock'
 import type { AnyClient, ClientVariant, NodeSpec, SignedOptions } from '../support/client-variants'
@@ -184,6 +184,17 @@ for (const variant of variants) {
       expect(emu.verdicts.map((v) => v.ok)).to.deep.equal([true])
     })
 
+    it('a provider that never answers, requestTimeout shorter: fails after requestTimeout', async () => {
+      const p = switchableProvider()
+      const client = make({ credentials: p.provider }, { maxRetries: 0, requestTimeout: 2000 })
+      p.mode = 'hang'
+      const failed = await failOnTimers(() => client.info())
+      expectCredentialsFailure(variant, failed, /timed out after 2000 ms, the request's timeout/)
+      // The request's 2 s, not credentialsTimeoutMs's 10 s.
+      expect(failed.elapsed).to.equal(2000)
+      expect(emu.verdicts).to.have.length(0)
+    })
+
     it('default maxRetries: the transport retries the provider, then the single node recovers', async () => {
       const p = switchableProvider()
       const client = make({ credentials: p.provider })
@@ -303,3 +314,34 @@ describe('e2e credentials, failing provider: default maxRetries and default back
     }
   })
 })
+
+for (const variant of CALLBACK_VARIANTS) {
+  describe(`e2e credentials, failing provider: ${variant.name}`, function () {
+    this.timeout(30_000)
+    let emu: Emulator
+
+    before(async () => {
+      emu = await startEmulator({ credentials: CREDS, region: REGION, engine: variant.engine })
+    })
+    after(() => emu.close())
+
+    it('a provider that never answers, requestTimeout shorter: fails after requestTimeout', async () => {
+      const p = switchableProvider()
+      p.mode = 'hang'
+      const client = variant.make(
+        emu.url,
+        { region: REGION, credentials: p.provider },
+        { maxRetries: 0, requestTimeout: 2000 },
+      )
+      try {
+        const failed = await failOnTimers(() => client.info())
+        expect(failed.error?.name).to.equal('ConnectionError')
+        expect(failed.error?.message).to.match(/timed out after 2000 ms, the request's timeout/)
+        expect(failed.elapsed).to.equal(2000)
+        expect(emu.verdicts).to.have.length(0)
+      } finally {
+        await client.close()
+      }
+    })
+  })
+}

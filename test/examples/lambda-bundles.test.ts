@@ -32,8 +32,14 @@ const REGION = 'eu-west-1'
 const DOCS = 25
 const KIB = 1024
 
-/** The goals of issue 15 for our share, minified, esbuild's defaults for --platform=node. */
-const SHARE_LIMIT = { all: 450 * KIB, sdkExternal: 200 * KIB }
+/**
+ * The goals for our share, minified, esbuild's defaults for --platform=node (issue 15's; the
+ * external-SDK one raised from 200 to 210 KiB by issue 23, whose bounded reads, redaction in
+ * every encoding and credential wrapping took it to 204). About 142 KiB of it is
+ * @smithy/signature-v4 with the CommonJS build of @smithy/core it requires (docs/lambda.md): a
+ * regression that adds a package is still far over.
+ */
+const SHARE_LIMIT = { all: 450 * KIB, sdkExternal: 210 * KIB }
 
 const KINDS: Array<[kind: BundleKind, label: string]> = [
   ['cjs', 'CommonJS, everything bundled'],

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { Readable } from 'node:stream'
-import { Exchanges } from '../../lib/exchange/exchanges'
+import { Exchanges, createExchanges } from '../../lib/exchange/exchanges'
 import { CredentialCache } from '../../lib/credentials/cache'
 import type { CredentialsOption } from '../../lib/credentials/option'
 import { SkewCorrectedClock, amzDateTime } from '../../lib/credentials/clock'
@@ -409,5 +409,51 @@ describe('exchange: OpenSearch Serverless bare 403s', () => {
     expect(new Set(base.sent.slice(100).map(keyOf))).to.deep.equal(new Set(['AKIDEXCHANGE2']))
     await exchanges.run({ params, context: aoss }, base.send)
     expect([providerCalls(), base.sent.length]).to.deep.equal([2, 201])
+  })
+})
+
+describe('createExchanges: the clock, cache, signer and exchanges put together once', () => {
+  const config = {
+    credentials: CREDS,
+    sha256: NodeSha256,
+    maxBodyBytes: 1024,
+    credentialsRefreshMarginMs: MINUTE,
+    credentialsMaxAgeMs: 15 * MINUTE,
+    credentialsTimeoutMs: 1000,
+    retryOnAwsRejection: true,
+    debugSignatureMismatch: true,
+  }
+
+  it('the exchanges learn into the clock and sign with the cache it returns', async () => {
+    const { exchanges, credentials, clock } = createExchanges(config)
+    expect(credentials.peek()).to.equal(CREDS)
+    const base = scripted(refusal(SKEWED, 15 * MINUTE), ok)
+    const response = await exchanges.run({ params, context }, base.send)
+    expect(response.statusCode).to.equal(200)
+    expect(base.sent).to.have.length(2)
+    // Learned into the clock handed back (the machine's own clock runs on meanwhile).
+    expect(clock.offsetMs).to.be.within(15 * MINUTE - 5_000, 15 * MINUTE + 5_000)
+    expect(dateOf(base.sent[1]) - dateOf(base.sent[0])).to.be.within(
+      15 * MINUTE - 5_000,
+      15 * MINUTE + 5_000,
+    )
+  })
+
+  it("addResponseHint: false passes Serverless's bare refusal on byte for byte", async () => {
+    const aoss = contextFor('aoss')
+    const hinted = (signed: SignedTransportRequest): ConnectionResponse => ({
+      statusCode: 403,
+      headers: {
+        'x-aoss-response-hint': 'X01:gw-helper-deny',
+        date: new Date(dateOf(signed)).toUTCString(),
+      },
+      body: FORBIDDEN,
+    })
+    const plain = createExchanges({ ...config, addResponseHint: false }).exchanges
+    const passed = await plain.run({ params, context: aoss }, scripted(hinted).send)
+    expect(passed.body).to.equal(FORBIDDEN)
+    const hinting = createExchanges(config).exchanges
+    const explained = await hinting.run({ params, context: aoss }, scripted(hinted).send)
+    expect(String(explained.body)).to.include('caused_by')
   })
 })

@@ -13,6 +13,7 @@ import type { ConnectionContext, TransportRequest } from '../../lib/exchange/typ
 import fc from 'fast-check'
 import { newTransportStats, transportSigningProperty } from '../support/sigv4-differential'
 import { fuzzSeed } from '../reliability/fuzz-properties'
+import { withPollutedPrototype } from '../support/polluted-prototype'
 
 const CREDS = {
   accessKeyId: 'AKIDSIGNER',
@@ -181,5 +182,38 @@ describe('request-signer: signed now vs through smithy, fuzzed transport request
       expect(stats[reached], reached).to.be.greaterThan(runs / 50)
     }
     expect(stats.verified, 'verified').to.be.greaterThan(runs / 4)
+  })
+})
+
+describe('request-signer: the query as the caller ordered it', () => {
+  it('a repeated key goes out in its order (the server takes the last), and is signed sorted', () => {
+    const { signer } = signerWith()
+    const { params, describe } = signer.signSync(
+      { ...search(), querystring: 'size=5&size=10' },
+      context,
+    )!
+    expect(params.querystring).to.equal('size=5&size=10')
+    expect(describe().canonicalRequest.split('\n')[2]).to.equal('size=10&size=5')
+  })
+})
+
+describe('request-signer: a polluted Object.prototype adds no session token', () => {
+  const STATIC = { accessKeyId: 'AKIDPLAIN', secretAccessKey: 'plain-secret' }
+
+  it('static credentials without a token, given while the prototype is polluted', async () => {
+    const signed = await withPollutedPrototype({ sessionToken: 'polluted-token' }, () =>
+      signerWith({ ...STATIC }).signer.sign(search(), context),
+    )
+    expect(signed.params.headers).not.to.have.property('x-amz-security-token')
+    expect(signed.describe().canonicalRequest).not.to.include('polluted-token')
+  })
+
+  it('credentials a provider returns, whenever the prototype is polluted', async () => {
+    const { signer } = signerWith(async () => ({ ...STATIC }))
+    await signer.sign(search(), context)
+    const signed = await withPollutedPrototype({ sessionToken: 'polluted-token' }, () =>
+      signer.sign(search(), context),
+    )
+    expect(signed.params.headers).not.to.have.property('x-amz-security-token')
   })
 })

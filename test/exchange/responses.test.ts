@@ -1,6 +1,11 @@
 import { expect } from 'chai'
 import { deflateSync, gzipSync } from 'node:zlib'
-import { readResponse, withServiceHint, withSignatureDebug } from '../../lib/exchange/responses'
+import {
+  MAX_READ_BYTES,
+  readResponse,
+  withServiceHint,
+  withSignatureDebug,
+} from '../../lib/exchange/responses'
 import type { ConnectionResponse, SignedTransportRequest } from '../../lib/exchange/types'
 
 const TOKEN = 'FQoGZXIvYXdzEBYaDsecret/token+value=='
@@ -124,6 +129,37 @@ describe('responses: reading what comes back', () => {
     const corrupt = response(403, Buffer.from('not gzip at all'))
     corrupt.headers['content-encoding'] = 'gzip'
     expect(await readResponse(corrupt, signed, 'es')).to.deep.equal({ response: corrupt })
+  })
+})
+
+describe('responses: what is read is bounded', () => {
+  /** An expired-token refusal followed by `padding` spaces: valid JSON, as large as asked. */
+  const padded = (padding: number): Buffer =>
+    Buffer.concat([
+      Buffer.from('{"message":"The security token included in the request is expired"}'),
+      Buffer.alloc(padding, ' '),
+    ])
+
+  it('a gzip body that decodes past the cap is decoded only to the cap, and passed on as it came', async () => {
+    const bomb: ConnectionResponse = {
+      statusCode: 403,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(padded(8 * 1024 * 1024)),
+    }
+    const read = await readResponse(bomb, signed, 'es', 1024 * 1024)
+    // Not decoded to its end, so not looked at: no rejection recognised, the body the client's.
+    expect(read).to.deep.equal({ response: bomb })
+  })
+
+  it('a body in hand larger than the cap is not looked at either', async () => {
+    const big = response(403, padded(2 * 1024 * 1024))
+    expect(await readResponse(big, signed, 'es', 1024 * 1024)).to.deep.equal({ response: big })
+    // The same body within the cap is recognised.
+    expect((await readResponse(big, signed, 'es')).rejection?.kind).to.equal('credentials-rejected')
+  })
+
+  it('MAX_READ_BYTES is 4 MiB', () => {
+    expect(MAX_READ_BYTES).to.equal(4 * 1024 * 1024)
   })
 })
 

@@ -139,6 +139,13 @@ import {
 } from '${PKG_NAME}/testing'
 // @ts-expect-error the canonicalisation is internal to the emulator
 import { buildCanonicalRequest } from '${PKG_NAME}/testing'
+import {
+  formatLogEntry,
+  startSigningProxy,
+  type ProxyLogEntry,
+  type SigningProxy,
+  type SigningProxyOptions,
+} from '${PKG_NAME}/proxy'
 
 const credentials: CredentialsOption = async (): Promise<AwsCredentialIdentity> => ({
   accessKeyId: 'a',
@@ -175,10 +182,30 @@ export const emulate = async (): Promise<Verdict[]> => {
   return reason === 'ok' ? [...emu.verdicts] : []
 }
 
+// The ./proxy entry: the signing proxy, typed.
+export const proxied = async (emu: Emulator): Promise<string> => {
+  const log: ProxyLogEntry[] = []
+  const proxyOptions: SigningProxyOptions = {
+    endpoint: emu.url,
+    region: 'eu-west-1',
+    credentials,
+    listen: '127.0.0.1:0',
+    readOnly: true,
+    log: (entry) => log.push(entry),
+  }
+  const proxy: SigningProxy = await startSigningProxy(proxyOptions)
+  await proxy.close()
+  return log.map((entry) => formatLogEntry(entry, 'json')).join(' ') + proxy.url
+}
+
 // @ts-expect-error region must be a string
 createAwsSigV4Connection({ region: 42 })
 // @ts-expect-error unsignedPayload is boolean | 'streams'
 createAwsSigV4Connection({ unsignedPayload: 'yes' })
+// @ts-expect-error the endpoint is required
+void startSigningProxy({ listen: '127.0.0.1:0' })
+// @ts-expect-error readOnly is a boolean
+void startSigningProxy({ endpoint: 'https://x', readOnly: 'yes' })
 `
 
 /** Consumers of the callback-lineage clients: the package's types resolve to each one's classes. */
@@ -487,7 +514,9 @@ describe('npm package (tarball)', function () {
     expect(p.sideEffects).to.equal(false)
     expect(p.files).to.deep.equal(['dist', 'README.md', 'LICENSE', 'CHANGELOG.md'])
     expect(p.bin).to.deep.equal({ [PKG_NAME]: 'dist/cli/main.js' })
-    expect(p.typesVersions).to.deep.equal({ '*': { testing: ['./dist/testing/index.d.ts'] } })
+    expect(p.typesVersions).to.deep.equal({
+      '*': { testing: ['./dist/testing/index.d.ts'], proxy: ['./dist/cli/proxy/index.d.ts'] },
+    })
     // `import` loads the ESM build (it used to load a wrapper over the CommonJS build, which put
     // the client's CommonJS build under ESM users and into their bundles beside its ESM build).
     expect(p.exports).to.deep.equal({
@@ -498,6 +527,12 @@ describe('npm package (tarball)', function () {
       './testing': {
         import: { types: './dist/testing/index.d.mts', default: './dist/esm/testing/index.js' },
         require: { types: './dist/testing/index.d.ts', default: './dist/testing/index.js' },
+      },
+      // The signing proxy's programmatic form: an entry of its own, so the connection's import
+      // (and a Lambda bundle of it) never loads it.
+      './proxy': {
+        import: { types: './dist/cli/proxy/index.d.mts', default: './dist/esm/proxy/index.js' },
+        require: { types: './dist/cli/proxy/index.d.ts', default: './dist/cli/proxy/index.js' },
       },
       './package.json': './package.json',
     })
@@ -608,6 +643,50 @@ describe('npm package (tarball)', function () {
     )
     expect(esm.code, esm.stderr).to.equal(0)
     expect(JSON.parse(esm.stdout)).to.deep.equal(['startEmulator', 'verifySignature'])
+  })
+
+  it('exports the signing proxy from ./proxy, which forwards signed, to require() and import', async function () {
+    // The emulator of ./testing behind the proxy of ./proxy; fetch is the client that cannot sign.
+    const script = (load: string, loadTesting: string): string =>
+      `Promise.all([${load}, ${loadTesting}]).then(async ([m, t]) => {
+        const key = { accessKeyId: 'AKIDPACKPROXY', secretAccessKey: 'pack-secret' }
+        const emu = await t.startEmulator({ credentials: key, region: 'eu-west-1' })
+        const proxy = await m.startSigningProxy({ endpoint: emu.url, region: 'eu-west-1', credentials: key, listen: '127.0.0.1:0' })
+        const status = (await fetch(proxy.url + '/')).status
+        await proxy.close()
+        await emu.close()
+        const names = Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort()
+        console.log(JSON.stringify({ names, status, verified: emu.verdicts.map((v) => v.ok) }))
+      })`
+    const expected = {
+      names: ['formatLogEntry', 'startSigningProxy'],
+      status: 200,
+      verified: [true],
+    }
+    const cjs = await run(
+      process.execPath,
+      [
+        '-e',
+        script(
+          `Promise.resolve(require('${PKG_NAME}/proxy'))`,
+          `Promise.resolve(require('${PKG_NAME}/testing'))`,
+        ),
+      ],
+      { cwd: app },
+    )
+    expect(cjs.code, cjs.stderr).to.equal(0)
+    expect(JSON.parse(cjs.stdout)).to.deep.equal(expected)
+    const esm = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        script(`import('${PKG_NAME}/proxy')`, `import('${PKG_NAME}/testing')`),
+      ],
+      { cwd: app },
+    )
+    expect(esm.code, esm.stderr).to.equal(0)
+    expect(JSON.parse(esm.stdout)).to.deep.equal(expected)
   })
 
   it('type-checks a strict TypeScript consumer (node16: .cts and .mts)', async function () {

@@ -80,6 +80,12 @@ const CONFIG_MISTAKES: Array<[string, Record<string, unknown>, string, RegExp]> 
     /milliseconds/,
   ],
   [
+    'credentials timeout beyond what a timer can wait',
+    { credentialsTimeoutMs: 3e9 },
+    'credentialsTimeoutMs',
+    /at most 2147483647 milliseconds/,
+  ],
+  [
     'zero credentials timeout',
     { credentialsTimeoutMs: 0 },
     'credentialsTimeoutMs',

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { redactToken } from '../../lib/sigv4/redact-token'
+import { signNow } from '../../lib/sigv4/sign'
 
 describe('redact-token: the session token in a description', () => {
   it('replaces every occurrence of the token, and leaves text without one alone', () => {
@@ -33,5 +34,30 @@ describe('redact-token: tokens with whitespace, as signed', () => {
     expect(redactToken('x:a b\ny:a  b', credentials)).to.equal(
       'x:<redacted session token>\ny:<redacted session token>',
     )
+  })
+})
+
+describe('redact-token: a short token cuts into nothing else', () => {
+  it('the header line loses its value; the header names keep theirs', () => {
+    const signature = signNow(
+      {
+        method: 'GET',
+        host: 'localhost:9200',
+        path: '/',
+        query: '',
+        headers: {},
+        payloadHash: 'UNSIGNED-PAYLOAD',
+      },
+      {
+        credentials: { accessKeyId: 'AKID', secretAccessKey: 's', sessionToken: 'tok' },
+        region: 'eu-west-1',
+        service: 'es',
+        signingDate: new Date('2026-01-01T00:00:00Z'),
+      },
+    )
+    const lines = signature.describe().canonicalRequest.split('\n')
+    expect(lines).to.include('x-amz-security-token:<redacted session token>')
+    expect(lines).to.include('host;x-amz-content-sha256;x-amz-date;x-amz-security-token')
+    expect(lines.join('\n')).not.to.include('security-<redacted')
   })
 })
