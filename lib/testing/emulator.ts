@@ -385,7 +385,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return
     }
     const arrivedRequest = { method, path, query, rawHeaders: req.rawHeaders, body }
-    sendStore(req, res, answerFromStore(store, row, arrivedRequest), verdict)
+    sendStore(req, res, await answerFromStore(store, row, arrivedRequest, maxBodyBytes), verdict)
   }
 
   const server = createServer((req, res) => {
