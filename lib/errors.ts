@@ -79,7 +79,7 @@ export class AwsSigV4UnsupportedEngineError extends AwsSigV4Error {
   override name = 'AwsSigV4UnsupportedEngineError'
 
   constructor(
-    /** What the engine reported, e.g. `OpenSearch 2.13.0`. */
+    /** What the engine reported, e.g. `OpenSearch 2.19.6`. */
     readonly engine: string,
   ) {
     super(

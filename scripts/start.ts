@@ -7,6 +7,11 @@
  * would, then checks that every document is searchable: a count, and searches through the
  * `search-service` example. Prints a `Summary:` line; exits 0 only if everything checked out.
  *
+ * With `--opensearch` (`npm run start:opensearch`; needs a JDK 17+ and Maven): the same, with
+ * the emulator in its upstream mode in front of a real OpenSearch 2.19 started from Maven
+ * Central's jars (test/engines/, the suite's launcher): every request verified, then answered
+ * by the engine. The engine is stopped at the end.
+ *
  * With ES_NODE (and AWS credentials from the default chain): the same against that domain, in
  * a new index `sigv4-start-<run>` (deleted afterwards; START_KEEP_INDEX=1 keeps it) or in
  * ES_INDEX (kept; only this run's documents are counted). It needs es:ESHttpPut, Post, Get and
@@ -22,6 +27,7 @@ import type { AddressInfo } from 'node:net'
 import { startEmulator, type Emulator } from '../lib/testing'
 import { createClient, ingestSqsBatch, type SqsEvent } from '../examples/lambda-ingest/handler'
 import { createSearchServer, type SearchResult } from '../examples/search-service/server'
+import { missingFor, REAL_ENGINES, startRealEngine, stopRealEngines } from '../test/support/engines'
 
 const MAX_RECEIVES = 5
 const CATEGORIES = ['kitchen', 'garden', 'office', 'toys', 'sports']
@@ -60,6 +66,8 @@ async function main(): Promise<boolean> {
   const concurrency = intEnv('START_CONCURRENCY', 4, 1)
   const faultEvery = intEnv('START_FAULT_EVERY', 50, 0)
   const realNode = process.env.ES_NODE || undefined
+  const realEngine = process.argv.includes('--opensearch')
+  if (realEngine && realNode) throw new Error('--opensearch and ES_NODE name two targets: give one')
   const run = randomBytes(6).toString('hex')
   const ownIndex = !process.env.ES_INDEX
   const index = process.env.ES_INDEX || `sigv4-start-${run}`
@@ -79,8 +87,10 @@ async function main(): Promise<boolean> {
         secretAccessKey: randomBytes(30).toString('base64'),
         sessionToken: randomBytes(48).toString('base64'),
       }
-      emu = await startEmulator({ credentials, region, service: 'es' })
-      cleanups.push(() => emu!.close())
+      let upstream: string | undefined
+      if (realEngine) upstream = await startOpenSearch(cleanups)
+      emu = await startEmulator({ credentials, region, service: 'es', upstream })
+      cleanups.unshift(() => emu!.close())
       if (faultEvery > 0) {
         let bulks = 0
         emu.onRequest(({ path }) => {
@@ -99,7 +109,8 @@ async function main(): Promise<boolean> {
       }
       client = createClient({ node: emu.url, region, credentials })
       console.log(
-        `Target: local SigV4-verifying emulator at ${emu.url} (region ${region}, throwaway credentials)`,
+        `Target: local SigV4-verifying emulator at ${emu.url} (region ${region}, throwaway credentials)` +
+          (upstream ? `,\n        in front of ${upstream}` : ''),
       )
       if (faultEvery > 0) {
         console.log(
@@ -268,6 +279,23 @@ async function main(): Promise<boolean> {
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined)
   }
+}
+
+/**
+ * A real OpenSearch 2.19 on loopback for `--opensearch`, from the jars Maven resolves (the first
+ * run downloads them); stopped by the cleanups. Its URL.
+ */
+async function startOpenSearch(cleanups: Array<() => Promise<unknown>>): Promise<string> {
+  const spec = REAL_ENGINES.find((e) => e.id === 'opensearch-2')!
+  const missing = missingFor([spec])
+  if (missing !== undefined) throw new Error(`npm run start:opensearch needs ${missing}`)
+  console.log(`Engine: starting ${spec.title} from Maven Central's jars (a JVM, 512 MB heap) ...`)
+  cleanups.push(() => stopRealEngines())
+  const engine = await startRealEngine('opensearch-2')
+  console.log(
+    `Engine: OpenSearch ${engine.version} at ${engine.url}, started in ${(engine.startMs / 1000).toFixed(1)} s`,
+  )
+  return engine.url
 }
 
 main().then(

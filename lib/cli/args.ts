@@ -18,6 +18,18 @@ export interface Flag {
   description: string
 }
 
+/** Flags that mean the same in every command that takes them, written once. */
+export const REGION_FLAG: Flag = {
+  name: 'region',
+  value: 'R',
+  description: 'sign for region R (default: from the host, else AWS_REGION)',
+}
+export const SERVICE_FLAG: Flag = {
+  name: 'service',
+  value: 'S',
+  description: 'sign for service S: es, aoss, … (default: from the host, else es)',
+}
+
 /** A command's usage line(s) and flags. */
 export interface CommandSpec {
   name: string

@@ -9,6 +9,8 @@ import type { SignedTransportRequest } from '../exchange/types'
 import type { CommandSpec } from './args'
 import {
   booleanValue,
+  REGION_FLAG,
+  SERVICE_FLAG,
   formatHelp,
   maxTimeMs,
   parseCommandArgs,
@@ -54,16 +56,8 @@ const DIAGNOSE_COMMAND: CommandSpec = {
       description:
         'credentials (and, failing all else, the region) of profile P (default: AWS_PROFILE)',
     },
-    {
-      name: 'region',
-      value: 'R',
-      description: 'sign for region R (default: from the host, else AWS_REGION)',
-    },
-    {
-      name: 'service',
-      value: 'S',
-      description: 'sign for service S (default: from the host, else es)',
-    },
+    REGION_FLAG,
+    SERVICE_FLAG,
     {
       name: 'signing-host',
       value: 'HOST',

@@ -8,6 +8,8 @@ import type { SignedTransportRequest } from '../exchange/types'
 import type { CommandSpec, ParsedArgs } from './args'
 import {
   booleanValue,
+  REGION_FLAG,
+  SERVICE_FLAG,
   formatHelp,
   parseCommandArgs,
   maxTimeMs,
@@ -89,16 +91,8 @@ const REQUEST_COMMAND: CommandSpec = {
       description: 'print the canonical request, string to sign, signed headers (stderr)',
     },
     { name: 'dry-run', description: 'print what -v prints (to stdout) and send nothing' },
-    {
-      name: 'region',
-      value: 'R',
-      description: 'sign for region R (default: from the host, else AWS_REGION)',
-    },
-    {
-      name: 'service',
-      value: 'S',
-      description: 'sign for service S: es, aoss, … (default: from the host, else es)',
-    },
+    REGION_FLAG,
+    SERVICE_FLAG,
     {
       name: 'signing-host',
       value: 'HOST',

@@ -8,15 +8,7 @@
  * the main thread, and stops as soon as the output passes the cap.
  */
 import { promisify } from 'node:util'
-import {
-  brotliDecompress,
-  brotliDecompressSync,
-  deflate,
-  gunzipSync,
-  gzip,
-  inflateSync,
-  unzip,
-} from 'node:zlib'
+import { brotliDecompress, deflate, gzip, unzip } from 'node:zlib'
 import type { ZlibOptions } from 'node:zlib'
 
 type HeaderValue = string | number | readonly string[] | undefined
@@ -84,24 +76,5 @@ export function decodeBodyCapped(
       })
     default:
       return Promise.resolve(body)
-  }
-}
-
-/**
- * A body decoded by one `content-encoding` value (gzip, x-gzip, deflate, br; anything else is
- * returned as it is). Synchronous and without a cap, for a body already in hand whose size the
- * caller bounded; throws for a corrupt one.
- */
-export function decodeBody(body: Buffer, contentEncoding: string | undefined): Buffer {
-  switch ((contentEncoding ?? '').trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(body)
-    case 'deflate':
-      return inflateSync(body)
-    case 'br':
-      return brotliDecompressSync(body)
-    default:
-      return body
   }
 }

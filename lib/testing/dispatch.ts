@@ -1,10 +1,11 @@
 /**
  * From a verified HTTP request to the in-memory store's answer: the path decoded into
- * segments, the body decompressed, and what the service has no API for refused.
+ * segments, the body decompressed (to at most the emulator's `maxBodyBytes`: a few compressed
+ * bytes may inflate to gigabytes), and what the service has no API for refused.
  */
 import type { ServiceRow } from '../aws/services'
 import { headerValues } from './canonical'
-import { decodeBody } from '../common/content-encoding'
+import { decodeBodyCapped, isDecodedTooLarge } from '../common/content-encoding'
 import { esErrorBody } from './store/errors'
 import type { MemoryStore } from './store/memory-store'
 import type { StoreResponse } from './store/types'
@@ -18,11 +19,12 @@ export interface ArrivedRequest {
   body: Buffer
 }
 
-export function answerFromStore(
+export async function answerFromStore(
   store: MemoryStore,
   service: ServiceRow,
   request: ArrivedRequest,
-): StoreResponse {
+  maxBodyBytes: number,
+): Promise<StoreResponse> {
   const { method, path } = request
   let segments: string[]
   try {
@@ -49,8 +51,22 @@ export function answerFromStore(
   }
   let body: Buffer
   try {
-    body = decodeBody(request.body, headerValues(request.rawHeaders, 'content-encoding')[0])
-  } catch {
+    body = await decodeBodyCapped(
+      request.body,
+      headerValues(request.rawHeaders, 'content-encoding')[0],
+      maxBodyBytes,
+    )
+  } catch (err) {
+    if (isDecodedTooLarge(err)) {
+      return {
+        status: 413,
+        body: esErrorBody(
+          413,
+          'content_too_long_exception',
+          `request body decompresses to more than ${maxBodyBytes} bytes (the emulator's maxBodyBytes)`,
+        ),
+      }
+    }
     return {
       status: 400,
       body: esErrorBody(400, 'parse_exception', 'request body could not be decompressed'),

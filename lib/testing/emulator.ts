@@ -280,7 +280,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return
     }
     const text = response.body === undefined ? undefined : JSON.stringify(response.body)
-    send(req, res, response.status, text)
+    send(req, res, response.status, text, response.headers)
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -368,7 +368,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return
     }
 
-    const problem = mediaTypeProblem(req.rawHeaders, body, mediaRules)
+    // A real engine behind answers for its own media types (its 406 is what clients must see);
+    // only the stricter Accept rule, which no engine has, stays the emulator's.
+    const problem = options.upstream
+      ? mediaTypeProblem(req.rawHeaders, Buffer.alloc(0), mediaRules)
+      : mediaTypeProblem(req.rawHeaders, body, mediaRules)
     if (problem) return sendStore(req, res, problem, verdict)
     if (options.upstream) {
       verdict.status = await forwardToUpstream(
@@ -381,7 +385,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return
     }
     const arrivedRequest = { method, path, query, rawHeaders: req.rawHeaders, body }
-    sendStore(req, res, answerFromStore(store, row, arrivedRequest), verdict)
+    sendStore(req, res, await answerFromStore(store, row, arrivedRequest, maxBodyBytes), verdict)
   }
 
   const server = createServer((req, res) => {

@@ -83,7 +83,7 @@ describe('cli: diagnose (the built bin against the emulator)', function () {
       '✓ Credentials environment (AWS_ACCESS_KEY_ID) · key ASIA…WXYZ · with session token · no expiry',
     )
     expect(s.Clock).to.match(/^✓ Clock {7}within \d+ s of the endpoint's clock$/)
-    expect(s.Request).to.equal('✓ Request     GET / → 200 · OpenSearch 2.13.0')
+    expect(s.Request).to.equal('✓ Request     GET / → 200 · OpenSearch 2.19.6')
     expect(r.stderr).to.equal('')
   })
 
@@ -100,7 +100,7 @@ describe('cli: diagnose (the built bin against the emulator)', function () {
       /^✗ Request {5}GET \/ → 403 Signature expired: \d{8}T\d{6}Z is now earlier than/,
     )
     expect(s['Re-signed']).to.equal(
-      "✓ Re-signed   with the endpoint's time: GET / → 200 · OpenSearch 2.13.0",
+      "✓ Re-signed   with the endpoint's time: GET / → 200 · OpenSearch 2.19.6",
     )
   })
 

@@ -107,7 +107,7 @@ describe('cli: profiles through STS (assume role, MFA)', function () {
     expect(r.stdout).to.match(
       /^✓ Credentials profile "role" \(assume role\) · key ASIA…WXYZ · with session token · expires in \d+ min \(\d\d:\d\d UTC\)$/m,
     )
-    expect(r.stdout).to.include('✓ Request     GET / → 200 · OpenSearch 2.13.0')
+    expect(r.stdout).to.include('✓ Request     GET / → 200 · OpenSearch 2.19.6')
     expect(calls).to.have.length(1)
     expect(calls[0].body.get('Action')).to.equal('AssumeRole')
     expect(calls[0].body.get('RoleArn')).to.equal('arn:aws:iam::123456789012:role/admin')

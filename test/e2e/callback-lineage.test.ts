@@ -34,7 +34,7 @@ const IDS = [...TRICKY_IDS, '..']
 const ENGINE_VERSION: Record<Engine, string> = {
   elasticsearch7: '7.10.2',
   'opensearch-compat': '7.10.2',
-  opensearch: '2.13.0',
+  opensearch: '2.19.6',
   elasticsearch8: '8.15.0',
 }
 

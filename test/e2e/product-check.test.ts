@@ -97,7 +97,7 @@ describe('e2e product check: @elastic/elasticsearch 7.17 against the engines beh
     await withClient(es717, { engine: 'opensearch' }, {}, async (client, emu) => {
       const first = await failure(client.indices.create({ index: 'x' }))
       expect(first).to.be.instanceOf(AwsSigV4UnsupportedEngineError)
-      expect((first as AwsSigV4UnsupportedEngineError).engine).to.equal('OpenSearch 2.13.0')
+      expect((first as AwsSigV4UnsupportedEngineError).engine).to.equal('OpenSearch 2.19.6')
       expect(first.message).to.include('override_main_response_version')
       expect(first.message).to.include('@elastic/elasticsearch 7.13, 8.x or 9.x')
       expect(first.message).to.include('@opensearch-project/opensearch')
@@ -109,7 +109,7 @@ describe('e2e product check: @elastic/elasticsearch 7.17 against the engines beh
       // The transport retried the check (maxRetries 3) and re-ran it before each later request.
       expect(infoRequests(emu)).to.equal(1)
       expect(emu.verdicts).to.have.length(1)
-      expect((await client.info()).body.version.number).to.equal('2.13.0')
+      expect((await client.info()).body.version.number).to.equal('2.19.6')
       expect(infoRequests(emu)).to.equal(2)
     })
   })
@@ -179,7 +179,7 @@ describe('e2e product check: clients without one are not adapted', function () {
   it('@elastic/elasticsearch 7.13.0 against OpenSearch 2.x: works, nothing adapted', async () => {
     await withClient(es7130, { engine: 'opensearch' }, {}, async (client, emu) => {
       await client.index({ index: 'os', id: '1', body: { a: 1 }, refresh: true })
-      expect((await client.info()).body.version.number).to.equal('2.13.0')
+      expect((await client.info()).body.version.number).to.equal('2.19.6')
       expect(emu.verdicts.every((v) => v.ok)).to.equal(true)
     })
   })

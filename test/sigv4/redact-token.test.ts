@@ -20,6 +20,23 @@ describe('redact-token: the session token in a description', () => {
   })
 })
 
+describe('redact-token: tokens with whitespace, as signed', () => {
+  it('redacts the folded form the canonical request holds, and keeps its line breaks', () => {
+    const credentials = { accessKeyId: 'A', secretAccessKey: 's', sessionToken: ' T0K \t EN\n' }
+    const canonical = 'x-amz-security-token:T0K EN\n\nhost;x-amz-security-token'
+    expect(redactToken(canonical, credentials)).to.equal(
+      'x-amz-security-token:<redacted session token>\n\nhost;x-amz-security-token',
+    )
+  })
+
+  it('redacts the raw form too, where it still appears', () => {
+    const credentials = { accessKeyId: 'A', secretAccessKey: 's', sessionToken: 'a  b' }
+    expect(redactToken('x:a b\ny:a  b', credentials)).to.equal(
+      'x:<redacted session token>\ny:<redacted session token>',
+    )
+  })
+})
+
 describe('redact-token: a short token cuts into nothing else', () => {
   it('the header line loses its value; the header names keep theirs', () => {
     const signature = signNow(

@@ -215,6 +215,35 @@ describe('emulator upstream forwarding', () => {
       await new Promise<void>((resolve) => upstream.close(() => resolve()))
     }
   })
+  it("leaves media types to the engine behind: a vendor Content-Type reaches it (its 406 is the engine's)", async () => {
+    const types: Array<string | undefined> = []
+    const upstream = createServer((req, res) => {
+      types.push(req.headers['content-type'])
+      req.resume()
+      res.statusCode = 406
+      res.end('{"error":"from the engine","status":406}')
+    })
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
+    const port = (upstream.address() as AddressInfo).port
+    const emu = await startEmulator({ credentials: KEY, upstream: `http://127.0.0.1:${port}` })
+    try {
+      const vendor = 'application/vnd.elasticsearch+json; compatible-with=8'
+      const res = await call(emu.url, KEY, {
+        method: 'POST',
+        path: '/idx/_doc',
+        headers: { 'content-type': vendor },
+        body: '{"a":1}',
+      })
+      expect([res.status, res.json()]).to.deep.equal([
+        406,
+        { error: 'from the engine', status: 406 },
+      ])
+      expect(types).to.deep.equal([vendor])
+    } finally {
+      await emu.close()
+      await new Promise<void>((resolve) => upstream.close(() => resolve()))
+    }
+  })
   it("relays answers with the emulator's Date, dateHeaderSkewMs included, as its own answers", async () => {
     const upstream = createServer((_req, res) => {
       res.setHeader('date', 'Mon, 01 Jan 2001 00:00:00 GMT')

@@ -9,6 +9,8 @@ import { AwsSigV4ConfigurationError } from '../../errors'
 import type { CommandSpec, ParsedArgs } from '../args'
 import {
   booleanValue,
+  REGION_FLAG,
+  SERVICE_FLAG,
   formatHelp,
   maxTimeMs,
   parseCommandArgs,
@@ -46,16 +48,8 @@ const PROXY_COMMAND: CommandSpec = {
       value: 'HOST:PORT',
       description: `where to listen (default ${DEFAULT_LISTEN}; port 0 picks a free port)`,
     },
-    {
-      name: 'region',
-      value: 'R',
-      description: 'sign for region R (default: from the host, else AWS_REGION)',
-    },
-    {
-      name: 'service',
-      value: 'S',
-      description: 'sign for service S: es, aoss, … (default: from the host, else es)',
-    },
+    REGION_FLAG,
+    SERVICE_FLAG,
     {
       name: 'profile',
       value: 'NAME',

@@ -14,7 +14,7 @@ import type {
 } from '../../exchange/types'
 import { isReadable } from '../../exchange/payload'
 import { ELASTIC_PRODUCT } from '../../connection/product-check'
-import { decodeBody } from '../../common/content-encoding'
+import { decodeBodyCapped } from '../../common/content-encoding'
 import {
   AwsCredentialsError,
   AwsSigV4AbortError,
@@ -41,7 +41,7 @@ import type { Signer } from './meaning'
 import { refusalMeaning } from './meaning'
 import { isRead, readOnlyReason } from './read-only'
 import type { Upstream } from './upstream'
-import { UpstreamError } from './upstream'
+import { MAX_REFUSAL_BYTES, UpstreamError } from './upstream'
 
 /** What every request of one proxy shares. */
 export interface ProxyRuntime {
@@ -196,7 +196,7 @@ export async function forward(
   }
   if (sends > 1) entry.retried = true
   if ((response.statusCode === 401 || response.statusCode === 403) && last !== undefined) {
-    entry.aws = meaningOf(response, { method, path: entry.path }, last, sentAt, rt)
+    entry.aws = await meaningOf(response, { method, path: entry.path }, last, sentAt, rt)
   }
   answer(res, response, req, rt, cors, (bytes) => (entry.bytes = bytes))
 }
@@ -366,14 +366,18 @@ function tlsHint(err: UpstreamError): string {
   )
 }
 
-/** What an AWS refusal means, read from its body as `diagnose` reads it. */
-function meaningOf(
+/**
+ * What an AWS refusal means, read from its body as `diagnose` reads it. A compressed body is
+ * decoded to at most `MAX_REFUSAL_BYTES`, as much as is read of one: a few bytes may inflate to
+ * gigabytes. Past it, the log says nothing of its meaning.
+ */
+async function meaningOf(
   response: ConnectionResponse,
   request: { method: string; path: string },
   signed: SignedTransportRequest,
   sentAt: number,
   rt: ProxyRuntime,
-): string | undefined {
+): Promise<string | undefined> {
   const raw = response.body
   let bytes: Buffer
   if (typeof raw === 'string') bytes = Buffer.from(raw, 'utf8')
@@ -381,7 +385,11 @@ function meaningOf(
   else return undefined
   const encoding = response.headers['content-encoding']
   try {
-    bytes = decodeBody(bytes, typeof encoding === 'string' ? encoding : undefined)
+    bytes = await decodeBodyCapped(
+      bytes,
+      typeof encoding === 'string' ? encoding : undefined,
+      MAX_REFUSAL_BYTES,
+    )
   } catch {
     return undefined
   }

@@ -1,6 +1,6 @@
 /** The bulk API: NDJSON action lines, each applied as the document APIs would. */
 import { randomBytes } from 'node:crypto'
-import type { Documents } from './documents'
+import { preconditionOf, type Documents } from './documents'
 import { withDocType, type Engine } from './engines'
 import { EsError } from './errors'
 import type { Indices } from './indices'
@@ -70,7 +70,7 @@ export class Bulk {
         }
       }
       const id = typeof meta._id === 'string' ? meta._id : undefined
-      const item = this.item(op, name, id, source)
+      const item = this.item(op, name, id, source, meta)
       if ((item.status as number) >= 300) errors = true
       items.push({ [op]: item })
     }
@@ -82,9 +82,11 @@ export class Bulk {
     name: string,
     id: string | undefined,
     source: unknown,
+    meta: Record<string, unknown>,
   ): Record<string, unknown> {
     const docId = id ?? randomBytes(15).toString('base64url')
     try {
+      const precondition = preconditionOf((k) => meta[k])
       if (op === 'delete' || op === 'update') {
         if (id === undefined) {
           throw new EsError(
@@ -100,12 +102,21 @@ export class Bulk {
       const index = this.indices.ensure(name)
       if (op === 'delete') {
         const existing = index.docs.get(docId)
-        return { ...this.documents.remove(index, docId, existing), status: existing ? 200 : 404 }
+        return {
+          ...this.documents.remove(index, docId, existing, precondition),
+          status: existing ? 200 : 404,
+        }
       }
       const { status, body } =
         op === 'update'
-          ? this.documents.applyUpdate(index, docId, source as Source)
-          : this.documents.put(index, docId, source as Source, op === 'create' ? 'create' : 'index')
+          ? this.documents.applyUpdate(index, docId, source as Source, precondition)
+          : this.documents.put(
+              index,
+              docId,
+              source as Source,
+              op === 'create' ? 'create' : 'index',
+              precondition,
+            )
       return { ...(body as Record<string, unknown>), status }
     } catch (err) {
       if (!(err instanceof EsError)) throw err

@@ -7,18 +7,19 @@
  */
 export type Engine = 'opensearch' | 'opensearch-compat' | 'elasticsearch7' | 'elasticsearch8'
 
+/** OpenSearch 2.19.6, the 2.x the suite tests against a real engine (test/engines/). */
 const OPENSEARCH_BUILD = {
   build_type: 'tar',
-  build_hash: '7ec678d1b7c87d6e779fdef94e33623e1f1e2647',
-  build_date: '2024-03-26T00:04:51.025238748Z',
+  build_hash: '97d3c13bf22a4a72ac11dc503fe44c97662b9161',
+  build_date: '2026-07-01T04:27:16.038403104Z',
   build_snapshot: false,
-  lucene_version: '9.10.0',
+  lucene_version: '9.12.3',
   minimum_wire_compatibility_version: '7.10.0',
   minimum_index_compatibility_version: '7.0.0',
 }
 
 const INFO_VERSIONS: Record<Engine, Record<string, unknown>> = {
-  opensearch: { distribution: 'opensearch', number: '2.13.0', ...OPENSEARCH_BUILD },
+  opensearch: { distribution: 'opensearch', number: '2.19.6', ...OPENSEARCH_BUILD },
   'opensearch-compat': { number: '7.10.2', ...OPENSEARCH_BUILD },
   elasticsearch7: {
     number: '7.10.2',

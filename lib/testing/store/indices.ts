@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { EsError } from './errors'
 import { isObject, readJson } from './json'
+import { fieldsOf } from './mappings'
 import { wildcardToRegExp } from './query'
 import type { Index, StoreRequest, StoreResponse } from './types'
 
@@ -54,6 +55,7 @@ export class Indices {
       docs: new Map(),
       nextSeqNo: 0,
       mappings: {},
+      fields: new Map(),
       settings: {},
     }
     this.#indices.set(name, index)
@@ -72,6 +74,8 @@ export class Indices {
         for (const index of this.#indices.values())
           if (re.test(index.name)) found.set(index.name, index)
       } else {
+        // A name the engine could never have created is refused, not looked up.
+        if (part.startsWith('_')) throw invalidName(part, "must not start with '_'.")
         const index = this.#indices.get(part)
         if (index) found.set(part, index)
         else if (!ignoreUnavailable) throw notFound(part)
@@ -97,6 +101,7 @@ export class Indices {
     const index = this.ensure(name)
     if (isObject(body)) {
       index.mappings = body.mappings ?? {}
+      index.fields = fieldsOf(index.mappings)
       index.settings = body.settings ?? {}
     }
     return { status: 200, body: { acknowledged: true, shards_acknowledged: true, index: name } }
@@ -196,15 +201,17 @@ function validateIndexName(name: string): void {
   else if (FORBIDDEN_INDEX_CHARS.test(name)) {
     problem = 'must not contain the following characters [ , ", *, \\, <, |, ,, >, /, ?]'
   }
-  if (problem) {
-    throw new EsError(
-      400,
-      'invalid_index_name_exception',
-      `Invalid index name [${name}], ${problem}`,
-      {
-        index_uuid: '_na_',
-        index: name,
-      },
-    )
-  }
+  if (problem) throw invalidName(name, problem)
+}
+
+function invalidName(name: string, problem: string): EsError {
+  return new EsError(
+    400,
+    'invalid_index_name_exception',
+    `Invalid index name [${name}], ${problem}`,
+    {
+      index: name,
+      index_uuid: '_na_',
+    },
+  )
 }

@@ -8,9 +8,8 @@ import { randomBytes } from 'node:crypto'
 import { Bulk } from './bulk'
 import { Documents } from './documents'
 import { healthBody, infoBody, type Engine } from './engines'
-import { EsError, esErrorBody } from './errors'
+import { EsError, EsRouteError, esErrorBody } from './errors'
 import { Indices } from './indices'
-import { readJson } from './json'
 import { Search } from './search'
 import type { Source, StoreRequest, StoreResponse } from './types'
 
@@ -59,12 +58,22 @@ export class MemoryStore {
   }
 
   handle(request: StoreRequest): StoreResponse {
+    const head = request.method.toUpperCase() === 'HEAD'
     try {
       return this.route(request)
     } catch (err) {
       if (err instanceof EsError) {
-        const body = esErrorBody(err.status, err.type, err.reason, err.extra)
-        return { status: err.status, body: request.method === 'HEAD' ? undefined : body }
+        const body = esErrorBody(err.status, err.type, err.reason, err.extra, err.rootCauses)
+        return { status: err.status, body: head ? undefined : body }
+      }
+      if (err instanceof EsRouteError) {
+        // The engine's REST layer answers these itself: `error` is a plain string.
+        const body = err.status === 405 ? { error: err.text, status: 405 } : { error: err.text }
+        return {
+          status: err.status,
+          body: head ? undefined : body,
+          ...(err.allow ? { headers: { allow: err.allow.join(',') } } : {}),
+        }
       }
       throw err
     }
@@ -74,26 +83,30 @@ export class MemoryStore {
     const [first, second, third, ...rest] = req.segments
     const m = req.method.toUpperCase()
     const path = '/' + req.segments.join('/')
+    /** The methods a route takes (the engine lists them from a hash set, in no fixed order). */
     const allow = (...methods: string[]): void => {
       if (!methods.includes(m)) {
-        throw new EsError(
+        throw new EsRouteError(
           405,
-          'method_not_allowed',
           `Incorrect HTTP method for uri [${path}] and method [${m}], allowed: [${methods.join(', ')}]`,
+          methods,
         )
       }
     }
     const noHandler = (): never => {
-      throw new EsError(
-        400,
-        'illegal_argument_exception',
-        `no handler found for uri [${path}] and method [${m}]`,
-      )
+      throw new EsRouteError(400, `no handler found for uri [${path}] and method [${m}]`)
     }
     if (rest.length > 0) noHandler()
 
     if (first === undefined) {
-      allow('GET', 'HEAD')
+      allow('HEAD', 'DELETE', 'GET')
+      if (m === 'DELETE') {
+        throw new EsError(
+          400,
+          'action_request_validation_exception',
+          'Validation Failed: 1: index / indices is missing;',
+        )
+      }
       return m === 'HEAD'
         ? { status: 200 }
         : { status: 200, body: infoBody(this.engine, this.cluster) }
@@ -103,40 +116,49 @@ export class MemoryStore {
       return this.bulks.run(req, undefined)
     }
     if (first === '_search' && second === undefined) {
-      allow('GET', 'POST')
+      allow('POST', 'GET')
       return this.searches.search(req, undefined)
     }
     if (first === '_search' && second === 'scroll') {
-      allow('GET', 'POST', 'DELETE')
+      allow('POST', 'DELETE', 'GET')
       return m === 'DELETE'
         ? this.searches.clearScroll(req, third)
         : this.searches.scroll(req, third)
     }
     if (first === '_count' && second === undefined) {
-      allow('GET', 'POST')
+      allow('POST', 'GET')
       return this.searches.count(req, undefined)
     }
+    if (first === '_mget' && second === undefined) {
+      allow('POST', 'GET')
+      return this.documents.mget(req, undefined)
+    }
+    if (first === '_msearch' && second === undefined) {
+      allow('POST', 'GET')
+      return this.searches.msearch(req, undefined)
+    }
     if (first === '_refresh' && second === undefined) {
-      allow('GET', 'POST')
+      allow('POST', 'GET')
       return this.indices.refresh(undefined)
     }
     if (first === '_cat' && second === 'indices') {
       allow('GET')
       return this.indices.cat(third, req.query)
     }
-    if (first === '_cluster' && second === 'health') {
+    if (first === '_cluster' && second === 'health' && third === undefined) {
       allow('GET')
       return { status: 200, body: healthBody(this.cluster.name, this.indices.size) }
     }
-    // `_all` is an index expression (e.g. the bulk helper's GET /_all/_refresh), not an API.
-    if (first.startsWith('_') && first !== '_all') noHandler()
+    // Any other first segment names indices, `_`-prefixed ones too (refused as index names, as
+    // the engine does), except under an API the store does not have (`_cat/nodes`, ...).
+    if (first.startsWith('_') && second !== undefined && !INDEX_APIS.has(second)) noHandler()
 
     const index = first
     if (second === undefined) {
-      allow('GET', 'HEAD', 'PUT', 'DELETE')
+      allow('HEAD', 'PUT', 'DELETE', 'GET')
       if (m === 'PUT') return this.indices.create(index, req)
       if (m === 'DELETE') return this.indices.delete(index)
-      if (m === 'HEAD') return { status: this.indices.has(index) ? 200 : 404 }
+      if (m === 'HEAD') return { status: this.indices.resolve(index, true).length > 0 ? 200 : 404 }
       return this.indices.describe(index)
     }
     if (second === '_doc' && third === undefined) {
@@ -144,19 +166,19 @@ export class MemoryStore {
       return this.documents.write(index, randomBytes(15).toString('base64url'), req, 'create')
     }
     if (second === '_doc') {
-      allow('GET', 'HEAD', 'PUT', 'POST', 'DELETE')
+      allow('POST', 'HEAD', 'PUT', 'DELETE', 'GET')
       if (m === 'GET' || m === 'HEAD') return this.documents.get(index, third, m === 'HEAD')
-      if (m === 'DELETE') return this.documents.delete(index, third)
+      if (m === 'DELETE') return this.documents.delete(index, third, req)
       const opType = req.query.get('op_type') === 'create' ? 'create' : 'index'
       return this.documents.write(index, third, req, opType)
     }
     if (second === '_create' && third !== undefined) {
-      allow('PUT', 'POST')
+      allow('POST', 'PUT')
       return this.documents.write(index, third, req, 'create')
     }
     if (second === '_update' && third !== undefined) {
       allow('POST')
-      return this.documents.update(index, third, readJson(req.body))
+      return this.documents.update(index, third, req)
     }
     if (third !== undefined) noHandler()
     if (second === '_bulk') {
@@ -164,17 +186,38 @@ export class MemoryStore {
       return this.bulks.run(req, index)
     }
     if (second === '_search') {
-      allow('GET', 'POST')
+      allow('POST', 'GET')
       return this.searches.search(req, index)
     }
     if (second === '_count') {
-      allow('GET', 'POST')
+      allow('POST', 'GET')
       return this.searches.count(req, index)
     }
+    if (second === '_mget') {
+      allow('POST', 'GET')
+      return this.documents.mget(req, index)
+    }
+    if (second === '_msearch') {
+      allow('POST', 'GET')
+      return this.searches.msearch(req, index)
+    }
     if (second === '_refresh') {
-      allow('GET', 'POST')
+      allow('POST', 'GET')
       return this.indices.refresh(index)
     }
     return noHandler()
   }
 }
+
+/** The per-index APIs the store answers (`/<index>/<api>`). */
+const INDEX_APIS = new Set([
+  '_doc',
+  '_create',
+  '_update',
+  '_bulk',
+  '_search',
+  '_count',
+  '_mget',
+  '_msearch',
+  '_refresh',
+])

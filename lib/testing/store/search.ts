@@ -1,7 +1,7 @@
 /** Search, count and scroll over the store's indices. Writes are visible at once; scores are 1. */
 import { randomUUID } from 'node:crypto'
 import { withDocType, type Engine } from './engines'
-import { EsError } from './errors'
+import { EsError, esErrorBody } from './errors'
 import { shards, type Indices } from './indices'
 import { isObject, readJson } from './json'
 import {
@@ -14,9 +14,12 @@ import {
   matchesNode,
   type QueryStringMatchOptions,
 } from './query'
+import { queryStringProblem, type QueryProblem } from './query-syntax'
 import type { Hit, Index, Source, StoreRequest, StoreResponse } from './types'
 
 interface ScrollContext {
+  /** The number the engine names a search context by in its errors. */
+  number: number
   hits: Hit[]
   position: number
   size: number
@@ -26,8 +29,12 @@ interface ScrollContext {
 
 type SortSpec = Array<{ field: string; desc: boolean }>
 
+/** Scroll ids the store hands out: `scroll:<number>:<uuid>`, base64url-encoded. */
+const SCROLL_ID = /^scroll:(\d+):[0-9a-f-]{36}$/
+
 export class Search {
   readonly #scrolls = new Map<string, ScrollContext>()
+  #nextContext = 1
 
   constructor(
     private readonly indices: Indices,
@@ -50,8 +57,10 @@ export class Search {
     const totalAsInt = req.query.get('rest_total_hits_as_int') === 'true'
     let scrollId: string | undefined
     if (req.query.has('scroll')) {
-      scrollId = Buffer.from(`scroll:${randomUUID()}`).toString('base64url')
+      const number = this.#nextContext++
+      scrollId = Buffer.from(`scroll:${number}:${randomUUID()}`).toString('base64url')
       this.#scrolls.set(scrollId, {
+        number,
         hits: ordered,
         position: from + size,
         size,
@@ -93,12 +102,32 @@ export class Search {
 
   scroll(req: StoreRequest, pathId: string | undefined): StoreResponse {
     const [id] = this.scrollIds(req, pathId)
-    const context = id === undefined ? undefined : this.#scrolls.get(id)
-    if (!context || id === undefined) {
+    if (id === undefined) {
+      throw new EsError(
+        400,
+        'action_request_validation_exception',
+        'Validation Failed: 1: scrollId is missing;',
+      )
+    }
+    const number = scrollNumber(id)
+    const context = this.#scrolls.get(id)
+    if (!context) {
+      // A scroll id of the right form whose context is gone: the engine's search-phase 404.
+      const missing = {
+        type: 'search_context_missing_exception',
+        reason: `No search context found for id [${number}]`,
+      }
       throw new EsError(
         404,
-        'search_context_missing_exception',
-        `No search context found for id [${id ?? ''}]`,
+        'search_phase_execution_exception',
+        'all shards failed',
+        {
+          phase: 'query',
+          grouped: true,
+          failed_shards: [{ shard: -1, index: null, reason: missing }],
+          caused_by: missing,
+        },
+        [missing],
       )
     }
     const page = context.hits.slice(context.position, context.position + context.size)
@@ -112,17 +141,59 @@ export class Search {
 
   clearScroll(req: StoreRequest, pathId: string | undefined): StoreResponse {
     const ids = this.scrollIds(req, pathId)
+    if (ids.length === 0) {
+      throw new EsError(
+        400,
+        'action_request_validation_exception',
+        'Validation Failed: 1: no scroll ids specified;',
+      )
+    }
     let freed = 0
     if (ids.includes('_all')) {
       freed = this.#scrolls.size
       this.#scrolls.clear()
     } else {
+      for (const id of ids) scrollNumber(id)
       for (const id of ids) if (this.#scrolls.delete(id)) freed++
     }
-    return {
-      status: freed > 0 || ids.length === 0 ? 200 : 404,
-      body: { succeeded: true, num_freed: freed },
+    return { status: freed > 0 ? 200 : 404, body: { succeeded: true, num_freed: freed } }
+  }
+
+  /**
+   * `_msearch`: NDJSON pairs of a header (`index`) and a search body, each searched as
+   * `_search` would; one that fails answers its error and status in its place.
+   */
+  msearch(req: StoreRequest, defaultIndex: string | undefined): StoreResponse {
+    const lines = Buffer.from(req.body)
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+    if (lines.length === 0) {
+      throw new EsError(400, 'parse_exception', 'request body or source parameter is required')
     }
+    const responses: unknown[] = []
+    for (let i = 0; i < lines.length; i += 2) {
+      const header = parseLine(lines[i], i)
+      const body = lines[i + 1] === undefined ? {} : parseLine(lines[i + 1], i + 1)
+      const named = flatten(header.index).map(String)
+      const expression = named.length > 0 ? named.join(',') : defaultIndex
+      const one: StoreRequest = {
+        method: 'POST',
+        segments: [],
+        query: new Map(),
+        body: Buffer.from(JSON.stringify(body)),
+      }
+      try {
+        const answer = this.search(one, expression)
+        responses.push({ ...(answer.body as Record<string, unknown>), status: answer.status })
+      } catch (err) {
+        if (!(err instanceof EsError)) throw err
+        responses.push({
+          ...esErrorBody(err.status, err.type, err.reason, err.extra, err.rootCauses),
+        })
+      }
+    }
+    return { status: 200, body: { took: 1, responses } }
   }
 
   count(req: StoreRequest, expression: string | undefined): StoreResponse {
@@ -146,6 +217,10 @@ export class Search {
   ): { hits: Hit[]; indices: Index[] } {
     const indices = this.indices.resolve(expression, req.query.get('ignore_unavailable') === 'true')
     const q = req.query.get('q')
+    // What Lucene's syntax refuses is the engine's own 400; what parses but the store cannot
+    // run is query.ts's 400, naming it.
+    const problem = q === undefined ? undefined : queryStringProblem(q)
+    if (problem !== undefined && indices.length > 0) throw queryParseFailure(indices, q!, problem)
     const query = body.query ?? { match_all: {} }
     // Parsed before any document is looked at: a query it cannot run is a 400, index empty or not.
     const options = q === undefined ? undefined : uriSearchOptions(req)
@@ -233,6 +308,67 @@ export class Search {
       },
     }
   }
+}
+
+/** The number inside a scroll id of the store's form; the engine's 400 for any other. */
+function scrollNumber(id: string): number {
+  const match = SCROLL_ID.exec(Buffer.from(id, 'base64url').toString('latin1'))
+  if (match === null || Buffer.from(id, 'base64url').toString('base64url') !== id) {
+    throw new EsError(400, 'illegal_argument_exception', 'Cannot parse scroll id')
+  }
+  return Number(match[1])
+}
+
+/** The node id the store's search errors name, as a real node's would be. */
+const NODE_ID = 'emulatorNode0000000000'
+
+/**
+ * A `q` that does not parse: each index's shard fails with `query_shard_exception` around
+ * Lucene's `parse_exception`, and the search with `search_phase_execution_exception`.
+ */
+function queryParseFailure(indices: Index[], q: string, problem: QueryProblem): EsError {
+  const parse = {
+    type: 'parse_exception',
+    reason: `Cannot parse '${q}': ${problem.message}`,
+    caused_by: { type: problem.type, reason: problem.message },
+  }
+  const shardCause = (index: Index): Record<string, unknown> => ({
+    type: 'query_shard_exception',
+    reason: `Failed to parse query [${q}]`,
+    index: index.name,
+    index_uuid: index.uuid,
+  })
+  return new EsError(
+    400,
+    'search_phase_execution_exception',
+    'all shards failed',
+    {
+      phase: 'query',
+      grouped: true,
+      failed_shards: indices.map((index) => ({
+        shard: 0,
+        index: index.name,
+        node: NODE_ID,
+        reason: { ...shardCause(index), caused_by: parse },
+      })),
+      caused_by: { ...shardCause(indices[0]), caused_by: parse },
+    },
+    indices.map(shardCause),
+  )
+}
+
+/** One NDJSON line of `_msearch` as an object. */
+function parseLine(line: string, index: number): Source {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(line)
+  } catch {
+    parsed = undefined
+  }
+  if (!isObject(parsed)) {
+    throw new EsError(400, 'parsing_exception', `msearch line [${index + 1}] is not a JSON object`)
+  }
+  return parsed
 }
 
 /** `q=`'s companions: `df` (the field a clause without one searches) and `default_operator`. */

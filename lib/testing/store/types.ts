@@ -16,6 +16,8 @@ export interface StoreResponse {
   body?: unknown
   /** A plain-text body instead (the `_cat` APIs), sent as `text/plain`. */
   text?: string
+  /** Headers besides the content type (`Allow` on a 405). */
+  headers?: Record<string, string>
 }
 
 /** A document's `_source`. */
@@ -33,7 +35,10 @@ export interface Index {
   created: number
   docs: Map<string, StoredDoc>
   nextSeqNo: number
+  /** The mappings as `GET /<index>` shows them: as given, plus the fields mapped dynamically. */
   mappings: unknown
+  /** Each mapped field's type by dotted path (`o.x`), objects included (`object`). */
+  fields: Map<string, string>
   settings: unknown
 }
 

@@ -6,7 +6,7 @@ import { expect } from 'chai'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
-import { gunzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { verifySignature } from '../../../lib/testing'
 import { startSigningProxy } from '../../../lib/cli/proxy'
 import type { ProxyLogEntry, RequestLogEntry } from '../../../lib/cli/proxy'
@@ -353,6 +353,61 @@ describe('proxy: plain answers when the endpoint fails', function () {
       expect(entry.aws).to.include('a wrong or deleted key')
     } finally {
       await pair.close()
+    }
+  })
+
+  it('a compressed 403 is explained too; one that inflates past 1 MiB is passed on as it came, unexplained', async () => {
+    // The emulator gzips its refusal; the proxy decodes it for the log line only.
+    const pair = await startPair(
+      { compressResponses: true },
+      { credentials: { accessKeyId: 'AKIDUNKNOWNKEY0001', secretAccessKey: 'x' } },
+    )
+    try {
+      const answer = await send(pair.proxy.url, {
+        path: '/idx/_search',
+        headers: { 'accept-encoding': 'gzip' },
+      })
+      expect(answer.status).to.equal(403)
+      const entry = pair.requests().at(-1) as RequestLogEntry
+      expect(entry.aws).to.include('The security token included in the request is invalid')
+    } finally {
+      await pair.close()
+    }
+
+    // An endpoint whose 403 is 64 KiB of gzip that inflates to 64 MiB.
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 'x'))
+    const endpoint = createServer((req, res) => {
+      req.resume()
+      res.writeHead(403, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': String(bomb.length),
+      })
+      res.end(bomb)
+    })
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve))
+    const logs: ProxyLogEntry[] = []
+    const proxy = await startSigningProxy({
+      endpoint: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}`,
+      region: REGION,
+      credentials: KEY,
+      listen: '127.0.0.1:0',
+      log: (e) => logs.push(e),
+    })
+    try {
+      const answer = await send(proxy.url, {
+        path: '/idx/_search',
+        headers: { 'accept-encoding': 'gzip' },
+      })
+      expect(answer.status).to.equal(403)
+      expect(answer.headers['content-encoding']).to.equal('gzip')
+      expect(answer.body.equals(bomb)).to.equal(true)
+      const entry = logs.filter((e): e is RequestLogEntry => e.type === 'request').at(-1)
+      expect(entry?.status).to.equal(403)
+      expect(entry?.aws).to.equal(undefined)
+    } finally {
+      await proxy.close()
+      await new Promise<void>((resolve) => endpoint.close(() => resolve()))
     }
   })
 })

@@ -6,7 +6,7 @@ const CLUSTER = { name: 'c', uuid: 'u' }
 describe('emulator engines: what each answers to GET /', () => {
   it('OpenSearch 2.x reports its own version and distribution', () => {
     const info = infoBody('opensearch', CLUSTER)
-    expect(info.version).to.include({ distribution: 'opensearch', number: '2.13.0' })
+    expect(info.version).to.include({ distribution: 'opensearch', number: '2.19.6' })
     expect(info.tagline).to.equal('The OpenSearch Project: https://opensearch.org/')
   })
 
@@ -16,7 +16,7 @@ describe('emulator engines: what each answers to GET /', () => {
     expect(version.number).to.equal('7.10.2')
     expect(version).not.to.have.property('distribution')
     expect(version).not.to.have.property('build_flavor')
-    expect(version.lucene_version).to.equal('9.10.0')
+    expect(version.lucene_version).to.equal('9.12.3')
     expect(info.tagline).to.equal('The OpenSearch Project: https://opensearch.org/')
   })
 
