@@ -111,4 +111,31 @@ describe('product-check: the 8.x/9.x product header', () => {
     const own = { ...bare, headers: { 'x-elastic-product': 'Other' } }
     expect(withProductHeader(own)).to.equal(own)
   })
+
+  it("keeps every header of the response in a copy, the base's object unchanged", () => {
+    const headers = { 'content-type': 'application/json', date: 'Mon, 07 Dec 2026 05:00:00 GMT' }
+    const response = { statusCode: 200, headers, body: '{}', warnings: null }
+    const out = withProductHeader(response)
+    expect(out.headers).to.deep.equal({ ...headers, 'x-elastic-product': 'Elasticsearch' })
+    expect(Object.keys(out.headers)).to.deep.equal(['content-type', 'date', 'x-elastic-product'])
+    expect(out).to.deep.include({ statusCode: 200, body: '{}', warnings: null })
+    expect(headers).to.not.have.property('x-elastic-product')
+    expect(response.headers).to.equal(headers)
+  })
+
+  it('keeps a header named __proto__ as a header, not as the prototype', () => {
+    // As a null-prototype header object (Node's own) can hold it.
+    const headers = Object.assign(Object.create(null) as Record<string, string>, { a: '1' })
+    Object.defineProperty(headers, '__proto__', {
+      value: 'x',
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+    const out = withProductHeader({ statusCode: 200, headers, body: '{}' })
+    expect(Object.getPrototypeOf(out.headers)).to.equal(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(out.headers, '__proto__')?.value).to.equal('x')
+    expect(out.headers.a).to.equal('1')
+    expect(out.headers['x-elastic-product']).to.equal('Elasticsearch')
+  })
 })
