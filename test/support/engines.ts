@@ -142,10 +142,28 @@ export function missingFor(specs: readonly RealEngineSpec[]): string | undefined
 }
 
 /**
+ * One resolution per profile and run: two engines of one profile (2.19 and its compatibility
+ * mode) start together, and two Mavens writing one output file raced (one read it after the
+ * other had removed it).
+ */
+const classPaths = new Map<RealEngineSpec['profile'], Promise<string>>()
+
+function classPath(profile: RealEngineSpec['profile']): Promise<string> {
+  let resolving = classPaths.get(profile)
+  if (resolving === undefined) {
+    resolving = resolveClassPath(profile)
+    classPaths.set(profile, resolving)
+    // A failure is not kept: the next engine of the profile tries again.
+    resolving.catch(() => classPaths.delete(profile))
+  }
+  return resolving
+}
+
+/**
  * The class path of one profile, resolved by Maven into its local repository (~/.m2, reused
  * when warm) and kept in .tmp/engines until the pom changes or a jar goes missing.
  */
-function classPath(profile: RealEngineSpec['profile']): Promise<string> {
+function resolveClassPath(profile: RealEngineSpec['profile']): Promise<string> {
   const pom = join(ENGINES_DIR, 'pom.xml')
   const hash = createHash('sha256').update(readFileSync(pom)).digest('hex').slice(0, 16)
   const file = join(CACHE_DIR, `${profile}-${hash}.classpath`)
