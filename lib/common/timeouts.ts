@@ -1,4 +1,7 @@
-/** Bounding a wait: one timer race for every layer that waits on something it does not control. */
+/**
+ * Bounding a wait: one timer race, and one abort race, for every layer that waits on something it
+ * does not control.
+ */
 
 /** Longest delay setTimeout honours; above it Node fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1
@@ -19,6 +22,34 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, timedOut: () => 
       },
       (err: unknown) => {
         clearTimeout(timer)
+        reject(err)
+      },
+    )
+  })
+}
+
+/**
+ * Rejects with `aborted()` as soon as `signal` fires (at once if it already has), unless
+ * `promise` settles first. The promise itself is not cancelled: one caller gives up on work
+ * others may share.
+ */
+export function withAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  aborted: () => Error,
+): Promise<T> {
+  if (signal === undefined) return promise
+  if (signal.aborted) return Promise.reject(aborted())
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted())
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort)
         reject(err)
       },
     )

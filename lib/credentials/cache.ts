@@ -32,7 +32,7 @@ import { redactSecrets } from '../common/redaction'
 import type { Secret } from '../common/redaction'
 import { REDACTED_SECRET_KEY, REDACTED_TOKEN } from '../common/redaction-marks'
 import { isModuleNotFound } from '../common/missing-module'
-import { withTimeout } from '../common/timeouts'
+import { withAbort, withTimeout } from '../common/timeouts'
 import {
   checkMilliseconds,
   checkTimeoutMs,
@@ -205,7 +205,8 @@ export class CredentialCache {
             this.#error(`timed out after ${waitMs} ms, the request's timeout (requestTimeout)`),
           )
         : fetched
-    return raceAbort(bounded, signal)
+    // One caller gives up on a shared fetch without cancelling it for the others.
+    return withAbort(bounded, signal, abortError)
   }
 
   /**
@@ -430,23 +431,4 @@ class ProviderTimeout extends Error {}
 
 function abortError(): AwsSigV4AbortError {
   return new AwsSigV4AbortError('Request aborted while waiting for AWS credentials')
-}
-
-/** Lets one caller give up on a shared fetch without cancelling it for the others. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError())
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(err)
-      },
-    )
-  })
 }

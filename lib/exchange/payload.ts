@@ -8,6 +8,7 @@ import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD } from '../sigv4/constants'
 /** Default cap for buffering a stream body so it can be hashed: 100 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024
 import { AwsSigV4AbortError, AwsSigV4RequestError } from '../errors'
+import { withAbort } from '../common/timeouts'
 
 export interface PayloadOptions {
   /** Largest stream body that is buffered and hashed. */
@@ -86,22 +87,7 @@ export function hashesOffThread(body: RequestBody, unsignedPayload: boolean | 's
 
 /** The promise's value, or an abort error as soon as the signal fires (the work is dropped). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  if (signal.aborted) return Promise.reject(new AwsSigV4AbortError())
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AwsSigV4AbortError())
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(err)
-      },
-    )
-  })
+  return withAbort(promise, signal, () => new AwsSigV4AbortError())
 }
 
 /**
